@@ -1,0 +1,47 @@
+package envtest
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// TestInstallManifestsApply applies config/default with the kubectl built from source, the
+// way the install guide does, and checks that the controller's Deployment and RBAC exist.
+func TestInstallManifestsApply(t *testing.T) {
+	kubeconfig := writeKubeconfig(t)
+	kubectl := cp.Kubectl()
+	cmd := exec.Command(kubectl, "--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts",
+		"-k", filepath.Join("..", "..", "config", "default"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl apply -k config/default: %v\n%s", err, out)
+	}
+	for _, want := range []string{"deployment.apps/portico-controller", "clusterrole.rbac.authorization.k8s.io/portico-controller"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("kubectl output does not mention %s:\n%s", want, out)
+		}
+	}
+
+	ctx := context.Background()
+	deploy := &appsv1.Deployment{}
+	if err := k8sClient.Get(ctx, client.ObjectKey{Namespace: "portico-system", Name: "portico-controller"}, deploy); err != nil {
+		t.Fatalf("reading the Deployment: %v", err)
+	}
+	if sa := deploy.Spec.Template.Spec.ServiceAccountName; sa != "portico-controller" {
+		t.Errorf("Deployment runs as service account %q, want portico-controller", sa)
+	}
+	binding := &rbacv1.ClusterRoleBinding{}
+	if err := k8sClient.Get(ctx, client.ObjectKey{Name: "portico-controller"}, binding); err != nil {
+		t.Fatalf("reading the ClusterRoleBinding: %v", err)
+	}
+	if binding.RoleRef.Name != "portico-controller" || binding.Subjects[0].Namespace != "portico-system" {
+		t.Errorf("ClusterRoleBinding does not bind the controller's role to its service account: %+v", binding)
+	}
+}
