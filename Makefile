@@ -40,8 +40,9 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint with .golangci.yml.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: generate
-generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types.
+generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types and the reference docs.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
+	go run ./hack/docgen docs
 
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate the CRDs into config/crd/bases and RBAC into config/rbac.
