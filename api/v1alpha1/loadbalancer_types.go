@@ -274,6 +274,11 @@ type LoadBalancerStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
+	// Provider is the provider that holds the load balancer's cloud resources. It differs from
+	// spec.provider while the load balancer moves to another provider.
+	// +optional
+	Provider string `json:"provider,omitempty"`
+
 	// Address is the first address, for display.
 	// +optional
 	Address string `json:"address,omitempty"`

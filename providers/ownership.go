@@ -1,0 +1,81 @@
+package providers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+)
+
+// Tag keys that mark a cloud resource as owned by portico.
+const (
+	TagCluster      = "portico.dev/cluster"
+	TagLoadBalancer = "portico.dev/load-balancer"
+	TagManagedBy    = "portico.dev/managed-by"
+	managedByValue  = "portico"
+)
+
+// Owner records which cluster and load balancer own a cloud resource. Providers write it at
+// create time (AWS tags, a GCE description) and read it back for Delete and Owned, so that
+// ownership lives in the cloud, not in Kubernetes.
+type Owner struct {
+	ClusterID    string `json:"portico.dev/cluster"`
+	LoadBalancer string `json:"portico.dev/load-balancer"`
+}
+
+// Tags returns the owner as AWS-style tags.
+func (o Owner) Tags() map[string]string {
+	return map[string]string{TagManagedBy: managedByValue, TagCluster: o.ClusterID, TagLoadBalancer: o.LoadBalancer}
+}
+
+// OwnerFromTags reads an owner from tags; ok is false when portico does not manage them.
+func OwnerFromTags(tags map[string]string) (Owner, bool) {
+	if tags[TagManagedBy] != managedByValue || tags[TagCluster] == "" || tags[TagLoadBalancer] == "" {
+		return Owner{}, false
+	}
+	return Owner{ClusterID: tags[TagCluster], LoadBalancer: tags[TagLoadBalancer]}, true
+}
+
+// descriptionPrefix starts every description portico writes, as GCE resources have no tags.
+const descriptionPrefix = "portico: "
+
+// Description returns the owner as a GCE-style resource description.
+func (o Owner) Description() string {
+	b, _ := json.Marshal(o)
+	return descriptionPrefix + string(b)
+}
+
+// OwnerFromDescription reads an owner from a description written by Description.
+func OwnerFromDescription(s string) (Owner, bool) {
+	rest, ok := strings.CutPrefix(s, descriptionPrefix)
+	if !ok {
+		return Owner{}, false
+	}
+	var o Owner
+	if err := json.Unmarshal([]byte(rest), &o); err != nil || o.ClusterID == "" || o.LoadBalancer == "" {
+		return Owner{}, false
+	}
+	return o, true
+}
+
+// CertificateHash returns the hex SHA-256 of a certificate chain and key.
+func CertificateHash(certPEM, keyPEM []byte) string {
+	h := sha256.New()
+	h.Write(certPEM)
+	h.Write([]byte{0})
+	h.Write(keyPEM)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// CallObserver is told about every call a provider makes to its cloud, for metrics.
+type CallObserver interface {
+	// ObserveCall records one call: the provider, the API operation (for example
+	// "urlMaps.insert") and its error, nil on success.
+	ObserveCall(provider, operation string, err error)
+}
+
+// NopObserver observes nothing.
+type NopObserver struct{}
+
+// ObserveCall implements CallObserver.
+func (NopObserver) ObserveCall(string, string, error) {}

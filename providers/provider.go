@@ -1,0 +1,111 @@
+// Package providers holds the contract between the controllers and the clouds: the Provider
+// interface, the Desired, Observed and Plan types, typed errors, the registry, and the
+// helpers every cloud needs (deterministic names, ownership records).
+//
+// Providers never talk to Kubernetes and know nothing of Ingress: they see a LoadBalancer
+// spec and the targets and certificates the controller resolved for it.
+package providers
+
+import (
+	"context"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+)
+
+// Provider realises load balancers in one cloud (or nginx, or the fake cloud).
+type Provider interface {
+	// Name is the provider's name as LoadBalancer spec.provider says it: gcp, aws, nginx, fake.
+	Name() string
+	// Plan returns the actions Ensure would take against the current cloud state, mutating nothing.
+	Plan(ctx context.Context, want *Desired) (*Plan, error)
+	// Ensure makes the cloud match want; idempotent; a second call with the same want makes
+	// no write. It may return both an Observed (what is live) and an error (what failed).
+	Ensure(ctx context.Context, want *Desired) (*Observed, error)
+	// Delete removes every resource the load balancer owns; nil once nothing is left.
+	Delete(ctx context.Context, lb Ref) error
+	// Owned lists the load balancers this cluster owns in the cloud, for the orphan sweep.
+	Owned(ctx context.Context) ([]Ref, error)
+}
+
+// Ref identifies one load balancer of this cluster in a provider.
+type Ref struct {
+	// Name is the LoadBalancer object's name, unique in the cluster.
+	Name string `json:"name"`
+}
+
+// Desired is everything a provider needs to realise one load balancer.
+type Desired struct {
+	// Ref names the load balancer.
+	Ref Ref
+	// Spec is the LoadBalancer's spec.
+	Spec v1alpha1.LoadBalancerSpec
+	// Params are the settings of the class's IngressClassParams, if any.
+	Params *v1alpha1.IngressClassParamsSpec
+	// Targets maps each backend name of Spec.Backends to its resolved targets, sorted.
+	Targets map[string][]Target
+	// Certificates maps each TLS Secret "namespace/name" of Spec.TLS to its contents.
+	Certificates map[string]Certificate
+}
+
+// Target is one address that receives a backend's traffic: a pod IP and port (target type
+// ip) or a node IP and NodePort (target type instance).
+type Target struct {
+	IP   string `json:"ip"`
+	Port int32  `json:"port"`
+	// Zone of the pod or node, when known.
+	Zone string `json:"zone,omitempty"`
+	// Node is the node's name, for instance targets.
+	Node string `json:"node,omitempty"`
+}
+
+// Certificate is the content of a kubernetes.io/tls Secret. Key must never be logged,
+// printed or put into an error message.
+type Certificate struct {
+	// CertPEM is the certificate chain.
+	CertPEM []byte `json:"-"`
+	// KeyPEM is the private key.
+	KeyPEM []byte `json:"-"`
+	// Hash is a hex SHA-256 of the chain and the key, for names and change detection.
+	Hash string `json:"hash"`
+}
+
+// Observed is what a provider reports about a load balancer.
+type Observed struct {
+	// Addresses the load balancer answers on.
+	Addresses []v1alpha1.Address
+	// Ports lists each frontend port and, where it failed, why.
+	Ports []v1alpha1.PortStatus
+	// Resources lists every cloud resource behind the load balancer, in dependency order.
+	Resources []v1alpha1.CloudResource
+	// Changes lists what this call created, updated or deleted, in the order it happened.
+	Changes []Change
+}
+
+// Plan is what Ensure would do.
+type Plan struct {
+	Actions []Action `json:"actions"`
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool {
+	return p == nil || len(p.Actions) == 0
+}
+
+// Operations of an Action or a Change.
+const (
+	OpCreate = "Create"
+	OpUpdate = "Update"
+	OpDelete = "Delete"
+)
+
+// Action is one planned change to one cloud resource.
+type Action struct {
+	Op   string `json:"op"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	// Detail says what changes, for example "path rules of host shop.example.com".
+	Detail string `json:"detail,omitempty"`
+}
+
+// Change is one change a provider made.
+type Change = Action
