@@ -127,7 +127,7 @@ var Annotations = []AnnotationDef{{
 	},
 }, {
 	Name: AnnotationPreSharedCerts, Type: "list", Default: "none", Scope: ScopeIngress,
-	Allowed:     "a comma-separated list of at most 10 certificate names or ARNs (letters, digits and -_.:/)",
+	Allowed:     "a comma-separated list of at most 10 certificate names or ARNs (letters, digits and -_.:/, without '..' or '//')",
 	Description: "Certificates that already exist in the cloud, served on HTTPS next to the Secrets of spec.tls.",
 	Example:     "storefront-2026,storefront-legacy",
 	parse: func(v string, s *settings) string {
@@ -137,7 +137,7 @@ var Annotations = []AnnotationDef{{
 		}
 		for _, n := range names {
 			n = strings.TrimSpace(n)
-			if n == "" || len(n) > 255 || !certificateName.MatchString(n) {
+			if !validCertificateName(n) {
 				return fmt.Sprintf("certificate name %s is not a name or ARN", quote(n))
 			}
 			s.preSharedCerts = append(s.preSharedCerts, n)
@@ -259,6 +259,11 @@ func parseAnnotations(ing types.NamespacedName, annotations map[string]string, p
 	var s settings
 	for _, name := range sortedKeys(annotations) {
 		if !strings.HasPrefix(name, AnnotationPrefix) {
+			if strings.Contains(strings.ToLower(name), "portico") {
+				ps.add(ing, SeverityWarning, annotationField(name), ReasonUnknownAnnotation,
+					"annotation %s looks meant for portico but lacks the prefix %s, so it is ignored%s",
+					quote(name), AnnotationPrefix, suggestAnnotation(AnnotationPrefix+name[strings.LastIndex(name, "/")+1:]))
+			}
 			continue
 		}
 		value := annotations[name]

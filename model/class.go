@@ -57,7 +57,7 @@ func ingressClassOf(ing *networkingv1.Ingress, l Lookup) *networkingv1.IngressCl
 	if name := ing.Spec.IngressClassName; name != nil {
 		return l.IngressClass(*name)
 	}
-	if name, ok := ing.Annotations[annotationIngressClass]; ok {
+	if name := ing.Annotations[annotationIngressClass]; name != "" {
 		return l.IngressClass(name)
 	}
 	defaults := l.DefaultIngressClasses()

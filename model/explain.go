@@ -73,11 +73,11 @@ func Explain(results []*Result, ingresses []*networkingv1.Ingress, u *url.URL, l
 	if !listenerAccepts(spec, u, &ex) {
 		return ex
 	}
-	d := Route(spec, u.Host, u.Path)
+	d := Route(spec, u.Host, u.EscapedPath())
 	ex.Status, ex.Host, ex.HostMatch = d.Status, d.Host, d.HostMatch
 	ex.Path, ex.PathType, ex.DefaultBackend, ex.Ingress = d.Path, d.PathType, d.DefaultBackend, d.Ingress
 	ex.Reasons = append(ex.Reasons, d.Reason)
-	ex.Reasons = append(ex.Reasons, nearMisses(spec, u.Host, u.Path, d)...)
+	ex.Reasons = append(ex.Reasons, nearMisses(spec, u.Host, u.EscapedPath(), d)...)
 	if d.Service != nil {
 		ex.Service, ex.ServiceNamespace, ex.ServicePort = d.Service.Name, d.Service.Namespace, servicePortText(*d.Service)
 	}

@@ -40,6 +40,7 @@ func FuzzTranslate(f *testing.F) {
 		}
 		res := Translate(KeyOf(ing, class, l), []*networkingv1.Ingress{ing}, l, Config{})
 		checkSpecAllowed(t, &res.Spec)
+		checkGroupSurvives(t, ing, l)
 		checkName(t, res.Name)
 		for _, p := range res.Problems {
 			if strings.ContainsAny(p.Message, "\x00\n\r") || !utf8.ValidString(p.Message) {
@@ -48,6 +49,25 @@ func FuzzTranslate(f *testing.F) {
 		}
 		_ = Route(&res.Spec, host, path) // must not panic on any request either
 	})
+}
+
+// checkGroupSurvives puts the hostile Ingress into a group with a valid, older one: the older
+// one must always be served, and the merged spec must stay within the allow-lists.
+func checkGroupSurvives(t *testing.T, hostile *networkingv1.Ingress, l Lookup) {
+	t.Helper()
+	hostile = hostile.DeepCopy()
+	hostile.Annotations[AnnotationGroup] = "fuzz"
+	hostile.CreationTimestamp = metav1.Unix(2, 0)
+	good := fuzzIngress("good.example.com", "/good", "Prefix", "good", "80", AnnotationPreSharedCerts, "good-cert", "good-tls", "good.example.com")
+	good.Name, good.CreationTimestamp = "good", metav1.Unix(1, 0)
+	good.Annotations[AnnotationGroup] = "fuzz"
+	class, _ := ClassOf(good, l)
+	key := KeyOf(good, class, l)
+	res := Translate(key, []*networkingv1.Ingress{hostile, good}, l, Config{})
+	if len(res.Members) == 0 || res.Members[0].Ingress.Name != "good" || !res.Members[0].Accepted {
+		t.Fatalf("the valid, older member is not served next to a hostile one: %+v %v", res.Members, res.Problems)
+	}
+	checkSpecAllowed(t, &res.Spec)
 }
 
 func fuzzIngress(host, path, pathType, svc, port, annName, annValue, secret, tlsHost string) *networkingv1.Ingress {

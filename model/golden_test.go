@@ -66,6 +66,7 @@ func translateFile(t *testing.T, path string) []byte {
 	var cfg struct {
 		Config              `json:",inline"`
 		AssumeServicesExist bool `json:"assumeServicesExist"`
+		AssumeSecretsExist  bool `json:"assumeSecretsExist"`
 	}
 	var objects Objects
 	if err := ParseObjects(data, &objects); err != nil {
@@ -79,6 +80,7 @@ func translateFile(t *testing.T, path string) []byte {
 		}
 	}
 	objects.AssumeServicesExist = cfg.AssumeServicesExist
+	objects.AssumeSecretsExist = cfg.AssumeSecretsExist
 	results, ignored := TranslateAll(objects.Ingresses, &objects.Snapshot, cfg.Config)
 	out, err := yaml.Marshal(goldenOutput{LoadBalancers: results, Ignored: ignored})
 	if err != nil {

@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -69,6 +70,17 @@ func sharesGroups(class Class, namespace string, l Lookup) bool {
 	return selector.Matches(labels.Set(l.NamespaceLabels(namespace)))
 }
 
+// selectorProblem says why the class's namespace selector cannot be used, or "".
+func selectorProblem(class Class) string {
+	if class.Params == nil || class.Params.Spec.Group == nil || class.Params.Spec.Group.NamespaceSelector == nil {
+		return ""
+	}
+	if _, err := metav1.LabelSelectorAsSelector(class.Params.Spec.Group.NamespaceSelector); err != nil {
+		return fmt.Sprintf("IngressClassParams %s has an invalid spec.group.namespaceSelector (%v), so groups stay within their namespace", class.Params.Name, err)
+	}
+	return ""
+}
+
 // maxNameLength keeps LoadBalancer names within a DNS label, so that they fit every use.
 const maxNameLength = 63
 
@@ -104,4 +116,20 @@ func sanitizeName(s string) string {
 		}
 	}
 	return strings.Trim(string(b), "-")
+}
+
+// ParseGroupKey reads a key written by GroupKey.String.
+func ParseGroupKey(s string) (GroupKey, bool) {
+	parts := strings.Split(s, "/")
+	switch {
+	case len(parts) == 3 && parts[0] == KeyKindIngress && parts[1] != "" && parts[2] != "":
+		return GroupKey{Kind: KeyKindIngress, Namespace: parts[1], Name: parts[2]}, true
+	case len(parts) == 4 && parts[0] == KeyKindGroup && parts[1] != "" && parts[2] != "" && parts[3] != "":
+		k := GroupKey{Kind: KeyKindGroup, Class: parts[1], Namespace: parts[2], Name: parts[3]}
+		if k.Namespace == "*" {
+			k.Namespace = ""
+		}
+		return k, true
+	}
+	return GroupKey{}, false
 }

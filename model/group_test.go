@@ -96,3 +96,20 @@ func TestEveryAnnotationExampleIsValid(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupKeyRoundTrips(t *testing.T) {
+	for _, k := range []GroupKey{
+		{Kind: KeyKindIngress, Namespace: "a", Name: "b"},
+		{Kind: KeyKindGroup, Class: "c", Namespace: "a", Name: "g"},
+		{Kind: KeyKindGroup, Class: "c", Name: "g"},
+	} {
+		if got, ok := ParseGroupKey(k.String()); !ok || got != k {
+			t.Errorf("%s parsed as %+v %v", k, got, ok)
+		}
+	}
+	for _, s := range []string{"", "Ingress/a", "Group/c/a", "Other/a/b", "Ingress//b"} {
+		if _, ok := ParseGroupKey(s); ok {
+			t.Errorf("%q parsed as a key", s)
+		}
+	}
+}

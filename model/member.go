@@ -17,8 +17,10 @@ type route struct {
 	path     string // normalized
 	rawPath  string // as the Ingress wrote it
 	pathType string
-	backend  string
-	field    string // spec.rules[i].http.paths[j], for messages
+	// rawPathType is the path type as the Ingress wrote it.
+	rawPathType string
+	backend     string
+	field       string // spec.rules[i].http.paths[j], for messages
 }
 
 // tlsEntry is one certificate of one Ingress.
@@ -48,6 +50,9 @@ func draftOf(ing *networkingv1.Ingress, class Class, l Lookup, cfg Config, ps *p
 	d.settings = parseAnnotations(id, ing.Annotations, ps)
 	if class.ParamsProblem != "" {
 		ps.add(id, SeverityError, "spec.ingressClassName", ReasonInvalidClassParameters, "%s", class.ParamsProblem)
+	}
+	if msg := selectorProblem(class); msg != "" {
+		ps.add(id, SeverityWarning, "spec.ingressClassName", ReasonInvalidClassParameters, "%s", msg)
 	}
 	d.provider = cfg.providerFor(id, d.settings, class, ps)
 	d.addRules(l, ps)
@@ -99,7 +104,10 @@ func (d *draft) addPath(host string, p *networkingv1.HTTPIngressPath, field stri
 		return
 	}
 	d.backends[be.Name] = be
-	d.routes = append(d.routes, route{host: host, path: path, rawPath: p.Path, pathType: pathType, backend: be.Name, field: field})
+	d.routes = append(d.routes, route{
+		host: host, path: path, rawPath: p.Path, pathType: pathType, rawPathType: string(*p.PathType),
+		backend: be.Name, field: field,
+	})
 }
 
 // normalizePath validates a path and reports a problem under field when it is invalid.

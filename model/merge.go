@@ -35,12 +35,13 @@ type merger struct {
 	ps *problems
 
 	provider, staticAddress, scheme, allowHTTP, sslRedirect claim
-	firstProvider, paramsRef, paramsScheme                  string
+	paramsRef                                               string
 
 	routes         map[routeKey]claim
 	defaultBackend claim
 	backends       map[string]v1alpha1.Backend
 	certs          map[string]*v1alpha1.TLSCertificate
+	catchAll       map[string]bool // certificates listed without hosts serve every host
 	tlsHosts       map[v1alpha1.Hostname]claim
 	members        []v1alpha1.IngressRef
 }
@@ -51,22 +52,23 @@ func newMerger(ps *problems) *merger {
 		routes:   map[routeKey]claim{},
 		backends: map[string]v1alpha1.Backend{},
 		certs:    map[string]*v1alpha1.TLSCertificate{},
+		catchAll: map[string]bool{},
 		tlsHosts: map[v1alpha1.Hostname]claim{},
 	}
 }
 
-func (m *merger) add(d *draft, class Class) {
+// add merges one accepted draft, unless it would push the load balancer past a limit of the
+// LoadBalancer resource; then the Ingress is left out with an error and add returns false.
+func (m *merger) add(d *draft, class Class) bool {
+	if msg := m.exceedsLimits(d); msg != "" {
+		m.ps.add(d.id, SeverityError, "spec", ReasonTooLarge, "%s", msg)
+		return false
+	}
+	s := d.settings
 	if len(m.members) == 0 {
-		m.firstProvider = d.provider
-		if class.Params != nil {
-			m.paramsRef = class.Params.Name
-			if aws := class.Params.Spec.AWS; aws != nil {
-				m.paramsScheme = aws.Scheme
-			}
-		}
+		m.claimInherited(d, class)
 	}
 	m.members = append(m.members, v1alpha1.IngressRef{Namespace: d.id.Namespace, Name: d.id.Name})
-	s := d.settings
 	m.setting(&m.provider, d, AnnotationProvider, s.provider)
 	m.setting(&m.staticAddress, d, AnnotationStaticAddress, s.staticAddress)
 	m.setting(&m.scheme, d, AnnotationScheme, s.scheme)
@@ -78,6 +80,22 @@ func (m *merger) add(d *draft, class Class) {
 	m.addDefaultBackend(d)
 	for _, t := range d.tls {
 		m.addTLS(d, t)
+	}
+	return true
+}
+
+// claimInherited makes the oldest member's effective provider and scheme, chosen by its
+// annotations or else by its class, the load balancer's. A newer member then cannot move the
+// load balancer to another provider, or make an internal one public, without a warning.
+func (m *merger) claimInherited(d *draft, class Class) {
+	if class.Params != nil {
+		m.paramsRef = class.Params.Name
+	}
+	if d.settings.provider == "" {
+		m.provider = claim{owner: d.id, field: "spec.ingressClassName", value: d.provider, claimed: true}
+	}
+	if d.settings.scheme == "" && class.Params != nil && class.Params.Spec.AWS != nil && class.Params.Spec.AWS.Scheme != "" {
+		m.scheme = claim{owner: d.id, field: "spec.ingressClassName", value: class.Params.Spec.AWS.Scheme, claimed: true}
 	}
 }
 
@@ -103,7 +121,7 @@ func (m *merger) addRoute(d *draft, r route) {
 	if c, ok := m.routes[key]; ok {
 		m.ps.add(d.id, SeverityWarning, r.field, ReasonRouteConflict,
 			"%s path %s on host %s is already claimed by %s; this path is ignored",
-			r.pathType, quote(r.rawPath), hostText(r.host), c.describe(d.id))
+			r.rawPathType, quote(r.rawPath), hostText(r.host), c.describe(d.id))
 		return
 	}
 	m.routes[key] = claim{owner: d.id, field: r.field, value: r.backend, claimed: true}
@@ -128,6 +146,9 @@ func (m *merger) addDefaultBackend(d *draft) {
 // addTLS adds a certificate. A host that another certificate already serves stays with it.
 func (m *merger) addTLS(d *draft, t tlsEntry) {
 	key := certKey(t.cert)
+	if len(t.cert.Hosts) == 0 {
+		m.catchAll[key] = true
+	}
 	var hosts []v1alpha1.Hostname
 	for _, h := range t.cert.Hosts {
 		if c, ok := m.tlsHosts[h]; ok && c.value != key {
@@ -171,20 +192,15 @@ func (m *merger) spec() v1alpha1.LoadBalancerSpec {
 		return v1alpha1.LoadBalancerSpec{} // no load balancer
 	}
 	spec := v1alpha1.LoadBalancerSpec{
-		Provider:       m.firstProvider,
+		Provider:       m.provider.value,
 		ParametersRef:  m.paramsRef,
 		StaticAddress:  m.staticAddress.value,
 		Scheme:         v1alpha1.SchemeInternetFacing,
 		DefaultBackend: m.defaultBackend.value,
 		Members:        m.members,
 	}
-	if m.provider.claimed {
-		spec.Provider = m.provider.value
-	}
 	if m.scheme.claimed {
 		spec.Scheme = m.scheme.value
-	} else if m.paramsScheme != "" {
-		spec.Scheme = m.paramsScheme
 	}
 	spec.TLS = m.sortedCerts()
 	spec.Rules = m.sortedRules()
@@ -222,6 +238,9 @@ func (m *merger) sortedCerts() []v1alpha1.TLSCertificate {
 	for _, k := range keys {
 		c := *m.certs[k]
 		sort.Slice(c.Hosts, func(i, j int) bool { return c.Hosts[i] < c.Hosts[j] })
+		if m.catchAll[k] {
+			c.Hosts = nil // listed once without hosts: it serves every host
+		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {

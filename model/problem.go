@@ -35,6 +35,7 @@ const (
 	ReasonInvalidClassParameters = "InvalidClassParameters"
 	ReasonNoRoutes               = "NoRoutes"
 	ReasonNoListener             = "NoListener"
+	ReasonTooLarge               = "TooLarge"
 )
 
 // ReasonDoc documents one problem reason.
@@ -51,6 +52,7 @@ var ReasonDocs = []ReasonDoc{
 	{ReasonInvalidClassParameters, "Error", "the IngressClass names parameters portico cannot read or that do not exist"},
 	{ReasonProviderNotEnabled, "Error", "the selected provider is not enabled in this controller (--providers)"},
 	{ReasonNoRoutes, "Error or Warning", "the Ingress has no path and no default backend (Error), or a rule has no http paths (Warning)"},
+	{ReasonTooLarge, "Error", "adding the Ingress would give its load balancer more rules, paths, backends, certificates or members than a LoadBalancer holds"},
 	{ReasonUnknownAnnotation, "Warning", "a portico.dev/ annotation portico does not know; the closest known name is suggested"},
 	{ReasonRouteConflict, "Warning", "a host and path, or the default backend, is already claimed by an older Ingress of the group, which the message names"},
 	{ReasonSettingConflict, "Warning", "a one-per-load-balancer setting, or a TLS host, differs from the value of an older Ingress of the group, which wins"},
@@ -97,7 +99,13 @@ func (ps *problems) add(ing types.NamespacedName, sev Severity, field, reason, f
 	*ps = append(*ps, Problem{Ingress: ing, Field: field, Severity: sev, Reason: reason, Message: fmt.Sprintf(format, args...)})
 }
 
-// annotationField is the field path of an annotation.
+// annotationField is the field path of an annotation; a key with unusual bytes is quoted so
+// that it cannot forge a line in an Event or the CLI's output.
 func annotationField(name string) string {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !isAlnum(c) && c != '.' && c != '-' && c != '_' && c != '/' {
+			return "metadata.annotations[" + quote(name) + "]"
+		}
+	}
 	return "metadata.annotations[" + name + "]"
 }

@@ -112,15 +112,68 @@ func normalizeHost(host string) string {
 	return strings.TrimSuffix(strings.ToLower(host), ".")
 }
 
-// normalizeRequestPath drops the query and fragment; an empty path is "/".
+// normalizeRequestPath puts a request path into the form the data plane matches: without
+// query and fragment, percent-escapes decoded except an encoded slash (%2F stays, so it
+// never splits an element), duplicate slashes merged, and "." and ".." segments resolved as
+// RFC 3986 says. A client that sends "/public/../admin" reaches "/admin", and the router
+// says so. An empty path is "/".
 func normalizeRequestPath(path string) string {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
+	path = decodeExceptSlash(path)
+	trailing := strings.HasSuffix(path, "/") || strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
+	var out []string
+	for _, seg := range strings.Split(path, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, seg)
+		}
 	}
-	return path
+	norm := "/" + strings.Join(out, "/")
+	if trailing && norm != "/" {
+		norm += "/"
+	}
+	return norm
+}
+
+// decodeExceptSlash decodes %XX escapes, leaving %2F (and invalid escapes) as they are.
+func decodeExceptSlash(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			v := unhex(s[i+1])<<4 | unhex(s[i+2])
+			if v != '/' {
+				b.WriteByte(v)
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
 }
 
 func chooseHost(rules []v1alpha1.HostRule, host string) (*v1alpha1.HostRule, string) {
@@ -163,12 +216,20 @@ func choosePath(paths []v1alpha1.PathRule, path string) *v1alpha1.PathRule {
 		if !PathMatches(p.PathType, p.Path, path) {
 			continue
 		}
-		if best == nil || len(p.Path) > len(best.Path) ||
-			len(p.Path) == len(best.Path) && p.PathType == v1alpha1.PathTypeExact && best.PathType != v1alpha1.PathTypeExact {
+		if best == nil || matchLength(p) > matchLength(best) ||
+			matchLength(p) == matchLength(best) && p.PathType == v1alpha1.PathTypeExact && best.PathType != v1alpha1.PathTypeExact {
 			best = p
 		}
 	}
 	return best
+}
+
+// matchLength is the length a rule competes with: a Prefix rule's trailing slash is ignored.
+func matchLength(p *v1alpha1.PathRule) int {
+	if p.PathType == v1alpha1.PathTypePrefix && p.Path != "/" {
+		return len(strings.TrimSuffix(p.Path, "/"))
+	}
+	return len(p.Path)
 }
 
 // PathMatches reports whether a path rule matches a request path. A Prefix rule matches

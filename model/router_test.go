@@ -121,6 +121,9 @@ func TestConformanceRouting(t *testing.T) {
 				if want := sc.ExpectedService(); want != "" && (d.Service == nil || d.Service.Name != want) {
 					t.Fatalf("%s %s: served by %+v, want %s (%s)", req.Method, req.URL, d.Service, want, d.Reason)
 				}
+				if host := sc.ExpectedTLSHost(); host != "" {
+					checkCertificateServes(t, res, ing, req.URL.String(), setup.Secrets, host)
+				}
 			})
 		}
 	}
@@ -178,4 +181,24 @@ spec:
 	if d.Status != 404 || !strings.Contains(d.Reason, "no path rule of it matches /cartoon") {
 		t.Errorf("got %d %q", d.Status, d.Reason)
 	}
+}
+
+// checkCertificateServes asserts that an HTTPS request gets the certificate of the Secret the
+// feature created for its host.
+func checkCertificateServes(t *testing.T, res *Result, ing *networkingv1.Ingress, rawURL string, secrets []conformance.TLSSecret, host string) {
+	t.Helper()
+	u, err := ParseRequestURL(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := Explain([]*Result{res}, []*networkingv1.Ingress{ing}, u, "")
+	for _, s := range secrets {
+		if s.Host == host {
+			if want := "Secret " + ing.Namespace + "/" + s.Name; ex.Certificate != want {
+				t.Fatalf("%s: certificate %q, want %q (%v)", rawURL, ex.Certificate, want, ex.Reasons)
+			}
+			return
+		}
+	}
+	t.Fatalf("the feature creates no TLS Secret for host %s", host)
 }

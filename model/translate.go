@@ -72,10 +72,8 @@ func Translate(key GroupKey, ingresses []*networkingv1.Ingress, l Lookup, cfg Co
 			continue
 		}
 		d, ok := draftOf(ing, class, l, cfg, &ps)
+		ok = ok && m.add(d, class)
 		res.Members = append(res.Members, Member{Ingress: d.id, Accepted: ok})
-		if ok {
-			m.add(d, class)
-		}
 	}
 	res.Spec = m.spec()
 	res.Problems = ps

@@ -23,7 +23,8 @@ var (
 	// cloudName is a GCE-style resource name, also valid as an AWS name.
 	cloudName = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 
-	// certificateName is a pre-shared certificate name or ARN.
+	// certificateName is a pre-shared certificate name or ARN; validCertificateName also
+	// refuses ".." and "//".
 	certificateName = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.:/]*$`)
 )
 
@@ -110,4 +111,10 @@ func quote(s string) string {
 		s = s[:max] + "..."
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// validCertificateName checks a pre-shared certificate name or ARN.
+func validCertificateName(n string) bool {
+	return n != "" && len(n) <= 255 && certificateName.MatchString(n) &&
+		!strings.Contains(n, "..") && !strings.Contains(n, "//")
 }

@@ -105,6 +105,7 @@ type Frontends struct {
 // TLSCertificate is one certificate on the HTTPS frontend: either a Kubernetes TLS Secret or a
 // certificate that already exists in the cloud.
 // +kubebuilder:validation:XValidation:rule="has(self.secretRef) != has(self.preShared)",message="set exactly one of secretRef and preShared"
+// +kubebuilder:validation:XValidation:rule="!has(self.preShared) || (!self.preShared.contains('..') && !self.preShared.contains('//'))",message="preShared must not contain '..' or '//'"
 type TLSCertificate struct {
 	// SecretRef names a Secret of type kubernetes.io/tls.
 	// +optional
@@ -333,9 +334,14 @@ type PortStatus struct {
 	// Protocol is TCP.
 	Protocol string `json:"protocol"`
 
-	// Error says why the port is not served, empty when it is.
+	// Error is a CamelCase reason why the port is not served, empty when it is; it is
+	// copied into the Ingress's status.loadBalancer.ingress[].ports[].error.
 	// +optional
 	Error string `json:"error,omitempty"`
+
+	// Message says what failed on the port and what to do.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // CloudResource is one resource the load balancer owns in its provider.

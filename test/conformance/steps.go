@@ -15,6 +15,7 @@ var (
 	sendRequest   = regexp.MustCompile(`^I send a "([A-Z]+)" request to (.+)$`)
 	statusCode    = regexp.MustCompile(`status-code must be (\d+)`)
 	servedBy      = regexp.MustCompile(`must be served by the "([^"]+)" service`)
+	verifiesHost  = regexp.MustCompile(`secure connection must verify the "([^"]+)" hostname`)
 	ingressNamed  = regexp.MustCompile(`^an Ingress resource named "([^"]+)" with this spec:$`)
 	secretForHost = regexp.MustCompile(`^a self-signed TLS secret named "([^"]+)" for the "([^"]+)" hostname$`)
 )
@@ -57,6 +58,16 @@ func (s Scenario) ExpectedStatus() (int, error) {
 func (s Scenario) ExpectedService() string {
 	for _, st := range s.Steps {
 		if m := servedBy.FindStringSubmatch(st.Text); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// ExpectedTLSHost returns the hostname the server certificate must verify for, or "".
+func (s Scenario) ExpectedTLSHost() string {
+	for _, st := range s.Steps {
+		if m := verifiesHost.FindStringSubmatch(st.Text); m != nil {
 			return m[1]
 		}
 	}
