@@ -67,7 +67,7 @@ func (c *Cloud) do(ctx context.Context, op, kind, name string, fn func() ([]stri
 		}
 	}
 	call := Call{Op: op, Kind: kind, Name: name, Fields: fields, Err: err}
-	c.calls = append(c.calls, call)
+	c.record(call)
 	hook := c.hook
 	c.mu.Unlock()
 	if hook != nil && mutating(op) {

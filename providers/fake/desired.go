@@ -217,7 +217,8 @@ func (p *Provider) addCertificates(d *desired, want *providers.Desired) ([]strin
 				hash = providers.CertificateHash(c.CertPEM, c.KeyPEM)
 			}
 			name = p.namer.Name("cert", d.lb, hash)
-			d.add(Key{KindSslCertificate, name}, SslCertificateSpec{Certificate: string(c.CertPEM), PrivateKey: string(c.KeyPEM)})
+			// SHA256 is output only; set here so that a plan names the certificate.
+			d.add(Key{KindSslCertificate, name}, SslCertificateSpec{Certificate: string(c.CertPEM), PrivateKey: string(c.KeyPEM), SHA256: hash})
 		default:
 			continue
 		}

@@ -86,7 +86,19 @@ func (c *Cloud) OnCall(fn func(Call)) {
 	c.hook = fn
 }
 
-// Calls returns the calls made so far, in order.
+// maxCalls bounds the call log, so that a long-running demo controller does not grow without
+// end; tests reset the log long before.
+const maxCalls = 1 << 16
+
+// record appends a call to the log, dropping the oldest half when it is full; c.mu is held.
+func (c *Cloud) record(call Call) {
+	if len(c.calls) >= maxCalls {
+		c.calls = append(c.calls[:0], c.calls[len(c.calls)/2:]...)
+	}
+	c.calls = append(c.calls, call)
+}
+
+// Calls returns the calls made so far, in order (at most the last 65536).
 func (c *Cloud) Calls() []Call {
 	c.mu.Lock()
 	defer c.mu.Unlock()
