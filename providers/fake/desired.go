@@ -1,0 +1,264 @@
+package fake
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers"
+)
+
+// Defaults the fake applies where the spec leaves a field zero, as GCE does. The desired
+// state holds them explicitly so that it compares equal to what the Cloud reports.
+const (
+	defaultTimeoutSec       = 30
+	defaultCheckIntervalSec = 5
+	defaultCheckTimeoutSec  = 5
+	defaultHealthyThreshold = 2
+	defaultUnhealthy        = 2
+)
+
+// desired is the resource set one load balancer should have.
+type desired struct {
+	lb          string
+	description string
+	specs       map[Key]Spec
+	// blocked holds wanted resources that cannot be built now, and why; they are neither
+	// created nor changed nor deleted, so what already serves keeps serving.
+	blocked map[Key]error
+	// address is the Address the forwarding rules use: owned, or the reserved static one.
+	address Key
+	static  bool
+	// ports maps each frontend port to its forwarding rule.
+	ports map[int32]Key
+	// preShared lists certificates the spec names that portico does not own.
+	preShared []string
+}
+
+func (d *desired) add(k Key, s Spec) { d.specs[k] = s }
+
+// keys returns the desired and blocked keys in dependency order.
+func (d *desired) keys() []Key {
+	var out []Key
+	for k := range d.specs {
+		out = append(out, k)
+	}
+	for k := range d.blocked {
+		if _, ok := d.specs[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sortKeys(out)
+	return out
+}
+
+func sortKeys(ks []Key) {
+	slices.SortFunc(ks, func(a, b Key) int {
+		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)), cmp.Compare(a.Name, b.Name))
+	})
+}
+
+// desired translates a LoadBalancer into resources. Names come from the Namer and the
+// description from the Owner, so the same load balancer always maps to the same resources.
+func (p *Provider) desired(want *providers.Desired) (*desired, error) {
+	if want == nil || want.Ref.Name == "" {
+		return nil, providers.Invalid("LoadBalancerNameMissing", nil, "the desired load balancer has no name")
+	}
+	lb, spec := want.Ref.Name, &want.Spec
+	d := &desired{
+		lb:          lb,
+		description: providers.Owner{ClusterID: p.cluster, LoadBalancer: lb}.Description(),
+		specs:       map[Key]Spec{},
+		blocked:     map[Key]error{},
+		ports:       map[int32]Key{},
+	}
+	services := map[string]string{}
+	for _, b := range spec.Backends {
+		bs, err := p.addBackend(d, b, want.Targets[b.Name])
+		if err != nil {
+			return nil, err
+		}
+		services[b.Name] = bs
+	}
+	um, err := urlMapFor(spec, services)
+	if err != nil {
+		return nil, err
+	}
+	routes := Key{KindURLMap, p.namer.Name("um", lb)}
+	d.add(routes, um)
+
+	if !spec.Frontends.HTTP && !spec.Frontends.HTTPS {
+		return d, nil
+	}
+	d.address = Key{KindAddress, spec.StaticAddress}
+	d.static = spec.StaticAddress != ""
+	if !d.static {
+		d.address.Name = p.namer.Name("ad", lb)
+		d.add(d.address, AddressSpec{})
+	}
+	scheme := "EXTERNAL_MANAGED"
+	if spec.Scheme == v1alpha1.SchemeInternal {
+		scheme = "INTERNAL_MANAGED"
+	}
+	if spec.Frontends.HTTP {
+		httpRoutes := routes
+		if spec.Frontends.SSLRedirect && spec.Frontends.HTTPS {
+			httpRoutes = Key{KindURLMap, p.namer.Name("um", lb, "redirect")}
+			d.add(httpRoutes, URLMapSpec{HTTPSRedirect: true})
+		}
+		proxy := Key{KindTargetHTTPProxy, p.namer.Name("hp", lb)}
+		d.add(proxy, TargetHTTPProxySpec{URLMap: httpRoutes.Name})
+		p.addFrontend(d, 80, proxy, scheme)
+	}
+	if spec.Frontends.HTTPS {
+		proxy := Key{KindTargetHTTPSProxy, p.namer.Name("sp", lb)}
+		certs, err := p.addCertificates(d, want)
+		if err != nil {
+			d.blocked[proxy] = err
+		} else {
+			d.add(proxy, TargetHTTPSProxySpec{URLMap: routes.Name, SslCertificates: certs})
+		}
+		p.addFrontend(d, 443, proxy, scheme)
+	}
+	return d, nil
+}
+
+func (p *Provider) addFrontend(d *desired, port int32, proxy Key, scheme string) {
+	fr := Key{KindForwardingRule, p.namer.Name("fr", d.lb, map[int32]string{80: "http", 443: "https"}[port])}
+	d.add(fr, ForwardingRuleSpec{
+		Address: d.address.Name, TargetKind: proxy.Kind, Target: proxy.Name,
+		Port: port, IPProtocol: "TCP", LoadBalancingScheme: scheme,
+	})
+	d.ports[port] = fr
+}
+
+// addBackend adds a backend's health check, endpoint group and backend service, and returns
+// the backend service's name.
+func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []providers.Target) (string, error) {
+	hc := Key{KindHealthCheck, p.namer.Name("hc", d.lb, b.Name)}
+	d.add(hc, healthCheckFor(b.HealthCheck))
+
+	eps := make([]Endpoint, 0, len(targets))
+	for _, t := range targets {
+		eps = append(eps, Endpoint{IP: t.IP, Port: t.Port, Zone: t.Zone, Node: t.Node})
+	}
+	slices.SortFunc(eps, func(a, b Endpoint) int {
+		return cmp.Or(cmp.Compare(a.IP, b.IP), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Node, b.Node))
+	})
+	var group Key
+	switch b.TargetType {
+	case v1alpha1.TargetTypeIP, "":
+		group = Key{KindNetworkEndpointGroup, p.namer.Name("neg", d.lb, b.Name)}
+		d.add(group, NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Endpoints: eps})
+	case v1alpha1.TargetTypeInstance:
+		group = Key{KindInstanceGroup, p.namer.Name("ig", d.lb, b.Name)}
+		d.add(group, InstanceGroupSpec{Instances: eps})
+	default:
+		return "", providers.Invalid("TargetTypeInvalid", nil, "backend %s: target type %q is not ip or instance", b.Name, b.TargetType)
+	}
+
+	bs := Key{KindBackendService, p.namer.Name("bs", d.lb, b.Name)}
+	timeout := b.TimeoutSeconds
+	if timeout == 0 {
+		timeout = defaultTimeoutSec
+	}
+	d.add(bs, BackendServiceSpec{Protocol: "HTTP", TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: group.Kind, Group: group.Name})
+	return bs.Name, nil
+}
+
+// healthCheckFor fills the defaults of a backend's health check. An unset timeout never
+// exceeds the interval, which the Cloud refuses.
+func healthCheckFor(h *v1alpha1.HealthCheck) HealthCheckSpec {
+	s := HealthCheckSpec{
+		Type: "HTTP", RequestPath: "/", CheckIntervalSec: defaultCheckIntervalSec,
+		HealthyThreshold: defaultHealthyThreshold, UnhealthyThreshold: defaultUnhealthy,
+	}
+	if h == nil {
+		h = &v1alpha1.HealthCheck{}
+	}
+	if h.Path != "" {
+		s.RequestPath = h.Path
+	}
+	s.Port = h.Port
+	if h.IntervalSeconds != 0 {
+		s.CheckIntervalSec = h.IntervalSeconds
+	}
+	s.TimeoutSec = min(defaultCheckTimeoutSec, s.CheckIntervalSec)
+	if h.TimeoutSeconds != 0 {
+		s.TimeoutSec = h.TimeoutSeconds
+	}
+	if h.HealthyThreshold != 0 {
+		s.HealthyThreshold = h.HealthyThreshold
+	}
+	if h.UnhealthyThreshold != 0 {
+		s.UnhealthyThreshold = h.UnhealthyThreshold
+	}
+	return s
+}
+
+// addCertificates adds a certificate per distinct TLS Secret, named after its hash so that
+// a rotated certificate is a new resource, and returns the names the HTTPS proxy serves.
+func (p *Provider) addCertificates(d *desired, want *providers.Desired) ([]string, error) {
+	var names []string
+	for _, t := range want.Spec.TLS {
+		var name string
+		switch {
+		case t.PreShared != "":
+			name = t.PreShared
+			d.preShared = append(d.preShared, name)
+		case t.SecretRef != nil:
+			ref := t.SecretRef.Namespace + "/" + t.SecretRef.Name
+			c, ok := want.Certificates[ref]
+			if !ok {
+				return nil, providers.NotFound("TLSSecretNotFound", nil, "the TLS Secret %s was not resolved; HTTPS is not updated until it is", ref)
+			}
+			hash := c.Hash
+			if hash == "" {
+				hash = providers.CertificateHash(c.CertPEM, c.KeyPEM)
+			}
+			name = p.namer.Name("cert", d.lb, hash)
+			// SHA256 is output only; set here so that a plan names the certificate.
+			d.add(Key{KindSslCertificate, name}, SslCertificateSpec{Certificate: string(c.CertPEM), PrivateKey: string(c.KeyPEM), SHA256: hash})
+		default:
+			continue
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, providers.Invalid("NoCertificate", nil, "HTTPS needs at least one certificate in spec.tls")
+	}
+	return names, nil
+}
+
+// check refuses a desired state that the cloud cannot take at all, before anything changes:
+// a static address that is not reserved, or a name taken by a resource portico does not own.
+// A missing pre-shared certificate only blocks HTTPS.
+func (d *desired) check(st *state) error {
+	if d.static {
+		if _, ok := st.others[d.address]; !ok {
+			return providers.NotFound("StaticAddressNotFound", nil,
+				"spec.staticAddress names address %s, which is not reserved in the cloud; reserve it or remove the field", d.address.Name)
+		}
+	}
+	for _, k := range d.keys() {
+		if r, ok := st.others[k]; ok {
+			return providers.Invalid("ResourceNameConflict", nil,
+				"%s exists but is not owned by load balancer %s (description %q); delete or rename it", k, d.lb, r.Description)
+		}
+	}
+	for _, name := range d.preShared {
+		k := Key{KindSslCertificate, name}
+		if _, ok := st.others[k]; !ok && !st.has(k) {
+			for _, k := range d.keys() {
+				if k.Kind == KindTargetHTTPSProxy {
+					delete(d.specs, k)
+					d.blocked[k] = providers.NotFound("PreSharedCertificateNotFound", nil,
+						"spec.tls names the pre-shared certificate %s, which does not exist in the cloud", name)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package fake
+
+import (
+	"context"
+	"time"
+)
+
+// Operations of the Cloud, as Call.Op names them.
+const (
+	OpInsert = "insert"
+	OpPatch  = "patch"
+	OpDelete = "delete"
+	OpGet    = "get"
+	OpList   = "list"
+)
+
+// mutating reports whether op writes.
+func mutating(op string) bool { return op == OpInsert || op == OpPatch || op == OpDelete }
+
+// Call is one call made to the Cloud.
+type Call struct {
+	Op   string
+	Kind string
+	// Name is empty for a list.
+	Name string
+	// Fields lists what a patch changed.
+	Fields []string
+	// Err is the error the call returned, nil on success.
+	Err error
+}
+
+// Mutating reports whether the call was an insert, patch or delete.
+func (c Call) Mutating() bool { return mutating(c.Op) }
+
+// opKind selects the calls a latency applies to.
+type opKind struct{ op, kind string }
+
+// fault is an error injected into the calls that match op and kind ("" matches any).
+type fault struct {
+	op, kind string
+	err      error
+	left     int // < 0: until cleared
+}
+
+func matches(op, kind, wantOp, wantKind string) bool {
+	return (wantOp == "" || wantOp == op) && (wantKind == "" || wantKind == kind)
+}
+
+// InjectError makes the next times calls of op on kind fail with err before they take effect;
+// times < 0 fails them until ClearFaults. An empty op or kind matches any.
+func (c *Cloud) InjectError(op, kind string, err error, times int) {
+	if times == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.faults = append(c.faults, &fault{op: op, kind: kind, err: err, left: times})
+}
+
+// InjectLatency delays every call of op on kind by d, or until its context ends; d = 0
+// removes the delay. An empty op or kind matches any.
+func (c *Cloud) InjectLatency(op, kind string, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := opKind{op, kind}
+	if d <= 0 {
+		delete(c.latency, k)
+		return
+	}
+	c.latency[k] = d
+}
+
+// ClearFaults removes every injected error and latency.
+func (c *Cloud) ClearFaults() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.faults = nil
+	c.latency = map[opKind]time.Duration{}
+}
+
+// OnCall sets a function called after each insert, patch and delete, outside the Cloud's
+// lock, for example to stop a controller after k calls; nil removes it.
+func (c *Cloud) OnCall(fn func(Call)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.hook = fn
+}
+
+// maxCalls bounds the call log, so that a long-running demo controller does not grow without
+// end; tests reset the log long before.
+const maxCalls = 1 << 16
+
+// record appends a call to the log, dropping the oldest half when it is full; c.mu is held.
+func (c *Cloud) record(call Call) {
+	if len(c.calls) >= maxCalls {
+		c.calls = append(c.calls[:0], c.calls[len(c.calls)/2:]...)
+	}
+	c.calls = append(c.calls, call)
+}
+
+// Calls returns the calls made so far, in order (at most the last 65536).
+func (c *Cloud) Calls() []Call {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Call, len(c.calls))
+	for i, call := range c.calls {
+		call.Fields = cloneSlice(call.Fields)
+		out[i] = call
+	}
+	return out
+}
+
+// ResetCalls forgets the calls made so far.
+func (c *Cloud) ResetCalls() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls = nil
+}
+
+// before applies the injected latency and fault of a call; it returns the error the call
+// must fail with, if any.
+func (c *Cloud) before(ctx context.Context, op, kind string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	d := c.latencyFor(op, kind)
+	c.mu.Unlock()
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.takeFault(op, kind)
+}
+
+func (c *Cloud) latencyFor(op, kind string) time.Duration {
+	for _, k := range []opKind{{op, kind}, {op, ""}, {"", kind}, {"", ""}} {
+		if d, ok := c.latency[k]; ok {
+			return d
+		}
+	}
+	return 0
+}
+
+func (c *Cloud) takeFault(op, kind string) error {
+	for i, f := range c.faults {
+		if !matches(op, kind, f.op, f.kind) {
+			continue
+		}
+		if f.left > 0 {
+			f.left--
+			if f.left == 0 {
+				c.faults = append(c.faults[:i:i], c.faults[i+1:]...)
+			}
+		}
+		return f.err
+	}
+	return nil
+}
