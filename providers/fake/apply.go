@@ -105,7 +105,7 @@ func observe(d *desired, live, others map[Key]Resource, changes []providers.Chan
 				err = errors.New("the forwarding rule was not created")
 			}
 		}
-		obs.Ports = append(obs.Ports, v1alpha1.PortStatus{Port: port, Protocol: "TCP", Error: errorText(err)})
+		obs.Ports = append(obs.Ports, portStatus(port, err))
 	}
 	return obs
 }

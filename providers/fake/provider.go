@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -160,10 +161,12 @@ func firstError(errs []error) error {
 	return errs[0]
 }
 
-// errorText is what a port status says about err.
-func errorText(err error) string {
-	if err == nil {
-		return ""
+// portStatus reports a frontend port: a CamelCase reason in Error, as the Ingress API wants
+// for status.loadBalancer.ingress[].ports[].error, and what failed in Message.
+func portStatus(port int32, err error) v1alpha1.PortStatus {
+	ps := v1alpha1.PortStatus{Port: port, Protocol: "TCP"}
+	if err != nil {
+		ps.Error, ps.Message = providers.ReasonOf(err), err.Error()
 	}
-	return err.Error()
+	return ps
 }

@@ -113,10 +113,17 @@ func claimPaths(rules []v1alpha1.PathRule) ([]claim, error) {
 }
 
 // precedes reports whether Kubernetes prefers rule a to rule b when both match a request:
-// the longer path, then Exact over Prefix.
+// the longer path (a Prefix rule's trailing slash does not count), then Exact over Prefix.
 func precedes(a, b v1alpha1.PathRule) bool {
-	if len(a.Path) != len(b.Path) {
-		return len(a.Path) > len(b.Path)
+	if la, lb := matchLength(a), matchLength(b); la != lb {
+		return la > lb
 	}
 	return a.PathType == v1alpha1.PathTypeExact && b.PathType != v1alpha1.PathTypeExact
+}
+
+func matchLength(r v1alpha1.PathRule) int {
+	if r.PathType == v1alpha1.PathTypePrefix && r.Path != "/" {
+		return len(strings.TrimSuffix(r.Path, "/"))
+	}
+	return len(r.Path)
 }

@@ -59,7 +59,7 @@ func TestInvalidCertificateKeepsHTTPServing(t *testing.T) {
 			t.Fatalf("got %v (reason %s), want Invalid with reason CertificateInvalid", err, providers.ReasonOf(err))
 		}
 		assertNoKeyMaterial(t, err.Error(), other.KeyPEM, good.KeyPEM)
-		if len(obs.Ports) != 2 || obs.Ports[0].Error != "" || !strings.Contains(obs.Ports[1].Error, "private key") {
+		if len(obs.Ports) != 2 || obs.Ports[0].Error != "" || obs.Ports[1].Error != ReasonCertificateInvalid || !strings.Contains(obs.Ports[1].Message, "private key") {
 			t.Errorf("ports %+v, want 80 served and 443 with the certificate error", obs.Ports)
 		}
 		if len(obs.Addresses) != 1 {
