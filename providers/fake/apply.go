@@ -46,8 +46,8 @@ func (p *Provider) applyStep(ctx context.Context, d *desired, s step, live map[K
 	switch s.op {
 	case providers.OpCreate, providers.OpUpdate:
 		if err := blockedRef(s.spec, blocked); err != nil {
-			blocked[s.key] = err
-			return false, nil
+			blocked[s.key] = err // the step is skipped, not failed: its cause is reported
+			return false, nil    //nolint:nilerr // see above
 		}
 		var r Resource
 		if s.op == providers.OpCreate {

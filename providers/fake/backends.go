@@ -16,10 +16,15 @@ type BackendServiceSpec struct {
 	Group     string `json:"group"`
 }
 
+// Kind implements Spec.
 func (BackendServiceSpec) Kind() string { return KindBackendService }
+
+// References implements Spec.
 func (s BackendServiceSpec) References() []Key {
 	return []Key{{KindHealthCheck, s.HealthCheck}, {s.GroupKind, s.Group}}
 }
+
+// Summary implements Spec.
 func (s BackendServiceSpec) Summary() string {
 	return fmt.Sprintf("%s to %s %s, health check %s, timeout %ds", s.Protocol, s.GroupKind, s.Group, s.HealthCheck, s.TimeoutSec)
 }
@@ -53,8 +58,13 @@ type NetworkEndpointGroupSpec struct {
 	Endpoints           []Endpoint `json:"endpoints"`
 }
 
-func (NetworkEndpointGroupSpec) Kind() string      { return KindNetworkEndpointGroup }
+// Kind implements Spec.
+func (NetworkEndpointGroupSpec) Kind() string { return KindNetworkEndpointGroup }
+
+// References implements Spec.
 func (NetworkEndpointGroupSpec) References() []Key { return nil }
+
+// Summary implements Spec.
 func (s NetworkEndpointGroupSpec) Summary() string {
 	return fmt.Sprintf("%d endpoint(s)%s", len(s.Endpoints), listed(s.Endpoints))
 }
@@ -68,8 +78,13 @@ type InstanceGroupSpec struct {
 	Instances []Endpoint `json:"instances"`
 }
 
-func (InstanceGroupSpec) Kind() string      { return KindInstanceGroup }
+// Kind implements Spec.
+func (InstanceGroupSpec) Kind() string { return KindInstanceGroup }
+
+// References implements Spec.
 func (InstanceGroupSpec) References() []Key { return nil }
+
+// Summary implements Spec.
 func (s InstanceGroupSpec) Summary() string {
 	return fmt.Sprintf("%d instance(s)%s", len(s.Instances), listed(s.Instances))
 }
@@ -108,8 +123,13 @@ type HealthCheckSpec struct {
 	UnhealthyThreshold int32 `json:"unhealthyThreshold"`
 }
 
-func (HealthCheckSpec) Kind() string      { return KindHealthCheck }
+// Kind implements Spec.
+func (HealthCheckSpec) Kind() string { return KindHealthCheck }
+
+// References implements Spec.
 func (HealthCheckSpec) References() []Key { return nil }
+
+// Summary implements Spec.
 func (s HealthCheckSpec) Summary() string {
 	port := "the serving port"
 	if s.Port != 0 {

@@ -27,8 +27,13 @@ type SslCertificateSpec struct {
 	ExpireTime              time.Time `json:"expireTime,omitzero" diff:"-"`
 }
 
-func (SslCertificateSpec) Kind() string      { return KindSslCertificate }
+// Kind implements Spec.
+func (SslCertificateSpec) Kind() string { return KindSslCertificate }
+
+// References implements Spec.
 func (SslCertificateSpec) References() []Key { return nil }
+
+// Summary implements Spec.
 func (s SslCertificateSpec) Summary() string {
 	if s.SHA256 == "" {
 		return "certificate"

@@ -87,7 +87,7 @@ func TestConvergesAfterAFailureAtAnyWrite(t *testing.T) {
 						})
 					}
 					obs, err := newProvider(c).Ensure(ctx, tr.to())
-					if err == nil && !(mode == "stop" && k == n) {
+					if err == nil && (mode != "stop" || k != n) {
 						t.Fatal("the interrupted ensure reported no error")
 					}
 					if err != nil && !providers.IsRetryable(err) {

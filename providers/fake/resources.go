@@ -87,8 +87,13 @@ type AddressSpec struct {
 	IP string `json:"ip,omitempty" diff:"-"`
 }
 
-func (AddressSpec) Kind() string      { return KindAddress }
+// Kind implements Spec.
+func (AddressSpec) Kind() string { return KindAddress }
+
+// References implements Spec.
 func (AddressSpec) References() []Key { return nil }
+
+// Summary implements Spec.
 func (s AddressSpec) Summary() string {
 	if s.IP == "" {
 		return "ephemeral IP address"
@@ -110,10 +115,15 @@ type ForwardingRuleSpec struct {
 	LoadBalancingScheme string `json:"loadBalancingScheme"`
 }
 
+// Kind implements Spec.
 func (ForwardingRuleSpec) Kind() string { return KindForwardingRule }
+
+// References implements Spec.
 func (s ForwardingRuleSpec) References() []Key {
 	return []Key{{KindAddress, s.Address}, {s.TargetKind, s.Target}}
 }
+
+// Summary implements Spec.
 func (s ForwardingRuleSpec) Summary() string {
 	return fmt.Sprintf("%s port %d of address %s to %s %s", s.IPProtocol, s.Port, s.Address, s.TargetKind, s.Target)
 }
@@ -134,12 +144,17 @@ type TargetHTTPProxySpec struct {
 	URLMap string `json:"urlMap"`
 }
 
-func (TargetHTTPProxySpec) Kind() string        { return KindTargetHTTPProxy }
-func (s TargetHTTPProxySpec) References() []Key { return []Key{{KindURLMap, s.URLMap}} }
-func (s TargetHTTPProxySpec) Summary() string   { return "routes with URL map " + s.URLMap }
-func (s TargetHTTPProxySpec) clone() Spec       { return s }
+// Kind implements Spec.
+func (TargetHTTPProxySpec) Kind() string { return KindTargetHTTPProxy }
 
-// TargetHTTPSProxy terminates TLS with its certificates and routes with a URL map.
+// References implements Spec.
+func (s TargetHTTPProxySpec) References() []Key { return []Key{{KindURLMap, s.URLMap}} }
+
+// Summary implements Spec.
+func (s TargetHTTPProxySpec) Summary() string { return "routes with URL map " + s.URLMap }
+func (s TargetHTTPProxySpec) clone() Spec     { return s }
+
+// TargetHTTPSProxySpec terminates TLS with its certificates and routes with a URL map.
 type TargetHTTPSProxySpec struct {
 	URLMap string `json:"urlMap"`
 	// SslCertificates names the certificates; the first is served when no name matches SNI.
@@ -149,7 +164,10 @@ type TargetHTTPSProxySpec struct {
 // maxProxyCertificates is GCE's limit of certificates per target HTTPS proxy.
 const maxProxyCertificates = 15
 
+// Kind implements Spec.
 func (TargetHTTPSProxySpec) Kind() string { return KindTargetHTTPSProxy }
+
+// References implements Spec.
 func (s TargetHTTPSProxySpec) References() []Key {
 	refs := []Key{{KindURLMap, s.URLMap}}
 	for _, c := range s.SslCertificates {
@@ -157,6 +175,8 @@ func (s TargetHTTPSProxySpec) References() []Key {
 	}
 	return refs
 }
+
+// Summary implements Spec.
 func (s TargetHTTPSProxySpec) Summary() string {
 	return fmt.Sprintf("routes with URL map %s, %d certificate(s)", s.URLMap, len(s.SslCertificates))
 }

@@ -35,7 +35,7 @@ func TestTLS(t *testing.T) {
 	ensure(t, p, withTLS(shop(), certB))
 	calls := c.Calls()
 	created, patched, deleted := index(calls, OpInsert, KindSslCertificate, newName), index(calls, OpPatch, KindTargetHTTPSProxy, proxy), index(calls, OpDelete, KindSslCertificate, oldName)
-	if created < 0 || patched < 0 || deleted < 0 || !(created < patched && patched < deleted) {
+	if created < 0 || patched < 0 || deleted < 0 || created >= patched || patched >= deleted {
 		t.Fatalf("rotation: insert new at %d, patch proxy at %d, delete old at %d; want that order", created, patched, deleted)
 	}
 	if got := writes(c); len(got) != 3 {

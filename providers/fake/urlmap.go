@@ -42,8 +42,10 @@ type PathRule struct {
 	Service string   `json:"service"`
 }
 
+// Kind implements Spec.
 func (URLMapSpec) Kind() string { return KindURLMap }
 
+// References implements Spec.
 func (s URLMapSpec) References() []Key {
 	var refs []Key
 	seen := map[string]bool{}
@@ -63,6 +65,7 @@ func (s URLMapSpec) References() []Key {
 	return refs
 }
 
+// Summary implements Spec.
 func (s URLMapSpec) Summary() string {
 	if s.HTTPSRedirect {
 		return "redirects every request to HTTPS"
