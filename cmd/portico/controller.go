@@ -1,19 +1,28 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/portico-dev/portico/controllers"
+	"github.com/portico-dev/portico/controllers/metrics"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/fake"
 )
 
 // Leader election and Events need these permissions whatever the reconcilers do.
@@ -23,14 +32,24 @@ import (
 
 // controllerOptions are the flags of `portico controller`.
 type controllerOptions struct {
-	kubeconfig    string
-	metricsAddr   string
-	probeAddr     string
-	leaderElect   bool
-	leaderElectNS string
-	zap           zap.Options
-	leaderElectID string
+	kubeconfig      string
+	metricsAddr     string
+	probeAddr       string
+	leaderElect     bool
+	leaderElectNS   string
+	leaderElectID   string
+	providers       []string
+	defaultProvider string
+	clusterID       string
+	maxConcurrent   int
+	syncPeriod      time.Duration
+	sweepInterval   time.Duration
+	orphanPolicy    string
+	zap             zap.Options
 }
+
+// availableProviders are the providers this build of portico can run.
+var availableProviders = []string{"fake"}
 
 func newControllerCommand() *cobra.Command {
 	opts := controllerOptions{leaderElectID: "portico.dev"}
@@ -38,8 +57,11 @@ func newControllerCommand() *cobra.Command {
 		Use:   "controller",
 		Short: "Run the portico controller against a cluster",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.validate(); err != nil {
+				return usageError{err}
+			}
 			ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
-			return runController(cmd, opts)
+			return runController(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
@@ -48,10 +70,44 @@ func newControllerCommand() *cobra.Command {
 	f.StringVar(&opts.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	f.BoolVar(&opts.leaderElect, "leader-elect", false, "elect a leader so that only one replica reconciles at a time")
 	f.StringVar(&opts.leaderElectNS, "leader-election-namespace", "", "namespace of the leader election Lease; default: the pod's namespace")
+	f.StringSliceVar(&opts.providers, "providers", []string{"fake"}, "providers to run: "+strings.Join(availableProviders, ", "))
+	f.StringVar(&opts.defaultProvider, "default-provider", "", "provider of Ingresses whose annotation and class choose none; empty: nginx, the fallback")
+	f.StringVar(&opts.clusterID, "cluster-id", "", "identifies this cluster in cloud resource names and tags; default: the UID of namespace kube-system")
+	f.IntVar(&opts.maxConcurrent, "max-concurrent-reconciles", 4, "reconciles run at once, per controller")
+	f.DurationVar(&opts.syncPeriod, "sync-period", time.Hour, "how often every LoadBalancer is checked against its cloud for drift")
+	f.DurationVar(&opts.sweepInterval, "orphan-sweep-interval", time.Hour, "how often to look for cloud load balancers no LoadBalancer claims; 0 turns it off")
+	f.StringVar(&opts.orphanPolicy, "orphan-policy", "delete", "what the sweep does with orphans: delete, or report (log and count them only)")
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	opts.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
 	return cmd
+}
+
+func (o controllerOptions) validate() error {
+	for _, p := range o.providers {
+		if !contains(availableProviders, p) {
+			return fmt.Errorf("--providers: unknown provider %q; this build runs %s", p, strings.Join(availableProviders, ", "))
+		}
+	}
+	if o.defaultProvider != "" && !contains(o.providers, o.defaultProvider) {
+		return fmt.Errorf("--default-provider %q is not among --providers %s", o.defaultProvider, strings.Join(o.providers, ","))
+	}
+	if o.orphanPolicy != "delete" && o.orphanPolicy != "report" {
+		return fmt.Errorf("--orphan-policy must be delete or report, not %q", o.orphanPolicy)
+	}
+	if o.maxConcurrent < 1 {
+		return fmt.Errorf("--max-concurrent-reconciles must be at least 1")
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 // restConfig loads the kubeconfig the flag names, or the default chain.
@@ -75,8 +131,11 @@ func newManager(cfg *rest.Config, opts controllerOptions) (manager.Manager, erro
 	if err != nil {
 		return nil, err
 	}
+	cacheOpts := controllers.CacheOptions()
+	cacheOpts.SyncPeriod = &opts.syncPeriod
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme,
+		Cache:                   cacheOpts,
 		Metrics:                 metricsserver.Options{BindAddress: opts.metricsAddr},
 		HealthProbeBindAddress:  opts.probeAddr,
 		LeaderElection:          opts.leaderElect,
@@ -95,8 +154,45 @@ func newManager(cfg *rest.Config, opts controllerOptions) (manager.Manager, erro
 	return mgr, nil
 }
 
-func runController(cmd *cobra.Command, opts controllerOptions) error {
+// clusterIDOf returns the flag's cluster ID, or the UID of namespace kube-system, which is
+// stable for the life of a cluster.
+func clusterIDOf(ctx context.Context, cfg *rest.Config, flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	c, err := client.New(cfg, client.Options{})
+	if err != nil {
+		return "", fmt.Errorf("creating a client: %w", err)
+	}
+	ns := &corev1.Namespace{}
+	if err := c.Get(ctx, client.ObjectKey{Name: "kube-system"}, ns); err != nil {
+		return "", fmt.Errorf("reading namespace kube-system for the cluster ID (or set --cluster-id): %w", err)
+	}
+	return string(ns.UID), nil
+}
+
+// newRegistry builds the providers the flags ask for.
+func newRegistry(names []string, clusterID string) (*providers.Registry, error) {
+	var ps []providers.Provider
+	for _, name := range names {
+		switch name {
+		case "fake":
+			ps = append(ps, fake.New(fake.NewCloud(), fake.Options{ClusterID: clusterID, Observer: metrics.CallObserver{}}))
+		}
+	}
+	return providers.NewRegistry(ps...)
+}
+
+func runController(ctx context.Context, opts controllerOptions) error {
 	cfg, err := restConfig(opts.kubeconfig)
+	if err != nil {
+		return err
+	}
+	clusterID, err := clusterIDOf(ctx, cfg, opts.clusterID)
+	if err != nil {
+		return err
+	}
+	registry, err := newRegistry(opts.providers, clusterID)
 	if err != nil {
 		return err
 	}
@@ -104,9 +200,18 @@ func runController(cmd *cobra.Command, opts controllerOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := controllers.Setup(ctx, mgr, controllers.Options{
+		Registry:                registry,
+		DefaultProvider:         opts.defaultProvider,
+		MaxConcurrentReconciles: opts.maxConcurrent,
+		OrphanSweepInterval:     opts.sweepInterval,
+		OrphansReportOnly:       opts.orphanPolicy == "report",
+	}); err != nil {
+		return err
+	}
 	log := ctrl.Log.WithName("setup")
-	log.Info("Starting the manager", "version", version, "leaderElect", opts.leaderElect)
-	if err := mgr.Start(cmd.Context()); err != nil {
+	log.Info("Starting the manager", "version", version, "providers", registry.Names(), "clusterID", clusterID, "leaderElect", opts.leaderElect)
+	if err := mgr.Start(ctx); err != nil {
 		return fmt.Errorf("running the manager: %w", err)
 	}
 	return nil

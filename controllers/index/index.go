@@ -1,0 +1,172 @@
+// Package index defines the field indexes that map a change of one object to the few
+// objects that depend on it, so that no event ever scans every Ingress or LoadBalancer.
+package index
+
+import (
+	"context"
+	"fmt"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/model"
+)
+
+// Index names.
+const (
+	// IngressClass indexes Ingresses by the class they name ("" when they name none and
+	// fall to the default class).
+	IngressClass = "portico.ingress.class"
+	// IngressGroup indexes Ingresses by their portico.dev/group annotation.
+	IngressGroup = "portico.ingress.group"
+	// IngressService indexes Ingresses by each backend Service, as "namespace/name".
+	IngressService = "portico.ingress.service"
+	// IngressSecret indexes Ingresses by each TLS Secret, as "namespace/name".
+	IngressSecret = "portico.ingress.secret"
+	// ClassParams indexes IngressClasses by the IngressClassParams they name.
+	ClassParams = "portico.class.params"
+	// LBService indexes LoadBalancers by each backend Service, as "namespace/name".
+	LBService = "portico.lb.service"
+	// LBSecret indexes LoadBalancers by each TLS Secret, as "namespace/name".
+	LBSecret = "portico.lb.secret"
+	// LBTargetType indexes LoadBalancers by the target types of their backends.
+	LBTargetType = "portico.lb.targettype"
+	// LBGroupKey indexes LoadBalancers by the group key of their Ingresses.
+	LBGroupKey = "portico.lb.groupkey"
+)
+
+// AnnotationGroupKey on a LoadBalancer records the group key it was translated from.
+const AnnotationGroupKey = "portico.dev/group-key"
+
+// Register adds every index to the manager's cache.
+func Register(ctx context.Context, idx client.FieldIndexer) error {
+	for _, i := range []struct {
+		obj  client.Object
+		name string
+		fn   client.IndexerFunc
+	}{
+		{&networkingv1.Ingress{}, IngressClass, ingressClass},
+		{&networkingv1.Ingress{}, IngressGroup, ingressGroup},
+		{&networkingv1.Ingress{}, IngressService, ingressServices},
+		{&networkingv1.Ingress{}, IngressSecret, ingressSecrets},
+		{&networkingv1.IngressClass{}, ClassParams, classParams},
+		{&v1alpha1.LoadBalancer{}, LBService, lbServices},
+		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
+		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
+		{&v1alpha1.LoadBalancer{}, LBGroupKey, lbGroupKey},
+	} {
+		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
+			return fmt.Errorf("registering index %s: %w", i.name, err)
+		}
+	}
+	return nil
+}
+
+// Key is the "namespace/name" form the indexes use.
+func Key(namespace, name string) string { return namespace + "/" + name }
+
+func ingressClass(o client.Object) []string {
+	return IngressClassOf(o.(*networkingv1.Ingress))
+}
+
+// IngressClassOf returns the class name an Ingress names, or "" when it names none.
+func IngressClassOf(ing *networkingv1.Ingress) []string {
+	if ing.Spec.IngressClassName != nil {
+		return []string{*ing.Spec.IngressClassName}
+	}
+	if c := ing.Annotations["kubernetes.io/ingress.class"]; c != "" {
+		return []string{c}
+	}
+	return []string{""}
+}
+
+func ingressGroup(o client.Object) []string {
+	if g := o.GetAnnotations()[model.AnnotationGroup]; g != "" {
+		return []string{g}
+	}
+	return nil
+}
+
+func ingressServices(o client.Object) []string {
+	ing := o.(*networkingv1.Ingress)
+	set := map[string]bool{}
+	add := func(b *networkingv1.IngressBackend) {
+		if b != nil && b.Service != nil {
+			set[Key(ing.Namespace, b.Service.Name)] = true
+		}
+	}
+	add(ing.Spec.DefaultBackend)
+	for _, r := range ing.Spec.Rules {
+		if r.HTTP == nil {
+			continue
+		}
+		for i := range r.HTTP.Paths {
+			add(&r.HTTP.Paths[i].Backend)
+		}
+	}
+	return keys(set)
+}
+
+func ingressSecrets(o client.Object) []string {
+	ing := o.(*networkingv1.Ingress)
+	set := map[string]bool{}
+	for _, t := range ing.Spec.TLS {
+		if t.SecretName != "" {
+			set[Key(ing.Namespace, t.SecretName)] = true
+		}
+	}
+	return keys(set)
+}
+
+func classParams(o client.Object) []string {
+	ic := o.(*networkingv1.IngressClass)
+	if ic.Spec.Parameters == nil {
+		return nil
+	}
+	return []string{ic.Spec.Parameters.Name}
+}
+
+func lbServices(o client.Object) []string {
+	lb := o.(*v1alpha1.LoadBalancer)
+	set := map[string]bool{}
+	for _, b := range lb.Spec.Backends {
+		set[Key(b.Service.Namespace, b.Service.Name)] = true
+	}
+	return keys(set)
+}
+
+func lbSecrets(o client.Object) []string {
+	lb := o.(*v1alpha1.LoadBalancer)
+	set := map[string]bool{}
+	for _, t := range lb.Spec.TLS {
+		if t.SecretRef != nil {
+			set[Key(t.SecretRef.Namespace, t.SecretRef.Name)] = true
+		}
+	}
+	return keys(set)
+}
+
+func lbTargetTypes(o client.Object) []string {
+	lb := o.(*v1alpha1.LoadBalancer)
+	set := map[string]bool{}
+	for _, b := range lb.Spec.Backends {
+		set[b.TargetType] = true
+	}
+	return keys(set)
+}
+
+func lbGroupKey(o client.Object) []string {
+	if k := o.GetAnnotations()[AnnotationGroupKey]; k != "" {
+		return []string{k}
+	}
+	return nil
+}
+
+func keys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	return out
+}

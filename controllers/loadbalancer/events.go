@@ -1,0 +1,90 @@
+package loadbalancer
+
+import (
+	"context"
+	"fmt"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers"
+)
+
+// Event reasons on LoadBalancers and their member Ingresses.
+const (
+	ReasonResourceCreated = "ResourceCreated"
+	ReasonResourceUpdated = "ResourceUpdated"
+	ReasonResourceDeleted = "ResourceDeleted"
+	ReasonProviderChanged = "ProviderChanged"
+	ReasonProviderError   = "ProviderError"
+)
+
+var changeReasons = map[string]string{
+	providers.OpCreate: ReasonResourceCreated,
+	providers.OpUpdate: ReasonResourceUpdated,
+	providers.OpDelete: ReasonResourceDeleted,
+}
+
+// announce tells the LoadBalancer and each member Ingress about every cloud resource the
+// provider created, changed or deleted. Changes happen only when something changed, so a
+// resync with nothing changed emits nothing.
+func (r *Reconciler) announce(ctx context.Context, lb *v1alpha1.LoadBalancer, observed *providers.Observed) {
+	if observed == nil || len(observed.Changes) == 0 {
+		return
+	}
+	targets := []runtime.Object{lb}
+	for _, m := range lb.Spec.Members {
+		ing := &networkingv1.Ingress{}
+		if err := r.Client.Get(ctx, client.ObjectKey{Namespace: m.Namespace, Name: m.Name}, ing); err == nil {
+			targets = append(targets, ing)
+		}
+	}
+	for _, c := range observed.Changes {
+		note := fmt.Sprintf("%s %s %s in provider %s", pastTense(c.Op), c.Kind, c.Name, lb.Spec.Provider)
+		if c.Detail != "" {
+			note += ": " + c.Detail
+		}
+		// The action names the resource: Events with the same action and reason merge into
+		// one series that keeps only the first note.
+		action := actionFor(c.Op, c.Kind+"/"+c.Name)
+		for _, obj := range targets {
+			r.Recorder.Eventf(obj, nil, "Normal", changeReasons[c.Op], action, "%s", limit(note))
+		}
+	}
+}
+
+func (r *Reconciler) eventOn(lb *v1alpha1.LoadBalancer, eventType, reason, action, format string, args ...any) {
+	note := limit(fmt.Sprintf(format, args...))
+	r.Recorder.Eventf(lb, nil, eventType, reason, actionFor(action, note), "%s", note)
+}
+
+// actionFor makes an Event action that tells Events apart: the events API merges Events of
+// one object with equal type, reason and action into a series and keeps the first note only.
+func actionFor(verb, subject string) string {
+	a := verb + " " + subject
+	if len(a) > 128 {
+		a = a[:128]
+	}
+	return a
+}
+
+func pastTense(op string) string {
+	switch op {
+	case providers.OpCreate:
+		return "created"
+	case providers.OpUpdate:
+		return "updated"
+	case providers.OpDelete:
+		return "deleted"
+	}
+	return op
+}
+
+func limit(note string) string {
+	if len(note) > 1000 {
+		return note[:997] + "..."
+	}
+	return note
+}

@@ -1,0 +1,63 @@
+package loadbalancer
+
+import (
+	"context"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers"
+)
+
+// finalize deletes the load balancer's cloud resources and lets the object go only once
+// nothing is left. While the provider fails, the finalizer stays and the status says why.
+func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(lb, v1alpha1.Finalizer) {
+		return ctrl.Result{}, nil
+	}
+	name := lb.Status.Provider
+	if name == "" {
+		name = lb.Spec.Provider
+	}
+	status := lb.Status.DeepCopy()
+	p, ok := r.Registry.Get(name)
+	if !ok {
+		setProgrammed(status, lb.Generation, metav1.ConditionFalse, v1alpha1.ReasonProviderNotEnabled, fmt.Sprintf(
+			"cannot delete the cloud resources: provider %s is not enabled in this controller; enable it, or remove the finalizer %s after deleting them by hand",
+			name, v1alpha1.Finalizer))
+		return ctrl.Result{}, r.writeStatus(ctx, lb, status)
+	}
+	if err := p.Delete(ctx, providers.Ref{Name: lb.Name}); err != nil {
+		setProgrammed(status, lb.Generation, metav1.ConditionFalse, v1alpha1.ReasonDeleteError,
+			"deleting the cloud resources failed and is retried: "+err.Error())
+		r.eventOn(lb, "Warning", v1alpha1.ReasonDeleteError, "Delete", "deleting the cloud resources failed: %v", err)
+		if werr := r.writeStatus(ctx, lb, status); werr != nil {
+			return ctrl.Result{}, werr
+		}
+		return resultForDelete(err)
+	}
+	if n := len(lb.Status.Resources); n > 0 {
+		r.eventOn(lb, "Normal", ReasonResourceDeleted, "Delete", "deleted %d cloud resources of provider %s", n, name)
+	}
+	patch := client.MergeFrom(lb.DeepCopy())
+	controllerutil.RemoveFinalizer(lb, v1alpha1.Finalizer)
+	if err := r.Client.Patch(ctx, lb, patch); client.IgnoreNotFound(err) != nil {
+		return ctrl.Result{}, fmt.Errorf("removing the finalizer: %w", err)
+	}
+	return ctrl.Result{}, nil
+}
+
+// resultForDelete retries every failed delete: nothing may leak, whatever the error.
+func resultForDelete(err error) (ctrl.Result, error) {
+	if providers.IsQuota(err) {
+		return ctrl.Result{RequeueAfter: retryAfter(err, quotaRetry)}, nil
+	}
+	if providers.IsInvalid(err) || providers.IsNotFound(err) {
+		return ctrl.Result{RequeueAfter: notFoundRetry}, nil
+	}
+	return ctrl.Result{}, err
+}

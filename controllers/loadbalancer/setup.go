@@ -1,0 +1,119 @@
+package loadbalancer
+
+import (
+	"context"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	"k8s.io/client-go/util/workqueue"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/index"
+)
+
+// Backoff of a load balancer whose provider keeps failing: from a second to five minutes,
+// never a hot loop.
+const (
+	backoffBase = time.Second
+	backoffMax  = 5 * time.Minute
+)
+
+// SetupWithManager registers the controller.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	opts.RateLimiter = workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](backoffBase, backoffMax)
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("loadbalancer").
+		WithOptions(opts).
+		For(&v1alpha1.LoadBalancer{}, builder.WithPredicates(specOrResync{})).
+		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBService, serviceKey))).
+		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBService, sliceServiceKey))).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBSecret, serviceKey))).
+		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.instanceLoadBalancers),
+			builder.WithPredicates(nodeTargetChanged{})).
+		Complete(r)
+}
+
+// specOrResync lets through what needs the provider: a new spec, a deletion, a finalizer or
+// annotation change, and the periodic resync (same resourceVersion), which checks the cloud
+// for drift. It drops the controller's own status writes.
+type specOrResync struct{ predicate.Funcs }
+
+func (specOrResync) Update(e event.UpdateEvent) bool {
+	o, n := e.ObjectOld, e.ObjectNew
+	return o.GetGeneration() != n.GetGeneration() ||
+		o.GetResourceVersion() == n.GetResourceVersion() ||
+		!n.GetDeletionTimestamp().IsZero() ||
+		len(o.GetFinalizers()) != len(n.GetFinalizers())
+}
+
+func serviceKey(o client.Object) string { return index.Key(o.GetNamespace(), o.GetName()) }
+
+func sliceServiceKey(o client.Object) string {
+	svc := o.GetLabels()[discoveryv1.LabelServiceName]
+	if svc == "" {
+		return ""
+	}
+	return index.Key(o.GetNamespace(), svc)
+}
+
+// byIndex maps an object to the LoadBalancers whose index holds its key.
+func (r *Reconciler) byIndex(name string, keyOf func(client.Object) string) handler.MapFunc {
+	return func(ctx context.Context, o client.Object) []reconcile.Request {
+		key := keyOf(o)
+		if key == "" {
+			return nil
+		}
+		return r.listLoadBalancers(ctx, client.MatchingFields{name: key})
+	}
+}
+
+// instanceLoadBalancers maps a node change to the LoadBalancers with instance backends.
+func (r *Reconciler) instanceLoadBalancers(ctx context.Context, _ client.Object) []reconcile.Request {
+	return r.listLoadBalancers(ctx, client.MatchingFields{index.LBTargetType: v1alpha1.TargetTypeInstance})
+}
+
+func (r *Reconciler) listLoadBalancers(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
+	list := &v1alpha1.LoadBalancerList{}
+	if err := r.Client.List(ctx, list, opts...); err != nil {
+		log.FromContext(ctx).Error(err, "Failed to list LoadBalancers for an event")
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(list.Items))
+	for _, lb := range list.Items {
+		out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Name: lb.Name}})
+	}
+	return out
+}
+
+// nodeTargetChanged drops node updates that cannot change instance targets: heartbeats and
+// status noise. Readiness, addresses, zone and the exclusion label matter.
+type nodeTargetChanged struct{ predicate.Funcs }
+
+func (nodeTargetChanged) Update(e event.UpdateEvent) bool {
+	o, ok1 := e.ObjectOld.(*corev1.Node)
+	n, ok2 := e.ObjectNew.(*corev1.Node)
+	if !ok1 || !ok2 {
+		return true
+	}
+	if nodeReady(o) != nodeReady(n) || len(o.Status.Addresses) != len(n.Status.Addresses) {
+		return true
+	}
+	for i := range o.Status.Addresses {
+		if o.Status.Addresses[i] != n.Status.Addresses[i] {
+			return true
+		}
+	}
+	_, exO := o.Labels[labelExcludeFromLB]
+	_, exN := n.Labels[labelExcludeFromLB]
+	return exO != exN || o.Labels[corev1.LabelTopologyZone] != n.Labels[corev1.LabelTopologyZone]
+}

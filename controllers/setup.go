@@ -1,0 +1,98 @@
+// Package controllers wires portico's reconcilers, indexes, metrics and orphan sweep into a
+// controller-runtime manager. The reconcilers live in the subpackages ingress and
+// loadbalancer; this package only assembles them.
+package controllers
+
+import (
+	"context"
+	"errors"
+
+	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/portico-dev/portico/controllers/index"
+	"github.com/portico-dev/portico/controllers/ingress"
+	"github.com/portico-dev/portico/controllers/loadbalancer"
+	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/sweep"
+	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
+)
+
+// Options configure the controllers.
+type Options struct {
+	// Registry holds the providers this controller runs.
+	Registry *providers.Registry
+	// DefaultProvider serves Ingresses that choose none; empty means nginx.
+	DefaultProvider string
+	// MaxConcurrentReconciles per controller.
+	MaxConcurrentReconciles int
+	// OrphanSweepInterval between orphan sweeps; zero turns the sweep off.
+	OrphanSweepInterval time.Duration
+	// OrphansReportOnly reports orphans without deleting them.
+	OrphansReportOnly bool
+	// SeveralManagers allows more than one manager in one process (tests restart the
+	// controller): controller names are not checked for uniqueness, and the
+	// portico_load_balancers collector is registered by the first manager only.
+	SeveralManagers bool
+}
+
+// CacheOptions restricts what the manager caches: of the Secrets, only those of type
+// kubernetes.io/tls, so that portico never holds every Secret of the cluster in memory.
+func CacheOptions() cache.Options {
+	return cache.Options{ByObject: map[client.Object]cache.ByObject{
+		&corev1.Secret{}: {Field: fields.OneTermEqualSelector("type", string(corev1.SecretTypeTLS))},
+	}}
+}
+
+// Setup registers the indexes, both reconcilers, the metrics collector and the orphan sweep.
+func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
+	if err := index.Register(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	copts := controller.Options{MaxConcurrentReconciles: max(opts.MaxConcurrentReconciles, 1)}
+	if opts.SeveralManagers {
+		skip := true
+		copts.SkipNameValidation = &skip
+	}
+	ing := &ingress.Reconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("portico-ingress"),
+		Config:    model.Config{EnabledProviders: opts.Registry.Names(), DefaultProvider: opts.DefaultProvider},
+	}
+	if err := ing.SetupWithManager(mgr, copts); err != nil {
+		return fmt.Errorf("setting up the ingress controller: %w", err)
+	}
+	lb := &loadbalancer.Reconciler{
+		Client:   mgr.GetClient(),
+		Registry: opts.Registry,
+		Recorder: mgr.GetEventRecorder("portico-loadbalancer"),
+	}
+	if err := lb.SetupWithManager(mgr, copts); err != nil {
+		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
+	}
+	if err := crmetrics.Registry.Register(metrics.NewLoadBalancerCollector(mgr.GetClient())); err != nil {
+		var already prometheus.AlreadyRegisteredError
+		if !opts.SeveralManagers || !errors.As(err, &already) {
+			return fmt.Errorf("registering the load balancer metrics: %w", err)
+		}
+	}
+	sweeper := &sweep.Sweeper{
+		APIReader: mgr.GetAPIReader(), Registry: opts.Registry,
+		Interval: opts.OrphanSweepInterval, ReportOnly: opts.OrphansReportOnly,
+	}
+	if err := mgr.Add(sweeper); err != nil {
+		return fmt.Errorf("adding the orphan sweep: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+// Package testenv runs portico inside a test: a real kube-apiserver and etcd (envtest) with
+// portico's CRDs, and the portico controller with the fake provider, in-process. A platform
+// team uses it to test its Ingresses in CI the way portico tests itself: apply Ingresses,
+// wait until their LoadBalancer is Programmed, and read what the cloud would get.
+//
+// The control-plane binaries come from KUBEBUILDER_ASSETS, or from the cache that
+// `make controlplane` fills in a portico checkout.
+package testenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/portico-dev/portico/controllers"
+	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/internal/controlplane"
+	porticoscheme "github.com/portico-dev/portico/internal/scheme"
+	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/fake"
+)
+
+// ClassName is the IngressClass that Start creates, marked as the cluster default, so that
+// Ingresses without a class are portico's.
+const ClassName = "portico"
+
+// Options configure an Env.
+type Options struct {
+	// ClusterID names the cluster in cloud resource names; default "testenv".
+	ClusterID string
+	// Cloud is the fake cloud to use; default a new one. Tests that restart the controller
+	// keep the same Cloud, as a real cloud outlives the controller.
+	Cloud *fake.Cloud
+	// SyncPeriod is how often the controller resyncs everything; default 10 hours.
+	SyncPeriod time.Duration
+}
+
+// Env is a running control plane with portico.
+type Env struct {
+	// Config reaches the API server as a cluster admin.
+	Config *rest.Config
+	// Client reads and writes directly to the API server (no cache).
+	Client client.Client
+	// Cloud is the fake cloud the controller provisions into.
+	Cloud *fake.Cloud
+	// ClusterID is the cluster's ID in cloud resource names.
+	ClusterID string
+
+	cp         *controlplane.ControlPlane
+	mu         sync.Mutex
+	controller *running
+	writes     writeCounter
+	syncPeriod time.Duration
+}
+
+type running struct {
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Start starts the control plane, installs portico's CRDs and default IngressClass, and
+// starts the controller with the fake provider.
+func Start(ctx context.Context, opts Options) (*Env, error) {
+	if opts.ClusterID == "" {
+		opts.ClusterID = "testenv"
+	}
+	if opts.Cloud == nil {
+		opts.Cloud = fake.NewCloud()
+	}
+	setLogger()
+	cp, err := controlplane.Start()
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{Config: cp.Config, Cloud: opts.Cloud, ClusterID: opts.ClusterID, cp: cp, syncPeriod: opts.SyncPeriod}
+	if err := env.setup(ctx); err != nil {
+		_ = cp.Stop()
+		return nil, err
+	}
+	if err := env.StartController(ctx); err != nil {
+		_ = cp.Stop()
+		return nil, err
+	}
+	return env, nil
+}
+
+func (e *Env) setup(ctx context.Context) error {
+	scheme, err := porticoscheme.New()
+	if err != nil {
+		return err
+	}
+	e.Client, err = client.New(e.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("creating a client: %w", err)
+	}
+	class := &networkingv1.IngressClass{
+		ObjectMeta: metav1.ObjectMeta{Name: ClassName, Annotations: map[string]string{
+			"ingressclass.kubernetes.io/is-default-class": "true",
+		}},
+		Spec: networkingv1.IngressClassSpec{Controller: model.ControllerName},
+	}
+	if err := e.Client.Create(ctx, class); err != nil {
+		return fmt.Errorf("creating IngressClass %s: %w", ClassName, err)
+	}
+	return nil
+}
+
+// setLogger sends controller logs to stderr when PORTICO_TEST_LOG is set, and nowhere
+// otherwise, unless the program set a logger of its own.
+func setLogger() {
+	if os.Getenv("PORTICO_TEST_LOG") != "" {
+		ctrl.SetLogger(zap.New(zap.UseDevMode(true), zap.WriteTo(os.Stderr)))
+		return
+	}
+	ctrl.SetLogger(logr.Discard())
+}
+
+// StartController starts a new portico controller against the Env's API server and cloud.
+func (e *Env) StartController(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.controller != nil {
+		return errors.New("the controller is already running")
+	}
+	mgr, err := e.newManager(ctx)
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r := &running{cancel: cancel, done: make(chan error, 1)}
+	go func() { r.done <- mgr.Start(runCtx) }()
+	if !mgr.GetCache().WaitForCacheSync(runCtx) {
+		cancel()
+		return fmt.Errorf("the controller's cache did not sync: %w", <-r.done)
+	}
+	e.controller = r
+	return nil
+}
+
+func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
+	scheme, err := porticoscheme.New()
+	if err != nil {
+		return nil, err
+	}
+	cfg := rest.CopyConfig(e.Config)
+	cfg.WrapTransport = e.writes.wrap
+	cacheOpts := controllers.CacheOptions()
+	if e.syncPeriod > 0 {
+		cacheOpts.SyncPeriod = &e.syncPeriod
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Cache:                  cacheOpts,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the manager: %w", err)
+	}
+	registry, err := providers.NewRegistry(fake.New(e.Cloud, fake.Options{ClusterID: e.ClusterID, Observer: metrics.CallObserver{}}))
+	if err != nil {
+		return nil, err
+	}
+	err = controllers.Setup(ctx, mgr, controllers.Options{
+		Registry:                registry,
+		DefaultProvider:         "fake",
+		MaxConcurrentReconciles: 4,
+		SeveralManagers:         true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// StopController stops the controller and waits until it has stopped. The control plane
+// and the cloud stay as they are.
+func (e *Env) StopController() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.controller == nil {
+		return nil
+	}
+	e.controller.cancel()
+	err := <-e.controller.done
+	e.controller = nil
+	return err
+}
+
+// Stop stops the controller and the control plane.
+func (e *Env) Stop() error {
+	return errors.Join(e.StopController(), e.cp.Stop())
+}
+
+// WriteKubeconfig writes a kubeconfig for kubectl to path.
+func (e *Env) WriteKubeconfig(path string) error {
+	return e.cp.WriteKubeconfig(path)
+}
+
+// Kubectl returns the path of the kubectl built with the control plane.
+func (e *Env) Kubectl() string {
+	return e.cp.Kubectl()
+}
