@@ -40,6 +40,9 @@ type Options struct {
 	OrphanSweepInterval time.Duration
 	// OrphansReportOnly reports orphans without deleting them.
 	OrphansReportOnly bool
+	// SlowRetry is the wait after a quota or not-found error from a provider; default one
+	// minute.
+	SlowRetry time.Duration
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness, and the
 	// portico_load_balancers collector is registered by the first manager only.
@@ -74,9 +77,10 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		return fmt.Errorf("setting up the ingress controller: %w", err)
 	}
 	lb := &loadbalancer.Reconciler{
-		Client:   mgr.GetClient(),
-		Registry: opts.Registry,
-		Recorder: mgr.GetEventRecorder("portico-loadbalancer"),
+		Client:    mgr.GetClient(),
+		Registry:  opts.Registry,
+		Recorder:  mgr.GetEventRecorder("portico-loadbalancer"),
+		SlowRetry: opts.SlowRetry,
 	}
 	if err := lb.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)

@@ -47,6 +47,9 @@ type Options struct {
 	Cloud *fake.Cloud
 	// SyncPeriod is how often the controller resyncs everything; default 10 hours.
 	SyncPeriod time.Duration
+	// SlowRetry is the wait after a quota or not-found error; default 2 seconds, as tests
+	// wait for it.
+	SlowRetry time.Duration
 }
 
 // Env is a running control plane with portico.
@@ -64,7 +67,7 @@ type Env struct {
 	mu         sync.Mutex
 	controller *running
 	writes     writeCounter
-	syncPeriod time.Duration
+	opts       Options
 }
 
 type running struct {
@@ -86,7 +89,10 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{Config: cp.Config, Cloud: opts.Cloud, ClusterID: opts.ClusterID, cp: cp, syncPeriod: opts.SyncPeriod}
+	if opts.SlowRetry == 0 {
+		opts.SlowRetry = 2 * time.Second
+	}
+	env := &Env{Config: cp.Config, Cloud: opts.Cloud, ClusterID: opts.ClusterID, cp: cp, opts: opts}
 	if err := env.setup(ctx); err != nil {
 		_ = cp.Stop()
 		return nil, err
@@ -159,8 +165,8 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 	cfg := rest.CopyConfig(e.Config)
 	cfg.WrapTransport = e.writes.wrap
 	cacheOpts := controllers.CacheOptions()
-	if e.syncPeriod > 0 {
-		cacheOpts.SyncPeriod = &e.syncPeriod
+	if e.opts.SyncPeriod > 0 {
+		cacheOpts.SyncPeriod = &e.opts.SyncPeriod
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
@@ -180,6 +186,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		DefaultProvider:         "fake",
 		MaxConcurrentReconciles: 4,
 		SeveralManagers:         true,
+		SlowRetry:               e.opts.SlowRetry,
 	})
 	if err != nil {
 		return nil, err

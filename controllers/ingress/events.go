@@ -20,42 +20,50 @@ const (
 	ReasonAddressAssigned = "AddressAssigned"
 )
 
-// problemMemory remembers which problems each Ingress was last told about, so that an
-// unchanged Ingress gets no Event again on a resync: a resync makes no API write.
-type problemMemory struct {
+// memory remembers what each Ingress was last told, by topic (its problems, its load
+// balancer, its address), so that an unchanged Ingress gets no Event again on a resync or
+// when the cache still shows an older copy of it: a resync makes no API write.
+type memory struct {
 	mu   sync.Mutex
-	seen map[types.UID]string
+	told map[types.UID]map[string]string
 }
 
-func newProblemMemory() *problemMemory {
-	return &problemMemory{seen: map[types.UID]string{}}
+func newMemory() *memory {
+	return &memory{told: map[types.UID]map[string]string{}}
 }
 
-// changed records the problems of an Ingress and reports whether they differ from the last.
-func (m *problemMemory) changed(uid types.UID, problems []model.Problem) bool {
+// changed records what the Ingress is told on a topic and reports whether it is news.
+func (m *memory) changed(uid types.UID, topic, what string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.told[uid] == nil {
+		m.told[uid] = map[string]string{}
+	}
+	if prev, ok := m.told[uid][topic]; ok && prev == what {
+		return false
+	}
+	m.told[uid][topic] = what
+	return true
+}
+
+func (m *memory) forget(uid types.UID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.told, uid)
+}
+
+// signature identifies a list of problems.
+func signature(problems []model.Problem) string {
 	h := sha256.New()
 	for _, p := range problems {
 		h.Write([]byte(p.Field + "\x00" + p.Reason + "\x00" + p.Message + "\x00"))
 	}
-	sig := hex.EncodeToString(h.Sum(nil))
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.seen[uid] == sig {
-		return false
-	}
-	m.seen[uid] = sig
-	return true
-}
-
-func (m *problemMemory) forget(uid types.UID) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.seen, uid)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // reportProblems emits one Warning Event per problem, when the problems changed.
 func (r *Reconciler) reportProblems(ing *networkingv1.Ingress, problems []model.Problem) {
-	if !r.problems.changed(ing.UID, problems) {
+	if !r.memory.changed(ing.UID, "problems", signature(problems)) {
 		return
 	}
 	for _, p := range problems {

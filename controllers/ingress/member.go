@@ -26,7 +26,7 @@ func (r *Reconciler) syncMember(ctx context.Context, ing *networkingv1.Ingress, 
 	if err != nil {
 		return err
 	}
-	if assigned {
+	if assigned && r.memory.changed(ing.UID, "loadbalancer", lbName) {
 		r.event(ing, "Normal", ReasonLoadBalancerAssigned, "Assign "+lbName,
 			"served by LoadBalancer %s; run kubectl describe loadbalancer %s to see its cloud resources", lbName, lbName)
 	}
@@ -73,7 +73,7 @@ func (r *Reconciler) syncStatus(ctx context.Context, ing *networkingv1.Ingress, 
 	if err := r.Client.Status().Patch(ctx, ing, patch); err != nil {
 		return fmt.Errorf("writing the status: %w", err)
 	}
-	if addr := firstAddress(want); addr != "" {
+	if addr := firstAddress(want); addr != "" && r.memory.changed(ing.UID, "address", addr+portErrors(want)) {
 		r.event(ing, "Normal", ReasonAddressAssigned, "Assign "+addr+portErrors(want), "the load balancer answers on %s%s", addr, portErrors(want))
 	}
 	return nil

@@ -149,7 +149,7 @@ func (r *Reconciler) release(ctx context.Context, ing *networkingv1.Ingress) err
 	if err := r.Client.Patch(ctx, ing, patch); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("releasing Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
 	}
-	r.problems.forget(ing.UID)
+	r.memory.forget(ing.UID)
 	return nil
 }
 
@@ -162,7 +162,7 @@ func (r *Reconciler) finishDeletions(ctx context.Context, deleting []*networking
 		if err := r.Client.Patch(ctx, ing, patch); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("removing the finalizer of Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
 		}
-		r.problems.forget(ing.UID)
+		r.memory.forget(ing.UID)
 	}
 	return nil
 }

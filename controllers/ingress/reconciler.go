@@ -28,7 +28,7 @@ type Reconciler struct {
 	// Config tells the model which providers run.
 	Config model.Config
 
-	problems *problemMemory
+	memory *memory
 }
 
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=ingresses,verbs=get;list;watch;update;patch

@@ -23,7 +23,7 @@ import (
 // SetupWithManager registers the controller. Every watched kind maps a change only to the
 // group keys it affects, through the indexes.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	r.problems = newProblemMemory()
+	r.memory = newMemory()
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("ingress").
 		WithOptions(opts).

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -34,13 +36,7 @@ func (r *Reconciler) announce(ctx context.Context, lb *v1alpha1.LoadBalancer, ob
 	if observed == nil || len(observed.Changes) == 0 {
 		return
 	}
-	targets := []runtime.Object{lb}
-	for _, m := range lb.Spec.Members {
-		ing := &networkingv1.Ingress{}
-		if err := r.Client.Get(ctx, client.ObjectKey{Namespace: m.Namespace, Name: m.Name}, ing); err == nil {
-			targets = append(targets, ing)
-		}
-	}
+	targets := r.audience(ctx, lb)
 	for _, c := range observed.Changes {
 		note := fmt.Sprintf("%s %s %s in provider %s", pastTense(c.Op), c.Kind, c.Name, lb.Spec.Provider)
 		if c.Detail != "" {
@@ -53,6 +49,18 @@ func (r *Reconciler) announce(ctx context.Context, lb *v1alpha1.LoadBalancer, ob
 			r.Recorder.Eventf(obj, nil, "Normal", changeReasons[c.Op], action, "%s", limit(note))
 		}
 	}
+}
+
+// audience is who hears about a load balancer: the LoadBalancer and its member Ingresses.
+func (r *Reconciler) audience(ctx context.Context, lb *v1alpha1.LoadBalancer) []runtime.Object {
+	out := []runtime.Object{lb}
+	for _, m := range lb.Spec.Members {
+		ing := &networkingv1.Ingress{}
+		if err := r.Client.Get(ctx, client.ObjectKey{Namespace: m.Namespace, Name: m.Name}, ing); err == nil {
+			out = append(out, ing)
+		}
+	}
+	return out
 }
 
 func (r *Reconciler) eventOn(lb *v1alpha1.LoadBalancer, eventType, reason, action, format string, args ...any) {
@@ -87,4 +95,32 @@ func limit(note string) string {
 		return note[:997] + "..."
 	}
 	return note
+}
+
+// Event reasons for the Programmed condition changing.
+const (
+	ReasonProgrammingFailed = "ProgrammingFailed"
+	ReasonNowProgrammed     = "Programmed"
+)
+
+// announceTransition tells the LoadBalancer and its members when programming starts to fail,
+// fails differently, or recovers. A failure that repeats unchanged is told once.
+func (r *Reconciler) announceTransition(ctx context.Context, lb *v1alpha1.LoadBalancer, before, after *v1alpha1.LoadBalancerStatus) {
+	old := meta.FindStatusCondition(before.Conditions, v1alpha1.ConditionProgrammed)
+	cur := meta.FindStatusCondition(after.Conditions, v1alpha1.ConditionProgrammed)
+	if cur == nil || (old != nil && old.Status == cur.Status && old.Reason == cur.Reason && old.Message == cur.Message) {
+		return
+	}
+	eventType, reason := "Warning", ReasonProgrammingFailed
+	if cur.Status == metav1.ConditionTrue {
+		if old == nil || old.Status == metav1.ConditionTrue {
+			return // first success: the ResourceCreated Events say it all
+		}
+		eventType, reason = "Normal", ReasonNowProgrammed
+	}
+	note := limit(fmt.Sprintf("%s: %s", cur.Reason, cur.Message))
+	action := actionFor(cur.Reason, note)
+	for _, obj := range r.audience(ctx, lb) {
+		r.Recorder.Eventf(obj, nil, eventType, reason, action, "%s", note)
+	}
 }

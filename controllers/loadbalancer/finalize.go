@@ -38,8 +38,9 @@ func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 		if werr := r.writeStatus(ctx, lb, status); werr != nil {
 			return ctrl.Result{}, werr
 		}
-		return resultForDelete(err)
+		return r.resultForDelete(err)
 	}
+	r.invalid.forget(lb.Name)
 	if n := len(lb.Status.Resources); n > 0 {
 		r.eventOn(lb, "Normal", ReasonResourceDeleted, "Delete", "deleted %d cloud resources of provider %s", n, name)
 	}
@@ -52,12 +53,9 @@ func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 }
 
 // resultForDelete retries every failed delete: nothing may leak, whatever the error.
-func resultForDelete(err error) (ctrl.Result, error) {
-	if providers.IsQuota(err) {
-		return ctrl.Result{RequeueAfter: retryAfter(err, quotaRetry)}, nil
-	}
-	if providers.IsInvalid(err) || providers.IsNotFound(err) {
-		return ctrl.Result{RequeueAfter: notFoundRetry}, nil
+func (r *Reconciler) resultForDelete(err error) (ctrl.Result, error) {
+	if providers.IsQuota(err) || providers.IsInvalid(err) || providers.IsNotFound(err) {
+		return ctrl.Result{RequeueAfter: retryAfter(err, r.slowRetry())}, nil
 	}
 	return ctrl.Result{}, err
 }

@@ -21,17 +21,19 @@ import (
 	"github.com/portico-dev/portico/providers"
 )
 
-// How long to wait before trying again when waiting on a person, not on a passing fault.
-const (
-	quotaRetry    = 5 * time.Minute
-	notFoundRetry = time.Minute
-)
+// DefaultSlowRetry is how long to wait before trying again when waiting on a person, not on
+// a passing fault: a quota, or a cloud resource that does not exist yet.
+const DefaultSlowRetry = time.Minute
 
 // Reconciler reconciles LoadBalancers.
 type Reconciler struct {
 	Client   client.Client
 	Registry *providers.Registry
 	Recorder events.EventRecorder
+	// SlowRetry is the wait after a quota or not-found error; default DefaultSlowRetry.
+	SlowRetry time.Duration
+
+	invalid invalidInputs
 }
 
 // +kubebuilder:rbac:groups=portico.dev,resources=loadbalancers,verbs=get;list;watch;update;patch
@@ -76,7 +78,13 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	fingerprint := fingerprintOf(want)
+	if r.invalid.same(lb.Name, fingerprint) {
+		// The provider refused exactly this input; retrying it cannot help.
+		return ctrl.Result{}, nil
+	}
 	observed, ensureErr := provider.Ensure(ctx, want)
+	r.invalid.record(lb.Name, fingerprint, providers.IsInvalid(ensureErr))
 	if ensureErr == nil {
 		ensureErr = r.leaveOldProvider(ctx, lb, status)
 	}
@@ -85,10 +93,11 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	}
 	r.announce(ctx, lb, observed)
 	computeStatus(status, lb, observed, want, ensureErr)
+	r.announceTransition(ctx, lb, &lb.Status, status)
 	if err := r.writeStatus(ctx, lb, status); err != nil {
 		return ctrl.Result{}, err
 	}
-	return resultFor(ctx, ensureErr)
+	return r.resultFor(ctx, ensureErr)
 }
 
 // leaveOldProvider deletes the load balancer from the provider it used before spec.provider
@@ -126,19 +135,24 @@ func (r *Reconciler) writeStatus(ctx context.Context, lb *v1alpha1.LoadBalancer,
 // resultFor turns a provider error into a retry policy: backoff for passing faults, a slow
 // retry for quota and missing cloud resources, and none for invalid input, which waits for
 // the spec to change.
-func resultFor(ctx context.Context, err error) (ctrl.Result, error) {
+func (r *Reconciler) resultFor(ctx context.Context, err error) (ctrl.Result, error) {
 	switch {
 	case err == nil:
 		return ctrl.Result{}, nil
 	case providers.IsInvalid(err):
 		log.FromContext(ctx).Info("Waiting for the input to change", "reason", providers.ReasonOf(err), "error", err.Error())
 		return ctrl.Result{}, nil
-	case providers.IsQuota(err):
-		return ctrl.Result{RequeueAfter: retryAfter(err, quotaRetry)}, nil
-	case providers.IsNotFound(err):
-		return ctrl.Result{RequeueAfter: retryAfter(err, notFoundRetry)}, nil
+	case providers.IsQuota(err), providers.IsNotFound(err):
+		return ctrl.Result{RequeueAfter: retryAfter(err, r.slowRetry())}, nil
 	}
 	return ctrl.Result{}, err
+}
+
+func (r *Reconciler) slowRetry() time.Duration {
+	if r.SlowRetry > 0 {
+		return r.SlowRetry
+	}
+	return DefaultSlowRetry
 }
 
 func retryAfter(err error, fallback time.Duration) time.Duration {

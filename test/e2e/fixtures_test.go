@@ -154,3 +154,7 @@ func waitForCtx(ctx context.Context, what string, ok func() bool) error {
 func lbNameOf(ns, name string) string {
 	return model.GroupKey{Kind: model.KeyKindIngress, Namespace: ns, Name: name}.LoadBalancerName()
 }
+
+func objectMeta(ns, name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Namespace: ns, Name: name}
+}

@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/portico-dev/portico/providers/fake"
+)
+
+// errCrashed stands for the controller process dying: every cloud call after the k-th
+// fails, as if nothing more reached the cloud.
+var errCrashed = errors.New("the controller crashed")
+
+// TestRestartMidCreateConverges stops the controller after k cloud writes of a create, starts
+// a new one, and checks that it converges to the same resources an uninterrupted create
+// makes: nothing duplicated, nothing leaked, for several k.
+func TestRestartMidCreateConverges(t *testing.T) {
+	want := uninterruptedKinds(t)
+	for _, k := range []int{1, 2, 4, 7, len(want)} {
+		t.Run(fmt.Sprintf("after %d writes", k), func(t *testing.T) {
+			ns := newNamespace(t)
+			service(t, ns, "cart", 80, "10.0.0.1")
+			service(t, ns, "front", 80, "10.0.1.1")
+
+			crashed := make(chan struct{})
+			var mu sync.Mutex
+			writes := 0
+			env.Cloud.OnCall(func(c fake.Call) {
+				mu.Lock()
+				defer mu.Unlock()
+				if c.Err != nil {
+					return
+				}
+				writes++
+				if writes == k {
+					env.Cloud.InjectError("", "", errCrashed, -1)
+					close(crashed)
+				}
+			})
+			t.Cleanup(func() { env.Cloud.OnCall(nil); env.Cloud.ClearFaults() })
+
+			apply(t, ns, webIngress)
+			<-crashed
+			if err := env.StopController(); err != nil {
+				t.Fatal(err)
+			}
+			env.Cloud.OnCall(nil)
+			env.Cloud.ClearFaults()
+			if err := env.StartController(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			lb, err := env.WaitProgrammed(timeout(t), ns, "web")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := kindsOf(env.Inventory(lb.Name)); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("after a restart at write %d the cloud has %v, an uninterrupted create makes %v", k, got, want)
+			}
+			if len(lb.Status.Resources) != len(env.Inventory(lb.Name)) {
+				t.Errorf("the status lists %d resources, the cloud has %d", len(lb.Status.Resources), len(env.Inventory(lb.Name)))
+			}
+			deleteIngress(t, ns, "web")
+			if err := waitFor(t, "every resource to go", func() bool { return len(env.Inventory(lb.Name)) == 0 }); err != nil {
+				t.Fatalf("%v: left %+v", err, env.Inventory(lb.Name))
+			}
+		})
+	}
+}
+
+// uninterruptedKinds creates the Ingress once without a fault and returns its resource kinds.
+func uninterruptedKinds(t *testing.T) []string {
+	t.Helper()
+	ns := newNamespace(t)
+	service(t, ns, "cart", 80, "10.0.0.1")
+	service(t, ns, "front", 80, "10.0.1.1")
+	apply(t, ns, webIngress)
+	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kindsOf(env.Inventory(lb.Name))
+}
+
+func kindsOf(rs []fake.Resource) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.Kind)
+	}
+	sort.Strings(out)
+	return out
+}

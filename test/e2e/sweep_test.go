@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/sweep"
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/fake"
+)
+
+// TestOrphanSweep: a load balancer in the cloud that no LoadBalancer object claims (left by
+// a finalizer removed by hand, say) is reported, and deleted unless the policy is report;
+// load balancers that objects claim are never touched.
+func TestOrphanSweep(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	service(t, ns, "cart", 80, "10.0.0.1")
+	service(t, ns, "front", 80, "10.0.1.1")
+	apply(t, ns, webIngress)
+	live, err := env.WaitProgrammed(timeout(t), ns, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := fake.New(env.Cloud, fake.Options{ClusterID: env.ClusterID})
+	ghost := &providers.Desired{
+		Ref: providers.Ref{Name: ns + "-ghost"},
+		Spec: v1alpha1.LoadBalancerSpec{
+			Provider: "fake", Frontends: v1alpha1.Frontends{HTTP: true},
+			DefaultBackend: "x/y:80",
+			Backends:       []v1alpha1.Backend{{Name: "x/y:80", TargetType: "ip", Service: v1alpha1.ServiceRef{Namespace: "x", Name: "y", PortNumber: 80}}},
+		},
+	}
+	if _, err := p.Ensure(ctx, ghost); err != nil {
+		t.Fatal(err)
+	}
+	registry, err := providers.NewRegistry(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	report := &sweep.Sweeper{APIReader: env.Client, Registry: registry, ReportOnly: true}
+	found := report.SweepOnce(ctx)
+	if !hasRef(found["fake"], ghost.Ref.Name) || hasRef(found["fake"], live.Name) {
+		t.Fatalf("the sweep found %v; want the ghost and not %s", found, live.Name)
+	}
+	if len(env.Inventory(ghost.Ref.Name)) == 0 {
+		t.Fatal("report-only deleted the orphan")
+	}
+	if v, _ := metricValue(t, "portico_orphaned_load_balancers", map[string]string{"provider": "fake"}); v < 1 {
+		t.Errorf("portico_orphaned_load_balancers = %v, want at least 1", v)
+	}
+
+	remove := &sweep.Sweeper{APIReader: env.Client, Registry: registry}
+	remove.SweepOnce(ctx)
+	if inv := env.Inventory(ghost.Ref.Name); len(inv) != 0 {
+		t.Errorf("the orphan survived the sweep: %+v", inv)
+	}
+	if len(env.Inventory(live.Name)) == 0 {
+		t.Error("the sweep deleted a load balancer that an object claims")
+	}
+}
+
+func hasRef(refs []providers.Ref, name string) bool {
+	for _, r := range refs {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// TestOrphanSweepRunsPeriodically: the sweeper the controller runs deletes an orphan on its
+// own, at its interval.
+func TestOrphanSweepRunsPeriodically(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := fake.New(env.Cloud, fake.Options{ClusterID: env.ClusterID})
+	ghost := &providers.Desired{
+		Ref: providers.Ref{Name: newNamespace(t) + "-ghost"},
+		Spec: v1alpha1.LoadBalancerSpec{
+			Provider: "fake", Frontends: v1alpha1.Frontends{HTTP: true},
+			DefaultBackend: "x/y:80",
+			Backends:       []v1alpha1.Backend{{Name: "x/y:80", TargetType: "ip", Service: v1alpha1.ServiceRef{Namespace: "x", Name: "y", PortNumber: 80}}},
+		},
+	}
+	if _, err := p.Ensure(ctx, ghost); err != nil {
+		t.Fatal(err)
+	}
+	registry, err := providers.NewRegistry(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sweep.Sweeper{APIReader: env.Client, Registry: registry, Interval: 200 * time.Millisecond}
+	go func() { _ = s.Start(ctx) }()
+	if err := waitFor(t, "the periodic sweep to delete the orphan", func() bool { return len(env.Inventory(ghost.Ref.Name)) == 0 }); err != nil {
+		t.Fatal(err)
+	}
+}
