@@ -63,6 +63,10 @@ build: ## Build bin/portico.
 run: ## Run the controller against the cluster of the current kubeconfig.
 	go run ./cmd/portico controller
 
+.PHONY: dev
+dev: ## Run portico with its samples on a local control plane, no cluster needed.
+	go run ./cmd/portico dev
+
 ##@ Test
 
 .PHONY: controlplane

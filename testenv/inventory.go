@@ -6,7 +6,7 @@ import (
 )
 
 // Inventory returns the fake cloud's resources that belong to one LoadBalancer, in
-// dependency order: what the cloud would get for it.
+// kind and name order: what the cloud would get for it.
 func (e *Env) Inventory(lbName string) []fake.Resource {
 	var out []fake.Resource
 	for _, r := range e.Cloud.Inventory() {

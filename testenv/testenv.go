@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers"
 	"github.com/portico-dev/portico/controllers/metrics"
 	"github.com/portico-dev/portico/internal/controlplane"
@@ -34,8 +35,8 @@ import (
 	"github.com/portico-dev/portico/providers/fake"
 )
 
-// ClassName is the IngressClass that Start creates, marked as the cluster default, so that
-// Ingresses without a class are portico's.
+// ClassName is the IngressClass that Start creates by default, marked as the cluster
+// default, so that Ingresses without a class are portico's.
 const ClassName = "portico"
 
 // Options configure an Env.
@@ -50,6 +51,11 @@ type Options struct {
 	// SlowRetry is the wait after a quota or not-found error; default 2 seconds, as tests
 	// wait for it.
 	SlowRetry time.Duration
+	// ClassName is the default IngressClass to create; default ClassName. Its
+	// IngressClassParams of the same name select the fake provider.
+	ClassName string
+	// OrphanSweepInterval runs the orphan sweep in the controller; default off.
+	OrphanSweepInterval time.Duration
 }
 
 // Env is a running control plane with portico.
@@ -89,6 +95,9 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.ClassName == "" {
+		opts.ClassName = ClassName
+	}
 	if opts.SlowRetry == 0 {
 		opts.SlowRetry = 2 * time.Second
 	}
@@ -113,14 +122,29 @@ func (e *Env) setup(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating a client: %w", err)
 	}
+	name := e.opts.ClassName
+	params := &v1alpha1.IngressClassParams{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec:       v1alpha1.IngressClassParamsSpec{Provider: v1alpha1.ProviderFake},
+	}
+	if err := e.Client.Create(ctx, params); err != nil {
+		return fmt.Errorf("creating IngressClassParams %s: %w", name, err)
+	}
+	group := v1alpha1.GroupVersion.Group
+	scope := networkingv1.IngressClassParametersReferenceScopeCluster
 	class := &networkingv1.IngressClass{
-		ObjectMeta: metav1.ObjectMeta{Name: ClassName, Annotations: map[string]string{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: map[string]string{
 			"ingressclass.kubernetes.io/is-default-class": "true",
 		}},
-		Spec: networkingv1.IngressClassSpec{Controller: model.ControllerName},
+		Spec: networkingv1.IngressClassSpec{
+			Controller: model.ControllerName,
+			Parameters: &networkingv1.IngressClassParametersReference{
+				APIGroup: &group, Kind: "IngressClassParams", Name: name, Scope: &scope,
+			},
+		},
 	}
 	if err := e.Client.Create(ctx, class); err != nil {
-		return fmt.Errorf("creating IngressClass %s: %w", ClassName, err)
+		return fmt.Errorf("creating IngressClass %s: %w", name, err)
 	}
 	return nil
 }
@@ -187,6 +211,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		MaxConcurrentReconciles: 4,
 		SeveralManagers:         true,
 		SlowRetry:               e.opts.SlowRetry,
+		OrphanSweepInterval:     e.opts.OrphanSweepInterval,
 	})
 	if err != nil {
 		return nil, err

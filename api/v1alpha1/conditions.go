@@ -19,12 +19,10 @@ const (
 	ReasonProviderNotEnabled = "ProviderNotEnabled"
 
 	ReasonProgrammed  = "Programmed"
-	ReasonPending     = "Pending"
 	ReasonRetrying    = "Retrying"
 	ReasonInvalid     = "Invalid"
 	ReasonQuota       = "QuotaExceeded"
 	ReasonNotFound    = "NotFound"
-	ReasonDeleting    = "Deleting"
 	ReasonDeleteError = "DeleteFailed"
 
 	ReasonReady          = "Ready"

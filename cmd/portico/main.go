@@ -75,6 +75,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newVersionCommand(),
 		newControllerCommand(),
 		newExplainCommand(),
+		newDevCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

@@ -60,3 +60,19 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		}
 	}
 }
+
+func TestControllerFlagErrorsExitTwo(t *testing.T) {
+	cases := map[string][]string{
+		"unknown provider":              {"controller", "--providers", "azure"},
+		"default provider not enabled":  {"controller", "--providers", "fake", "--default-provider", "gcp"},
+		"unknown orphan policy":         {"controller", "--orphan-policy", "ignore"},
+		"no reconciles":                 {"controller", "--max-concurrent-reconciles", "0"},
+		"sync period that is no period": {"controller", "--sync-period", "often"},
+	}
+	for name, args := range cases {
+		code, _, errOut := runPortico(t, args...)
+		if code != exitUsage || !strings.HasPrefix(errOut, "error: ") {
+			t.Errorf("%s: portico %v exited %d with %q, want %d and the error", name, args, code, errOut, exitUsage)
+		}
+	}
+}

@@ -20,7 +20,6 @@ const (
 	ReasonResourceUpdated = "ResourceUpdated"
 	ReasonResourceDeleted = "ResourceDeleted"
 	ReasonProviderChanged = "ProviderChanged"
-	ReasonProviderError   = "ProviderError"
 )
 
 var changeReasons = map[string]string{

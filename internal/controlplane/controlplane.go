@@ -9,6 +9,7 @@ package controlplane
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +81,25 @@ func WriteKubeconfig(cfg *rest.Config, path string) error {
 		return fmt.Errorf("writing kubeconfig %s: %w", path, err)
 	}
 	return nil
+}
+
+// Build builds the control-plane binaries that are missing, writing the build's progress to
+// progress, and returns their directory. It needs a portico checkout.
+func Build(progress io.Writer) (string, error) {
+	if dir, err := AssetsDir(); err == nil {
+		return dir, nil
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command(filepath.Join(root, "hack", "controlplane", "build.sh"))
+	cmd.Stderr = progress
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("building the control plane: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 // AssetsDir returns the directory that holds the control-plane binaries.

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portico-dev/portico/internal/controlplane"
+	"github.com/portico-dev/portico/testenv"
+)
+
+type devOptions struct {
+	kubeconfig string
+	samples    string
+	noSamples  bool
+}
+
+func newDevCommand() *cobra.Command {
+	var opts devOptions
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run portico on a local control plane with the fake provider, no cluster needed",
+		Long: `dev starts a local kube-apiserver and etcd (built from source the first time),
+installs portico's CRDs and an IngressClass for the fake provider, runs the controller,
+applies the samples of config/samples, and writes a kubeconfig so that you can look with
+kubectl. It runs until interrupted.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.kubeconfig, "kubeconfig-out", defaultDevKubeconfig(), "where to write the kubeconfig of the local control plane")
+	f.StringVar(&opts.samples, "samples", filepath.Join("config", "samples"), "directory of manifests to apply once portico runs")
+	f.BoolVar(&opts.noSamples, "no-samples", false, "apply no samples")
+	return cmd
+}
+
+func defaultDevKubeconfig() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "portico", "dev", "kubeconfig")
+}
+
+func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) error {
+	fmt.Fprintln(stderr, ">> starting the local control plane")
+	if _, err := controlplane.Build(stderr); err != nil {
+		return err
+	}
+	env, err := testenv.Start(ctx, testenv.Options{ClusterID: "dev", ClassName: "portico-fake"})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fmt.Fprintln(stderr, ">> stopping")
+		if err := env.Stop(); err != nil {
+			fmt.Fprintf(stderr, "error: stopping: %v\n", err)
+		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(opts.kubeconfig), 0o700); err != nil {
+		return err
+	}
+	if err := env.WriteKubeconfig(opts.kubeconfig); err != nil {
+		return err
+	}
+	if !opts.noSamples {
+		if err := applySamples(ctx, env, opts.samples, stderr); err != nil {
+			return err
+		}
+	}
+	printDevHelp(stdout, env, opts.kubeconfig)
+	<-ctx.Done()
+	return nil
+}
+
+// applySamples applies every manifest of dir in name order and waits briefly for the
+// load balancers, so that the first kubectl shows them programmed.
+func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.Writer) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usageError{fmt.Errorf("--samples %s holds no .yaml file", dir)}
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := env.ApplyYAML(ctx, string(data)); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		fmt.Fprintf(stderr, ">> applied %s\n", f)
+	}
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := env.WaitProgrammed(wait, "demo", "web"); err != nil {
+		fmt.Fprintf(stderr, ">> the sample load balancers are not programmed yet: %v\n", err)
+	}
+	return nil
+}
+
+func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig string) {
+	kubectl := env.Kubectl()
+	lines := []string{
+		"portico dev is ready: a local control plane with the portico controller and the fake provider.",
+		"",
+		"Look with kubectl (built from source with the control plane):",
+		"  export KUBECONFIG=" + kubeconfig,
+		"  alias kubectl=" + kubectl,
+		"  kubectl get ingress -n demo",
+		"  kubectl get loadbalancers -o wide",
+		"  kubectl describe loadbalancer        # the cloud resources behind each Ingress",
+		"  kubectl describe ingress -n demo broken   # why an Ingress is not served",
+		"",
+		"Ask where a request goes, offline:",
+		"  go run ./cmd/portico explain -f config/samples --url http://shop.example.com/cart",
+		"",
+		"Press Ctrl-C to stop. Everything lives in memory and is gone when portico dev stops.",
+	}
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}

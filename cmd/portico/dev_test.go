@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer that the command and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDevRunsPorticoWithTheSamples runs `portico dev` as the README's quick start does and
+// looks with kubectl, as its instructions say: the sample load balancers are there, and the
+// broken sample Ingress says why it is not served.
+func TestDevRunsPorticoWithTheSamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"dev", "--kubeconfig-out", kubeconfig}, &stdout, &stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != exitOK {
+				t.Errorf("portico dev exited %d: %s", code, stderr.String())
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("portico dev did not stop")
+		}
+	})
+
+	deadline := time.Now().Add(90 * time.Second)
+	for !strings.Contains(stdout.String(), "portico dev is ready") {
+		select {
+		case code := <-done:
+			done <- code
+			t.Fatalf("portico dev exited %d before it was ready:\n%s", code, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("portico dev did not get ready:\n%s\n%s", stdout.String(), stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	out := stdout.String()
+	kubectlPath := ""
+	for _, line := range strings.Split(out, "\n") {
+		if p, ok := strings.CutPrefix(strings.TrimSpace(line), "alias kubectl="); ok {
+			kubectlPath = p
+		}
+	}
+	if kubectlPath == "" || !strings.Contains(out, "export KUBECONFIG="+kubeconfig) {
+		t.Fatalf("the instructions lack the kubeconfig or kubectl:\n%s", out)
+	}
+	kubectl := func(args ...string) string {
+		cmd := exec.Command(kubectlPath, args...)
+		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("kubectl %v: %v\n%s", args, err, b)
+		}
+		return string(b)
+	}
+	waitUntil(t, "both sample load balancers to be Ready", func() bool {
+		lbs := kubectl("get", "loadbalancers", "-o", "wide")
+		return strings.Count(lbs, "True") >= 2 && strings.Contains(lbs, "demo-web-") && strings.Contains(lbs, "demo-sites-")
+	})
+	waitUntil(t, "the broken sample to say why", func() bool {
+		return strings.Contains(kubectl("describe", "ingress", "-n", "demo", "broken"), "InvalidPath")
+	})
+	if ing := kubectl("get", "ingress", "-n", "demo", "web"); !strings.Contains(ing, "192.0.2.") {
+		t.Errorf("the sample Ingress has no address:\n%s", ing)
+	}
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
