@@ -93,10 +93,7 @@ func TestKubernetesPathMatchingTable(t *testing.T) {
 // routing through translation and the reference router.
 func TestConformanceRouting(t *testing.T) {
 	for _, file := range []string{"path_rules.feature", "host_rules.feature", "default_backend.feature"} {
-		f, err := conformance.Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := conformance.LoadForTest(t, file)
 		setup, err := conformance.SetupOf(f.Background)
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ package conformance
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,8 +35,12 @@ type Step struct {
 	Table     [][]string
 }
 
+// ErrNoFeatures says that the shared feature files are not on this machine.
+var ErrNoFeatures = errors.New("conformance feature files not found")
+
 // Dir returns the directory of the shared conformance feature files: $PORTICO_CONFORMANCE_DIR,
-// else ../shared/conformance beside the checkout.
+// else shared/conformance beside the checkout or beside any directory above it (a clone in
+// another place still finds the workspace's copy), else /work/shared/conformance.
 func Dir() (string, error) {
 	if dir := os.Getenv("PORTICO_CONFORMANCE_DIR"); dir != "" {
 		return dir, nil
@@ -44,11 +49,31 @@ func Dir() (string, error) {
 	if !ok {
 		return "", fmt.Errorf("cannot locate the checkout")
 	}
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "conformance")
-	if _, err := os.Stat(dir); err != nil {
-		return "", fmt.Errorf("conformance feature files not found at %s (set PORTICO_CONFORMANCE_DIR): %w", dir, err)
+	var tried []string
+	for dir := filepath.Join(filepath.Dir(file), "..", ".."); ; {
+		parent := filepath.Dir(dir)
+		candidate := filepath.Join(parent, "shared", "conformance")
+		tried = append(tried, candidate)
+		if isDir(candidate) {
+			return candidate, nil
+		}
+		if parent == dir {
+			break
+		}
+		dir = parent
 	}
-	return dir, nil
+	if isDir(workspaceDir) {
+		return workspaceDir, nil
+	}
+	return "", fmt.Errorf("%w in %s or %s (set PORTICO_CONFORMANCE_DIR)", ErrNoFeatures, strings.Join(tried, ", "), workspaceDir)
+}
+
+// workspaceDir is where the workspace keeps the feature files.
+const workspaceDir = "/work/shared/conformance"
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // Load parses the named feature file of Dir, for example "path_rules.feature".
@@ -217,4 +242,22 @@ func substitute(text string, header, row []string) string {
 		}
 	}
 	return text
+}
+
+// LoadForTest loads a feature file for a test, and skips the test, saying why, when the
+// workspace's feature files are not on this machine: they are read in place, never copied.
+func LoadForTest(t interface {
+	Helper()
+	Fatal(...any)
+	Skip(...any)
+}, name string) *Feature {
+	t.Helper()
+	f, err := Load(name)
+	if errors.Is(err, ErrNoFeatures) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

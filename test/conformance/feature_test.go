@@ -17,10 +17,7 @@ func TestParseSharedFeatures(t *testing.T) {
 		{"load_balancing.feature", 1, 1},
 	}
 	for _, tc := range cases {
-		f, err := Load(tc.file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := LoadForTest(t, tc.file)
 		if len(f.Scenarios) != tc.scenarios {
 			t.Errorf("%s: %d scenarios, want %d", tc.file, len(f.Scenarios), tc.scenarios)
 		}
@@ -35,10 +32,7 @@ func TestParseSharedFeatures(t *testing.T) {
 }
 
 func TestOutlineExpansion(t *testing.T) {
-	f, err := Load("default_backend.feature")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := LoadForTest(t, "default_backend.feature")
 	req, err := f.Scenarios[2].Request()
 	if err != nil {
 		t.Fatal(err)
