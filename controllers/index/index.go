@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -34,6 +35,9 @@ const (
 	LBTargetType = "portico.lb.targettype"
 	// LBGroupKey indexes LoadBalancers by the group key of their Ingresses.
 	LBGroupKey = "portico.lb.groupkey"
+	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
+	// resolving one backend's targets reads only that Service's slices.
+	SliceService = "portico.slice.service"
 )
 
 // AnnotationGroupKey on a LoadBalancer records the group key it was translated from.
@@ -55,6 +59,7 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
 		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
 		{&v1alpha1.LoadBalancer{}, LBGroupKey, lbGroupKey},
+		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
 			return fmt.Errorf("registering index %s: %w", i.name, err)
@@ -159,6 +164,13 @@ func lbTargetTypes(o client.Object) []string {
 func lbGroupKey(o client.Object) []string {
 	if k := o.GetAnnotations()[AnnotationGroupKey]; k != "" {
 		return []string{k}
+	}
+	return nil
+}
+
+func sliceService(o client.Object) []string {
+	if svc := o.GetLabels()[discoveryv1.LabelServiceName]; svc != "" {
+		return []string{Key(o.GetNamespace(), svc)}
 	}
 	return nil
 }

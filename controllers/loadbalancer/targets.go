@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/index"
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -71,8 +72,7 @@ func (r *Reconciler) servicePort(ctx context.Context, ref v1alpha1.ServiceRef) (
 // endpointTargets returns the ready endpoints of a Service port from its EndpointSlices.
 func (r *Reconciler) endpointTargets(ctx context.Context, svc *corev1.Service, port *corev1.ServicePort) ([]providers.Target, error) {
 	slices := &discoveryv1.EndpointSliceList{}
-	if err := r.Client.List(ctx, slices, client.InNamespace(svc.Namespace),
-		client.MatchingLabels{discoveryv1.LabelServiceName: svc.Name}); err != nil {
+	if err := r.Client.List(ctx, slices, client.MatchingFields{index.SliceService: index.Key(svc.Namespace, svc.Name)}); err != nil {
 		return nil, fmt.Errorf("listing the EndpointSlices of Service %s/%s: %w", svc.Namespace, svc.Name, err)
 	}
 	seen := map[providers.Target]bool{}
