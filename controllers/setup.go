@@ -70,7 +70,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	ing := &ingress.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder("portico-ingress"),
+		Recorder:  mgr.GetEventRecorder(ingress.ReportingController),
 		Config:    model.Config{EnabledProviders: opts.Registry.Names(), DefaultProvider: opts.DefaultProvider},
 	}
 	if err := ing.SetupWithManager(mgr, copts); err != nil {

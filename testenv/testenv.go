@@ -56,6 +56,11 @@ type Options struct {
 	ClassName string
 	// OrphanSweepInterval runs the orphan sweep in the controller; default off.
 	OrphanSweepInterval time.Duration
+	// ExtraProviders run next to the fake provider, for tests of more than one provider.
+	ExtraProviders []providers.Provider
+	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
+	// is set.
+	Logger *logr.Logger
 }
 
 // Env is a running control plane with portico.
@@ -74,6 +79,23 @@ type Env struct {
 	controller *running
 	writes     writeCounter
 	opts       Options
+	// providerNames are the providers the controller runs.
+	providerNames []string
+}
+
+// modelConfig is the model's view of the controller Start runs.
+func (e *Env) modelConfig() model.Config {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return model.Config{EnabledProviders: e.providerNames, DefaultProvider: v1alpha1.ProviderFake}
+}
+
+// SetSyncPeriod changes how often the controller resyncs; it takes effect when the
+// controller next starts.
+func (e *Env) SetSyncPeriod(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opts.SyncPeriod = d
 }
 
 type running struct {
@@ -90,7 +112,8 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if opts.Cloud == nil {
 		opts.Cloud = fake.NewCloud()
 	}
-	setLogger()
+	opts.Logger = loggerFor(opts.Logger)
+	ctrl.SetLogger(*opts.Logger) // for what logs before the manager, once per process
 	cp, err := controlplane.Start()
 	if err != nil {
 		return nil, err
@@ -149,14 +172,18 @@ func (e *Env) setup(ctx context.Context) error {
 	return nil
 }
 
-// setLogger sends controller logs to stderr when PORTICO_TEST_LOG is set, and nowhere
-// otherwise, unless the program set a logger of its own.
-func setLogger() {
-	if os.Getenv("PORTICO_TEST_LOG") != "" {
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true), zap.WriteTo(os.Stderr)))
-		return
+// loggerFor returns the logger the controller uses: the given one, else stderr when
+// PORTICO_TEST_LOG is set, else none. The manager gets it explicitly, since the process-wide
+// logger of controller-runtime can be set only once.
+func loggerFor(l *logr.Logger) *logr.Logger {
+	if l != nil {
+		return l
 	}
-	ctrl.SetLogger(logr.Discard())
+	out := logr.Discard()
+	if os.Getenv("PORTICO_TEST_LOG") != "" {
+		out = zap.New(zap.UseDevMode(true), zap.WriteTo(os.Stderr))
+	}
+	return &out
 }
 
 // StartController starts a new portico controller against the Env's API server and cloud.
@@ -193,6 +220,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		cacheOpts.SyncPeriod = &e.opts.SyncPeriod
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Logger:                 *e.opts.Logger,
 		Scheme:                 scheme,
 		Cache:                  cacheOpts,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
@@ -201,10 +229,13 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the manager: %w", err)
 	}
-	registry, err := providers.NewRegistry(fake.New(e.Cloud, fake.Options{ClusterID: e.ClusterID, Observer: metrics.CallObserver{}}))
+	all := append([]providers.Provider{fake.New(e.Cloud, fake.Options{ClusterID: e.ClusterID, Observer: metrics.CallObserver{}})},
+		e.opts.ExtraProviders...)
+	registry, err := providers.NewRegistry(all...)
 	if err != nil {
 		return nil, err
 	}
+	e.providerNames = registry.Names()
 	err = controllers.Setup(ctx, mgr, controllers.Options{
 		Registry:                registry,
 		DefaultProvider:         "fake",

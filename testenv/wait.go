@@ -6,10 +6,12 @@ import (
 	"time"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/ingress"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -37,33 +39,80 @@ func WaitFor(ctx context.Context, what string, done func(ctx context.Context) (b
 	}
 }
 
-// WaitProgrammed waits until the Ingress is served: its LoadBalancer is Programmed and the
-// Ingress's status carries the address. It returns the LoadBalancer.
+// WaitProgrammed waits until the Ingress is served as it is now: its LoadBalancer's spec is
+// the translation of the Ingress's current group, the provider programmed that spec, and the
+// Ingress's status carries the LoadBalancer's address. It returns the LoadBalancer. Right
+// after an Ingress changes, it waits for the change, never returning the state before it.
 func (e *Env) WaitProgrammed(ctx context.Context, namespace, name string) (*v1alpha1.LoadBalancer, error) {
 	var lb *v1alpha1.LoadBalancer
 	err := WaitFor(ctx, fmt.Sprintf("Ingress %s/%s to be programmed", namespace, name), func(ctx context.Context) (bool, error) {
-		ing := &networkingv1.Ingress{}
-		if err := e.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, ing); err != nil {
-			return false, err
-		}
-		lbName := ing.Annotations[model.AnnotationLoadBalancer]
-		if lbName == "" {
-			return false, fmt.Errorf("the Ingress names no LoadBalancer yet")
-		}
-		lb = &v1alpha1.LoadBalancer{}
-		if err := e.Client.Get(ctx, client.ObjectKey{Name: lbName}, lb); err != nil {
-			return false, err
-		}
-		cond := meta.FindStatusCondition(lb.Status.Conditions, v1alpha1.ConditionProgrammed)
-		if cond == nil || cond.Status != "True" || cond.ObservedGeneration != lb.Generation {
-			return false, fmt.Errorf("LoadBalancer %s is not programmed: %+v", lbName, cond)
-		}
-		if len(ing.Status.LoadBalancer.Ingress) == 0 {
-			return false, fmt.Errorf("the Ingress has no address yet")
-		}
-		return true, nil
+		var err error
+		lb, err = e.servedNow(ctx, namespace, name)
+		return err == nil, err
 	})
 	return lb, err
+}
+
+// servedNow returns the Ingress's LoadBalancer when it serves the Ingress as it is now.
+func (e *Env) servedNow(ctx context.Context, namespace, name string) (*v1alpha1.LoadBalancer, error) {
+	ing := &networkingv1.Ingress{}
+	if err := e.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, ing); err != nil {
+		return nil, err
+	}
+	want, err := e.translationOf(ctx, ing)
+	if err != nil {
+		return nil, err
+	}
+	if ing.Annotations[model.AnnotationLoadBalancer] != want.Name {
+		return nil, fmt.Errorf("the Ingress names LoadBalancer %q, not %s yet", ing.Annotations[model.AnnotationLoadBalancer], want.Name)
+	}
+	lb := &v1alpha1.LoadBalancer{}
+	if err := e.Client.Get(ctx, client.ObjectKey{Name: want.Name}, lb); err != nil {
+		return nil, err
+	}
+	if !equality.Semantic.DeepEqual(lb.Spec, want.Spec) {
+		return nil, fmt.Errorf("LoadBalancer %s does not have the Ingress's current translation yet", lb.Name)
+	}
+	cond := meta.FindStatusCondition(lb.Status.Conditions, v1alpha1.ConditionProgrammed)
+	if cond == nil || cond.Status != "True" || cond.ObservedGeneration != lb.Generation {
+		return nil, fmt.Errorf("LoadBalancer %s is not programmed: %+v", lb.Name, cond)
+	}
+	addr := ing.Status.LoadBalancer.Ingress
+	if len(addr) == 0 || (addr[0].IP != lb.Status.Address && addr[0].Hostname != lb.Status.Address) {
+		return nil, fmt.Errorf("the Ingress does not show the address %s yet: %+v", lb.Status.Address, addr)
+	}
+	return lb, nil
+}
+
+// translationOf translates the group of the Ingress from the API server, as the controller
+// does from its cache.
+func (e *Env) translationOf(ctx context.Context, ing *networkingv1.Ingress) (*model.Result, error) {
+	lookup := ingress.NewLookup(ctx, e.Client)
+	class, ours := model.ClassOf(ing, lookup)
+	if !ours {
+		return nil, fmt.Errorf("the Ingress %s/%s is not of portico's class", ing.Namespace, ing.Name)
+	}
+	key := model.KeyOf(ing, class, lookup)
+	list := &networkingv1.IngressList{}
+	var opts []client.ListOption
+	if !key.Shared() {
+		opts = append(opts, client.InNamespace(ing.Namespace))
+	}
+	if err := e.Client.List(ctx, list, opts...); err != nil {
+		return nil, err
+	}
+	var members []*networkingv1.Ingress
+	for i := range list.Items {
+		m := &list.Items[i]
+		if c, ok := model.ClassOf(m, lookup); ok && m.DeletionTimestamp == nil && model.KeyOf(m, c, lookup) == key {
+			members = append(members, m)
+		}
+	}
+	res := model.Translate(key, members, lookup, e.modelConfig())
+	if err := lookup.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // WaitCondition waits until the LoadBalancer's condition has the status and reason.

@@ -4,14 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/portico-dev/portico/config/samples"
 	"github.com/portico-dev/portico/internal/controlplane"
 	"github.com/portico-dev/portico/testenv"
 )
@@ -20,6 +24,7 @@ type devOptions struct {
 	kubeconfig string
 	samples    string
 	noSamples  bool
+	logFile    string
 }
 
 func newDevCommand() *cobra.Command {
@@ -37,8 +42,9 @@ kubectl. It runs until interrupted.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.kubeconfig, "kubeconfig-out", defaultDevKubeconfig(), "where to write the kubeconfig of the local control plane")
-	f.StringVar(&opts.samples, "samples", filepath.Join("config", "samples"), "directory of manifests to apply once portico runs")
+	f.StringVar(&opts.samples, "samples", "", "directory of manifests to apply once portico runs; default: the built-in samples of config/samples")
 	f.BoolVar(&opts.noSamples, "no-samples", false, "apply no samples")
+	f.StringVar(&opts.logFile, "log-file", filepath.Join(filepath.Dir(defaultDevKubeconfig()), "portico.log"), "where the controller's logs go")
 	return cmd
 }
 
@@ -55,7 +61,12 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 	if _, err := controlplane.Build(stderr); err != nil {
 		return err
 	}
-	env, err := testenv.Start(ctx, testenv.Options{ClusterID: "dev", ClassName: "portico-fake"})
+	logger, closeLog, err := devLogger(opts.logFile)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	env, err := testenv.Start(ctx, testenv.Options{ClusterID: "dev", ClassName: "portico-fake", Logger: &logger})
 	if err != nil {
 		return err
 	}
@@ -76,15 +87,33 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 			return err
 		}
 	}
-	printDevHelp(stdout, env, opts.kubeconfig)
+	printDevHelp(stdout, env, opts.kubeconfig, opts.logFile)
 	<-ctx.Done()
 	return nil
 }
 
-// applySamples applies every manifest of dir in name order and waits briefly for the
-// load balancers, so that the first kubectl shows them programmed.
+// devLogger writes the controller's logs to a file, so that they do not bury the
+// instructions in the terminal.
+func devLogger(path string) (logr.Logger, func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return logr.Logger{}, nil, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return logr.Logger{}, nil, fmt.Errorf("opening the log file: %w", err)
+	}
+	return zap.New(zap.WriteTo(f)), func() { _ = f.Close() }, nil
+}
+
+// applySamples applies every manifest of dir (the built-in samples when dir is empty) in
+// name order and waits briefly for the load balancers, so that the first kubectl shows them
+// programmed.
 func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.Writer) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	fsys := fs.FS(samples.FS)
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	files, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return err
 	}
@@ -93,14 +122,14 @@ func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.W
 	}
 	sort.Strings(files)
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return err
 		}
 		if err := env.ApplyYAML(ctx, string(data)); err != nil {
-			return fmt.Errorf("%s: %w", f, err)
+			return fmt.Errorf("sample %s: %w", f, err)
 		}
-		fmt.Fprintf(stderr, ">> applied %s\n", f)
+		fmt.Fprintf(stderr, ">> applied sample %s\n", f)
 	}
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -110,7 +139,7 @@ func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.W
 	return nil
 }
 
-func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig string) {
+func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig, logFile string) {
 	kubectl := env.Kubectl()
 	lines := []string{
 		"portico dev is ready: a local control plane with the portico controller and the fake provider.",
@@ -126,6 +155,7 @@ func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig string) {
 		"Ask where a request goes, offline:",
 		"  go run ./cmd/portico explain -f config/samples --url http://shop.example.com/cart",
 		"",
+		"The controller logs to " + logFile + ".",
 		"Press Ctrl-C to stop. Everything lives in memory and is gone when portico dev stops.",
 	}
 	fmt.Fprintln(w, strings.Join(lines, "\n"))

@@ -37,16 +37,15 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a control plane")
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(root)
+	t.Chdir(t.TempDir()) // the samples are built in: dev works outside a checkout
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"dev", "--kubeconfig-out", kubeconfig}, &stdout, &stderr) }()
+	logFile := filepath.Join(t.TempDir(), "portico.log")
+	go func() {
+		done <- run(ctx, []string{"dev", "--kubeconfig-out", kubeconfig, "--log-file", logFile}, &stdout, &stderr)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -100,6 +99,9 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 	})
 	if ing := kubectl("get", "ingress", "-n", "demo", "web"); !strings.Contains(ing, "192.0.2.") {
 		t.Errorf("the sample Ingress has no address:\n%s", ing)
+	}
+	if logs, err := os.ReadFile(logFile); err != nil || !strings.Contains(string(logs), "Starting") {
+		t.Errorf("the controller's logs are not in %s: %v %.300s", logFile, err, logs)
 	}
 }
 

@@ -33,8 +33,6 @@ const (
 	LBSecret = "portico.lb.secret"
 	// LBTargetType indexes LoadBalancers by the target types of their backends.
 	LBTargetType = "portico.lb.targettype"
-	// LBGroupKey indexes LoadBalancers by the group key of their Ingresses.
-	LBGroupKey = "portico.lb.groupkey"
 	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
 	// resolving one backend's targets reads only that Service's slices.
 	SliceService = "portico.slice.service"
@@ -58,7 +56,6 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBService, lbServices},
 		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
 		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
-		{&v1alpha1.LoadBalancer{}, LBGroupKey, lbGroupKey},
 		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
@@ -159,13 +156,6 @@ func lbTargetTypes(o client.Object) []string {
 		set[b.TargetType] = true
 	}
 	return keys(set)
-}
-
-func lbGroupKey(o client.Object) []string {
-	if k := o.GetAnnotations()[AnnotationGroupKey]; k != "" {
-		return []string{k}
-	}
-	return nil
 }
 
 func sliceService(o client.Object) []string {

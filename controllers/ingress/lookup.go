@@ -25,6 +25,27 @@ type cacheLookup struct {
 
 var _ model.Lookup = (*cacheLookup)(nil)
 
+func newLookup(ctx context.Context, cache, api client.Reader) *cacheLookup {
+	return &cacheLookup{ctx: ctx, cache: cache, api: api}
+}
+
+// NewLookup returns a model.Lookup that reads through c, as the reconciler does, for tools
+// and tests that translate what is in a cluster; Err reports the first read that failed.
+func NewLookup(ctx context.Context, c client.Reader) interface {
+	model.Lookup
+	Err() error
+} {
+	return newLookup(ctx, c, c)
+}
+
+// Err returns the first read that failed, other than not-found.
+func (l *cacheLookup) Err() error {
+	if len(l.errors) == 0 {
+		return nil
+	}
+	return l.errors[0]
+}
+
 func (l *cacheLookup) fail(err error) {
 	if err != nil && !apierrors.IsNotFound(err) {
 		l.errors = append(l.errors, err)
@@ -83,15 +104,14 @@ func (l *cacheLookup) Secret(namespace, name string) (*corev1.Secret, bool) {
 		l.fail(err)
 		return nil, true
 	}
-	// Not a TLS Secret, or no Secret at all: read only the metadata to tell which.
-	meta := &metav1.PartialObjectMetadata{}
-	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
-	if err := l.api.Get(l.ctx, client.ObjectKey{Namespace: namespace, Name: name}, meta); err != nil {
+	// Not a TLS Secret, or no Secret at all: the cache holds only TLS Secrets, so ask the API
+	// server once, to tell the user which. Only its type and key names reach the model.
+	direct := &corev1.Secret{}
+	if err := l.api.Get(l.ctx, client.ObjectKey{Namespace: namespace, Name: name}, direct); err != nil {
 		l.fail(err)
 		return nil, true
 	}
-	// It exists but is not of type kubernetes.io/tls; the model reports its type.
-	return &corev1.Secret{ObjectMeta: meta.ObjectMeta, Type: "not kubernetes.io/tls"}, true
+	return direct, true
 }
 
 func (l *cacheLookup) NamespaceLabels(namespace string) map[string]string {

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -31,7 +32,7 @@ func (r *Reconciler) syncMember(ctx context.Context, ing *networkingv1.Ingress, 
 			"served by LoadBalancer %s; run kubectl describe loadbalancer %s to see its cloud resources", lbName, lbName)
 	}
 	id := types.NamespacedName{Namespace: ing.Namespace, Name: ing.Name}
-	r.reportProblems(ing, res.ProblemsOf(id))
+	r.reportProblems(ctx, ing, res.ProblemsOf(id))
 	want := networkingv1.IngressLoadBalancerStatus{}
 	if lbName != "" {
 		want = ingressStatusOf(lb)
@@ -46,7 +47,7 @@ func (r *Reconciler) syncMetadata(ctx context.Context, ing *networkingv1.Ingress
 	if controllerutil.ContainsFinalizer(ing, v1alpha1.Finalizer) && current == lbName {
 		return false, nil
 	}
-	patch := client.MergeFrom(ing.DeepCopy())
+	change := patch.Locked(ing)
 	controllerutil.AddFinalizer(ing, v1alpha1.Finalizer)
 	if lbName == "" {
 		delete(ing.Annotations, model.AnnotationLoadBalancer)
@@ -56,7 +57,7 @@ func (r *Reconciler) syncMetadata(ctx context.Context, ing *networkingv1.Ingress
 		}
 		ing.Annotations[model.AnnotationLoadBalancer] = lbName
 	}
-	if err := r.Client.Patch(ctx, ing, patch); err != nil {
+	if err := r.Client.Patch(ctx, ing, change); err != nil {
 		return false, fmt.Errorf("setting the finalizer and annotation: %w", err)
 	}
 	return lbName != "" && current != lbName, nil
@@ -68,9 +69,9 @@ func (r *Reconciler) syncStatus(ctx context.Context, ing *networkingv1.Ingress, 
 	if equality.Semantic.DeepEqual(ing.Status.LoadBalancer, want) {
 		return nil
 	}
-	patch := client.MergeFrom(ing.DeepCopy())
+	change := client.MergeFrom(ing.DeepCopy())
 	ing.Status.LoadBalancer = want
-	if err := r.Client.Status().Patch(ctx, ing, patch); err != nil {
+	if err := r.Client.Status().Patch(ctx, ing, change); err != nil {
 		return fmt.Errorf("writing the status: %w", err)
 	}
 	if addr := firstAddress(want); addr != "" && r.memory.changed(ing.UID, "address", addr+portErrors(want)) {

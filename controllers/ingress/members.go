@@ -2,6 +2,7 @@ package ingress
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/index"
+	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -109,13 +111,13 @@ func (r *Reconciler) applyLoadBalancer(ctx context.Context, key model.GroupKey, 
 	if specEqual(existing.Spec, res.Spec) && existing.Annotations[index.AnnotationGroupKey] == key.String() {
 		return existing, nil
 	}
-	patch := client.MergeFrom(existing.DeepCopy())
+	change := client.MergeFrom(existing.DeepCopy())
 	existing.Spec = res.Spec
 	if existing.Annotations == nil {
 		existing.Annotations = map[string]string{}
 	}
 	existing.Annotations[index.AnnotationGroupKey] = key.String()
-	if err := r.Client.Patch(ctx, existing, patch); err != nil {
+	if err := r.Client.Patch(ctx, existing, change); err != nil {
 		return nil, fmt.Errorf("updating LoadBalancer %s: %w", res.Name, err)
 	}
 	return existing, nil
@@ -124,12 +126,11 @@ func (r *Reconciler) applyLoadBalancer(ctx context.Context, key model.GroupKey, 
 // releaseStrays lets go of Ingresses that carry the finalizer but are no longer portico's:
 // their class changed to another controller's, or to one that does not exist.
 func (r *Reconciler) releaseStrays(ctx context.Context, strays []*networkingv1.Ingress) error {
+	var errs []error
 	for _, ing := range strays {
-		if err := r.release(ctx, ing); err != nil {
-			return err
-		}
+		errs = append(errs, r.release(ctx, ing))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // release removes portico's finalizer and annotation from an Ingress, and the address portico
@@ -137,16 +138,16 @@ func (r *Reconciler) releaseStrays(ctx context.Context, strays []*networkingv1.I
 // another controller wrote is never touched).
 func (r *Reconciler) release(ctx context.Context, ing *networkingv1.Ingress) error {
 	if ing.Annotations[model.AnnotationLoadBalancer] != "" && len(ing.Status.LoadBalancer.Ingress) > 0 {
-		patch := client.MergeFrom(ing.DeepCopy())
+		change := client.MergeFrom(ing.DeepCopy())
 		ing.Status.LoadBalancer = networkingv1.IngressLoadBalancerStatus{}
-		if err := r.Client.Status().Patch(ctx, ing, patch); client.IgnoreNotFound(err) != nil {
+		if err := r.Client.Status().Patch(ctx, ing, change); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("clearing the status of Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
 		}
 	}
-	patch := client.MergeFrom(ing.DeepCopy())
+	change := patch.Locked(ing)
 	controllerutil.RemoveFinalizer(ing, v1alpha1.Finalizer)
 	delete(ing.Annotations, model.AnnotationLoadBalancer)
-	if err := r.Client.Patch(ctx, ing, patch); client.IgnoreNotFound(err) != nil {
+	if err := r.Client.Patch(ctx, ing, change); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("releasing Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
 	}
 	r.memory.forget(ing.UID)
@@ -156,13 +157,15 @@ func (r *Reconciler) release(ctx context.Context, ing *networkingv1.Ingress) err
 // finishDeletions removes the finalizer from deleted Ingresses once the LoadBalancer no
 // longer serves them, which applyLoadBalancer has just made true.
 func (r *Reconciler) finishDeletions(ctx context.Context, deleting []*networkingv1.Ingress) error {
+	var errs []error
 	for _, ing := range deleting {
-		patch := client.MergeFrom(ing.DeepCopy())
+		change := patch.Locked(ing)
 		controllerutil.RemoveFinalizer(ing, v1alpha1.Finalizer)
-		if err := r.Client.Patch(ctx, ing, patch); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("removing the finalizer of Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
+		if err := r.Client.Patch(ctx, ing, change); client.IgnoreNotFound(err) != nil {
+			errs = append(errs, fmt.Errorf("removing the finalizer of Ingress %s/%s: %w", ing.Namespace, ing.Name, err))
+			continue
 		}
 		r.memory.forget(ing.UID)
 	}
-	return nil
+	return errors.Join(errs...)
 }

@@ -5,15 +5,19 @@ package ingress
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/metrics"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -38,35 +42,38 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=portico.dev,resources=loadbalancers,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services;namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=list
 
 // Reconcile translates the group and brings its LoadBalancer and members up to date.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, err error) {
+	start := time.Now()
+	defer func() { metrics.ObserveReconcile("ingress", start, err != nil, errorReason(err)) }()
 	key, ok := model.ParseGroupKey(req.Name)
 	if !ok {
 		log.FromContext(ctx).Info("Ignored a request that is not a group key", "key", req.Name)
 		return ctrl.Result{}, nil
 	}
 	ctx = log.IntoContext(ctx, log.FromContext(ctx).WithValues("group", key.String(), "loadbalancer", key.LoadBalancerName()))
-	lookup := &cacheLookup{ctx: ctx, cache: r.Client, api: r.APIReader}
+	lookup := newLookup(ctx, r.Client, r.APIReader)
 	found, err := r.findIngresses(ctx, key, lookup)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	res := model.Translate(key, found.members, lookup, r.Config)
-	if len(lookup.errors) > 0 {
-		return ctrl.Result{}, fmt.Errorf("reading the objects the group references: %w", lookup.errors[0])
+	if err := lookup.Err(); err != nil {
+		return ctrl.Result{}, fmt.Errorf("reading the objects the group references: %w", err)
 	}
 	lb, err := r.applyLoadBalancer(ctx, key, res)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.syncMembers(ctx, found.members, res, lb); err != nil {
-		return ctrl.Result{}, err
-	}
-	if err := r.releaseStrays(ctx, found.strays); err != nil {
-		return ctrl.Result{}, err
-	}
-	return ctrl.Result{}, r.finishDeletions(ctx, found.deleting)
+	// Each Ingress is updated on its own: one that cannot be written (an admission policy
+	// refuses it, say) never keeps the others from their status or their deletion.
+	return ctrl.Result{}, errors.Join(
+		r.syncMembers(ctx, found.members, res, lb),
+		r.releaseStrays(ctx, found.strays),
+		r.finishDeletions(ctx, found.deleting),
+	)
 }
 
 func (r *Reconciler) syncMembers(ctx context.Context, members []*networkingv1.Ingress, res *model.Result, lb *v1alpha1.LoadBalancer) error {
@@ -74,11 +81,25 @@ func (r *Reconciler) syncMembers(ctx context.Context, members []*networkingv1.In
 	for _, id := range res.Accepted() {
 		accepted[id.String()] = true
 	}
+	var errs []error
 	for _, ing := range members {
 		id := ing.Namespace + "/" + ing.Name
 		if err := r.syncMember(ctx, ing, accepted[id], res, lb); err != nil {
-			return fmt.Errorf("updating Ingress %s: %w", id, err)
+			errs = append(errs, fmt.Errorf("updating Ingress %s: %w", id, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// errorReason names a failed reconcile for the metrics.
+func errorReason(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case apierrors.IsConflict(err):
+		return "Conflict"
+	case apierrors.IsForbidden(err) || apierrors.IsInvalid(err):
+		return "WriteRefused"
+	}
+	return "Error"
 }

@@ -43,39 +43,62 @@ func request(key model.GroupKey) reconcile.Request {
 	return reconcile.Request{NamespacedName: client.ObjectKey{Name: key.String()}}
 }
 
-// keysOfIngress maps an Ingress to its group key, and to its own Ingress key when it carries
-// the finalizer, so that an Ingress that left portico is released. Updates map both the old
-// and the new object, so a group change reconciles both groups.
+// keysOfIngress maps an Ingress to the keys it affects: its group key now; the key of the
+// LoadBalancer that serves it (which differs when a class, its parameters or a namespace's
+// labels moved it to another group, so the group it left is reconciled too); and its own
+// Ingress key when it carries the finalizer, so that an Ingress that left portico is
+// released. Updates map both the old and the new object.
 func (r *Reconciler) keysOfIngress(ctx context.Context, o client.Object) []reconcile.Request {
 	ing, ok := o.(*networkingv1.Ingress)
 	if !ok {
 		return nil
 	}
-	lookup := &cacheLookup{ctx: ctx, cache: r.Client, api: r.APIReader}
+	lookup := newLookup(ctx, r.Client, r.APIReader)
 	var out []reconcile.Request
 	if class, ours := model.ClassOf(ing, lookup); ours {
 		out = append(out, request(model.KeyOf(ing, class, lookup)))
 	}
-	own := model.GroupKey{Kind: model.KeyKindIngress, Namespace: ing.Namespace, Name: ing.Name}
-	if controllerutil.ContainsFinalizer(ing, v1alpha1.Finalizer) && (len(out) == 0 || out[0] != request(own)) {
-		out = append(out, request(own))
+	if key, ok := r.servingKey(ctx, ing); ok {
+		out = append(out, request(key))
+	}
+	if controllerutil.ContainsFinalizer(ing, v1alpha1.Finalizer) {
+		out = append(out, request(model.GroupKey{Kind: model.KeyKindIngress, Namespace: ing.Namespace, Name: ing.Name}))
+	}
+	return unique(out)
+}
+
+// servingKey returns the group key of the LoadBalancer the Ingress's annotation names.
+func (r *Reconciler) servingKey(ctx context.Context, ing *networkingv1.Ingress) (model.GroupKey, bool) {
+	name := ing.Annotations[model.AnnotationLoadBalancer]
+	if name == "" {
+		return model.GroupKey{}, false
+	}
+	lb := &v1alpha1.LoadBalancer{}
+	if err := r.Client.Get(ctx, client.ObjectKey{Name: name}, lb); err != nil {
+		return model.GroupKey{}, false
+	}
+	return model.ParseGroupKey(lb.Annotations[index.AnnotationGroupKey])
+}
+
+func unique(reqs []reconcile.Request) []reconcile.Request {
+	seen := map[reconcile.Request]bool{}
+	out := reqs[:0]
+	for _, r := range reqs {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
 	}
 	return out
 }
 
 // keysOfIngresses maps each Ingress of a list through keysOfIngress.
 func (r *Reconciler) keysOfIngresses(ctx context.Context, list *networkingv1.IngressList) []reconcile.Request {
-	seen := map[reconcile.Request]bool{}
 	var out []reconcile.Request
 	for i := range list.Items {
-		for _, req := range r.keysOfIngress(ctx, &list.Items[i]) {
-			if !seen[req] {
-				seen[req] = true
-				out = append(out, req)
-			}
-		}
+		out = append(out, r.keysOfIngress(ctx, &list.Items[i])...)
 	}
-	return out
+	return unique(out)
 }
 
 func (r *Reconciler) listIngresses(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
@@ -118,28 +141,22 @@ func (r *Reconciler) keysByIndex(name string) handler.MapFunc {
 	}
 }
 
-// keysOfNamespace maps a namespace whose labels changed to both the shared and the
-// namespaced key of each grouped Ingress in it, since the labels decide between them.
+// keysOfNamespace maps a namespace whose labels changed to the keys of its grouped
+// Ingresses: the labels may move a group between its namespace and a shared one, and
+// keysOfIngress reconciles both the group an Ingress is in and the one that serves it.
 func (r *Reconciler) keysOfNamespace(ctx context.Context, o client.Object) []reconcile.Request {
 	list := &networkingv1.IngressList{}
 	if err := r.Client.List(ctx, list, client.InNamespace(o.GetName())); err != nil {
 		log.FromContext(ctx).Error(err, "Failed to list Ingresses for a namespace event")
 		return nil
 	}
-	out := r.keysOfIngresses(ctx, list)
-	lookup := &cacheLookup{ctx: ctx, cache: r.Client, api: r.APIReader}
-	for i := range list.Items {
-		ing := &list.Items[i]
-		class, ours := model.ClassOf(ing, lookup)
-		key := model.KeyOf(ing, class, lookup)
-		if !ours || key.Kind != model.KeyKindGroup {
-			continue
+	grouped := &networkingv1.IngressList{}
+	for _, ing := range list.Items {
+		if ing.Annotations[model.AnnotationGroup] != "" {
+			grouped.Items = append(grouped.Items, ing)
 		}
-		namespaced, shared := key, key
-		namespaced.Namespace, shared.Namespace = ing.Namespace, ""
-		out = append(out, request(namespaced), request(shared))
 	}
-	return out
+	return r.keysOfIngresses(ctx, grouped)
 }
 
 // keyOfLoadBalancer maps a LoadBalancer to the group key it was translated from.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -57,9 +58,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		return r.finalize(ctx, lb)
 	}
 	if !controllerutil.ContainsFinalizer(lb, v1alpha1.Finalizer) {
-		patch := client.MergeFrom(lb.DeepCopy())
+		change := patch.Locked(lb)
 		controllerutil.AddFinalizer(lb, v1alpha1.Finalizer)
-		if err := r.Client.Patch(ctx, lb, patch); err != nil {
+		if err := r.Client.Patch(ctx, lb, change); err != nil {
 			return ctrl.Result{}, fmt.Errorf("adding the finalizer: %w", err)
 		}
 	}
@@ -88,11 +89,14 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if ensureErr == nil {
 		ensureErr = r.leaveOldProvider(ctx, lb, status)
 	}
-	if ensureErr == nil || status.Provider == "" {
+	if status.Provider == "" {
 		status.Provider = lb.Spec.Provider
 	}
 	r.announce(ctx, lb, observed)
 	computeStatus(status, lb, observed, want, ensureErr)
+	if ensureErr == nil {
+		status.Provider = lb.Spec.Provider
+	}
 	r.announceTransition(ctx, lb, &lb.Status, status)
 	if err := r.writeStatus(ctx, lb, status); err != nil {
 		return ctrl.Result{}, err
@@ -124,9 +128,9 @@ func (r *Reconciler) writeStatus(ctx context.Context, lb *v1alpha1.LoadBalancer,
 	if equality.Semantic.DeepEqual(&lb.Status, status) {
 		return nil
 	}
-	patch := client.MergeFrom(lb.DeepCopy())
+	change := client.MergeFrom(lb.DeepCopy())
 	lb.Status = *status
-	if err := r.Client.Status().Patch(ctx, lb, patch); err != nil {
+	if err := r.Client.Status().Patch(ctx, lb, change); err != nil {
 		return fmt.Errorf("writing the status: %w", err)
 	}
 	return nil

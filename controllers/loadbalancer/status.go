@@ -21,7 +21,7 @@ func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalance
 	status.MemberCount = int32(len(lb.Spec.Members))
 	setCondition(status, gen, v1alpha1.ConditionAccepted, metav1.ConditionTrue, v1alpha1.ReasonAccepted,
 		fmt.Sprintf("provider %s serves the load balancer", lb.Spec.Provider))
-	if observed != nil {
+	if keepsObservation(status, lb, observed, err) {
 		status.Addresses = observed.Addresses
 		status.Ports = observed.Ports
 		status.Resources = observed.Resources
@@ -49,6 +49,21 @@ func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalance
 	}
 	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonReady,
 		"programmed, and every backend has ready targets")
+}
+
+// keepsObservation decides whether what the provider observed replaces the status. After a
+// failure it does only when the provider saw resources, and the load balancer is not moving
+// to another provider: a failed read sees nothing, and during a failed move the former
+// provider still serves. Either way, the last known address stays where users look for it.
+func keepsObservation(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, observed *providers.Observed, err error) bool {
+	if observed == nil {
+		return false
+	}
+	if err == nil {
+		return true
+	}
+	moving := status.Provider != "" && status.Provider != lb.Spec.Provider
+	return len(observed.Resources) > 0 && !moving
 }
 
 // setNotAccepted reports a provider that this controller does not run.

@@ -57,9 +57,12 @@ func TestInvalidInputWaitsForAChange(t *testing.T) {
 	t.Cleanup(env.Cloud.ClearFaults)
 	apply(t, ns, webIngress)
 	lbName := lbNameOf(ns, "web")
-	if _, err := env.WaitCondition(timeout(t), lbName, v1alpha1.ConditionProgrammed, "False", "URLMapInvalid"); err != nil {
+	lb, err := env.WaitCondition(timeout(t), lbName, v1alpha1.ConditionProgrammed, "False", "URLMapInvalid")
+	if err != nil {
 		t.Fatal(err)
 	}
+	waitEvent(t, lb, "ProgrammingFailed", "waiting for the spec to change")
+	waitEvent(t, getIngress(t, ns, "web"), "ProgrammingFailed", "URLMapInvalid")
 	env.Cloud.ClearFaults()
 	env.Cloud.ResetCalls()
 	time.Sleep(3 * syncPeriod)

@@ -37,6 +37,7 @@ func settle(t *testing.T) {
 // TestResyncWithNothingChangedWritesNothing: with the whole suite's objects in place, several
 // resyncs read the cloud and write nothing to it or to the API server.
 func TestResyncWithNothingChangedWritesNothing(t *testing.T) {
+	withSyncPeriod(t, syncPeriod)
 	ns := newNamespace(t)
 	service(t, ns, "cart", 80, "10.0.0.1")
 	service(t, ns, "front", 80, "10.0.1.1")
