@@ -72,14 +72,7 @@ func TestLeavingPorticoReleasesTheIngress(t *testing.T) {
 	if err := env.Client.Create(ctx, other); client.IgnoreAlreadyExists(err) != nil {
 		t.Fatal(err)
 	}
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	ing := getIngress(t, ns, "web")
 	patch := client.MergeFrom(ing.DeepCopy())
 	ing.Spec.IngressClassName = &other.Name

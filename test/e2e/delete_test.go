@@ -65,14 +65,7 @@ func TestDeletingAMemberKeepsTheRestServing(t *testing.T) {
 
 // TestDeletingTheLastMemberRemovesEverything: the LoadBalancer and every cloud resource go.
 func TestDeletingTheLastMemberRemovesEverything(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	deleteIngress(t, ns, "web")
 	if err := waitFor(t, "the LoadBalancer to go", gone(&v1alpha1.LoadBalancer{ObjectMeta: objectMeta("", lb.Name)})); err != nil {
 		t.Fatal(err)
@@ -85,14 +78,7 @@ func TestDeletingTheLastMemberRemovesEverything(t *testing.T) {
 // TestDeletingWhileTheProviderFails: the LoadBalancer keeps its finalizer and says why while
 // deletes fail, and nothing is left once the fault clears.
 func TestDeletingWhileTheProviderFails(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	env.Cloud.InjectError(fake.OpDelete, "", providers.Retryable("CloudUnavailable", nil, "delete refused"), -1)
 	t.Cleanup(env.Cloud.ClearFaults)
 	deleteIngress(t, ns, "web")

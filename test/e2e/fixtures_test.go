@@ -158,3 +158,18 @@ func lbNameOf(ns, name string) string {
 func objectMeta(ns, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: ns, Name: name}
 }
+
+// servedWeb creates the Services of webIngress and the Ingress in a new namespace, and
+// waits until it is served.
+func servedWeb(t *testing.T) (string, *v1alpha1.LoadBalancer) {
+	t.Helper()
+	ns := newNamespace(t)
+	service(t, ns, "cart", 80, "10.0.0.1")
+	service(t, ns, "front", 80, "10.0.1.1")
+	apply(t, ns, webIngress)
+	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ns, lb
+}

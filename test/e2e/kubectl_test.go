@@ -23,14 +23,7 @@ func kubectl(t *testing.T, args ...string) string {
 // TestKubectlShowsWhatTheIngressCreated: kubectl, built from the same Kubernetes release,
 // answers "what did my Ingress create" from the objects portico writes.
 func TestKubectlShowsWhatTheIngressCreated(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	waitEvent(t, getIngress(t, ns, "web"), "AddressAssigned", lb.Status.Address)
 	if _, err := env.WaitCondition(timeout(t), lb.Name, "Ready", "True", "Ready"); err != nil {
 		t.Fatal(err)

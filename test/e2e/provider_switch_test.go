@@ -25,14 +25,7 @@ func ownedIn(c *fake.Cloud, lbName string) []string {
 // TestMovingToAnotherProvider: the load balancer is created in the new provider first, then
 // deleted from the old one; the status names the provider that serves it.
 func TestMovingToAnotherProvider(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	annotate(t, ns, "web", model.AnnotationProvider, "nginx")
 	if err := waitFor(t, "the move to provider nginx", func() bool {
 		cur := getLB(t, lb.Name)
@@ -56,14 +49,7 @@ func TestMovingToAnotherProvider(t *testing.T) {
 // old one still serves and its address stays in the status; deleting the Ingress then
 // cleans both providers.
 func TestFailedMoveKeepsTheAddressAndLeaksNothing(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	other.InjectError(fake.OpInsert, fake.KindURLMap, providers.Retryable("CloudUnavailable", nil, "503"), -1)
 	t.Cleanup(other.ClearFaults)
 	annotate(t, ns, "web", model.AnnotationProvider, "nginx")

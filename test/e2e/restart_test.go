@@ -74,14 +74,7 @@ func TestRestartMidCreateConverges(t *testing.T) {
 // uninterruptedKinds creates the Ingress once without a fault and returns its resource kinds.
 func uninterruptedKinds(t *testing.T) []string {
 	t.Helper()
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, lb := servedWeb(t)
 	return kindsOf(env.Inventory(lb.Name))
 }
 

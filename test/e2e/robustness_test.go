@@ -51,14 +51,7 @@ func TestRestartWithNothingChangedWritesNothing(t *testing.T) {
 // TestFailedCloudReadKeepsTheAddress: one cloud read that fails does not blank the address
 // of the load balancer or its Ingress.
 func TestFailedCloudReadKeepsTheAddress(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	lb, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, lb := servedWeb(t)
 	env.Cloud.InjectError(fake.OpList, "", providers.Retryable("CloudUnavailable", nil, "503"), 1)
 	t.Cleanup(env.Cloud.ClearFaults)
 	setEndpoints(t, ns, "cart", "10.0.0.9") // any change makes the load balancer reconcile

@@ -16,27 +16,10 @@ import (
 // load balancers that objects claim are never touched.
 func TestOrphanSweep(t *testing.T) {
 	ctx := context.Background()
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	live, err := env.WaitProgrammed(timeout(t), ns, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, live := servedWeb(t)
 
 	p := fake.New(env.Cloud, fake.Options{ClusterID: env.ClusterID})
-	ghost := &providers.Desired{
-		Ref: providers.Ref{Name: ns + "-ghost"},
-		Spec: v1alpha1.LoadBalancerSpec{
-			Provider: "fake", Frontends: v1alpha1.Frontends{HTTP: true},
-			DefaultBackend: "x/y:80",
-			Backends:       []v1alpha1.Backend{{Name: "x/y:80", TargetType: "ip", Service: v1alpha1.ServiceRef{Namespace: "x", Name: "y", PortNumber: 80}}},
-		},
-	}
-	if _, err := p.Ensure(ctx, ghost); err != nil {
-		t.Fatal(err)
-	}
+	ghost := createGhost(t, p, ns+"-ghost")
 	registry, err := providers.NewRegistry(p)
 	if err != nil {
 		t.Fatal(err)
@@ -79,17 +62,7 @@ func TestOrphanSweepRunsPeriodically(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p := fake.New(env.Cloud, fake.Options{ClusterID: env.ClusterID})
-	ghost := &providers.Desired{
-		Ref: providers.Ref{Name: newNamespace(t) + "-ghost"},
-		Spec: v1alpha1.LoadBalancerSpec{
-			Provider: "fake", Frontends: v1alpha1.Frontends{HTTP: true},
-			DefaultBackend: "x/y:80",
-			Backends:       []v1alpha1.Backend{{Name: "x/y:80", TargetType: "ip", Service: v1alpha1.ServiceRef{Namespace: "x", Name: "y", PortNumber: 80}}},
-		},
-	}
-	if _, err := p.Ensure(ctx, ghost); err != nil {
-		t.Fatal(err)
-	}
+	ghost := createGhost(t, p, newNamespace(t)+"-ghost")
 	registry, err := providers.NewRegistry(p)
 	if err != nil {
 		t.Fatal(err)
@@ -99,4 +72,21 @@ func TestOrphanSweepRunsPeriodically(t *testing.T) {
 	if err := waitFor(t, "the periodic sweep to delete the orphan", func() bool { return len(env.Inventory(ghost.Ref.Name)) == 0 }); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// createGhost creates a load balancer in the cloud that no LoadBalancer object claims.
+func createGhost(t *testing.T, p *fake.Provider, name string) *providers.Desired {
+	t.Helper()
+	ghost := &providers.Desired{
+		Ref: providers.Ref{Name: name},
+		Spec: v1alpha1.LoadBalancerSpec{
+			Provider: "fake", Frontends: v1alpha1.Frontends{HTTP: true},
+			DefaultBackend: "x/y:80",
+			Backends:       []v1alpha1.Backend{{Name: "x/y:80", TargetType: "ip", Service: v1alpha1.ServiceRef{Namespace: "x", Name: "y", PortNumber: 80}}},
+		},
+	}
+	if _, err := p.Ensure(context.Background(), ghost); err != nil {
+		t.Fatal(err)
+	}
+	return ghost
 }
