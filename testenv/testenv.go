@@ -250,6 +250,18 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 	return mgr, nil
 }
 
+// ReplaceCloud gives the next controller another fake cloud, as a restarted `portico
+// controller --providers fake` gets a new, empty one. Call it while the controller is stopped.
+func (e *Env) ReplaceCloud(c *fake.Cloud) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.controller != nil {
+		return errors.New("stop the controller before replacing its cloud")
+	}
+	e.Cloud = c
+	return nil
+}
+
 // StopController stops the controller and waits until it has stopped. The control plane
 // and the cloud stay as they are.
 func (e *Env) StopController() error {

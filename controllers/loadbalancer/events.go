@@ -32,11 +32,12 @@ var changeReasons = map[string]string{
 // provider created, changed or deleted. Changes happen only when something changed, so a
 // resync with nothing changed emits nothing.
 func (r *Reconciler) announce(ctx context.Context, lb *v1alpha1.LoadBalancer, observed *providers.Observed) {
-	if observed == nil || len(observed.Changes) == 0 {
+	changes := newsOf(lb, observed)
+	if len(changes) == 0 {
 		return
 	}
 	targets := r.audience(ctx, lb)
-	for _, c := range observed.Changes {
+	for _, c := range changes {
 		note := fmt.Sprintf("%s %s %s in provider %s", pastTense(c.Op), c.Kind, c.Name, lb.Spec.Provider)
 		if c.Detail != "" {
 			note += ": " + c.Detail
@@ -48,6 +49,34 @@ func (r *Reconciler) announce(ctx context.Context, lb *v1alpha1.LoadBalancer, ob
 			r.Recorder.Eventf(obj, nil, "Normal", changeReasons[c.Op], action, "%s", limit(note))
 		}
 	}
+}
+
+// newsOf drops the creations a user cannot tell from what was there: a resource that the
+// status already lists with the same name and id. A real cloud gives a recreated resource a
+// new id, so its Event is sent; the fake cloud of a restarted controller recreates every
+// resource with the same name and id, and a restart then changes nothing a user can see.
+func newsOf(lb *v1alpha1.LoadBalancer, observed *providers.Observed) []providers.Change {
+	if observed == nil {
+		return nil
+	}
+	type key struct{ kind, name string }
+	known := map[key]string{}
+	for _, res := range lb.Status.Resources {
+		known[key{res.Kind, res.Name}] = res.ID
+	}
+	now := map[key]string{}
+	for _, res := range observed.Resources {
+		now[key{res.Kind, res.Name}] = res.ID
+	}
+	var out []providers.Change
+	for _, c := range observed.Changes {
+		k := key{c.Kind, c.Name}
+		if c.Op == providers.OpCreate && known[k] != "" && known[k] == now[k] {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // audience is who hears about a load balancer: the LoadBalancer and its member Ingresses.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/providers/fake"
 )
@@ -85,4 +87,50 @@ func kindsOf(rs []fake.Resource) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestFakeCloudLostOnRestartChangesNothingVisible: a restarted `portico controller
+// --providers fake` starts with an empty fake cloud; it recreates every resource with the
+// same names, ids and address, and the user sees no change: no status write, no Event.
+func TestFakeCloudLostOnRestartChangesNothingVisible(t *testing.T) {
+	ns, lb := servedWeb(t)
+	settle(t)
+	ing := getIngress(t, ns, "web")
+	before := len(eventsOf(t, ing)) + len(eventsOf(t, lb))
+
+	if err := env.StopController(); err != nil {
+		t.Fatal(err)
+	}
+	old := env.Cloud
+	t.Cleanup(func() {
+		_ = env.StopController()
+		_ = env.ReplaceCloud(old)
+		_ = env.StartController(context.Background())
+	})
+	fresh := fake.NewCloud()
+	if err := env.ReplaceCloud(fresh); err != nil {
+		t.Fatal(err)
+	}
+	env.ResetAPIWrites()
+	if err := env.StartController(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitFor(t, "the fresh cloud to hold the load balancer again", func() bool {
+		return len(env.Inventory(lb.Name)) == len(lb.Status.Resources)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * syncPeriod)
+	for _, w := range env.APIWrites() {
+		if !strings.Contains(w, "/events") {
+			t.Errorf("the restart wrote %s", w)
+		}
+	}
+	if after := len(eventsOf(t, ing)) + len(eventsOf(t, lb)); after != before {
+		t.Errorf("the restart added %d Events: %v", after-before, eventsOf(t, lb))
+	}
+	cur := getLB(t, lb.Name)
+	if cur.Status.Address != lb.Status.Address || len(cur.Status.Resources) != len(lb.Status.Resources) {
+		t.Errorf("the status changed: %+v", cur.Status)
+	}
 }
