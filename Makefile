@@ -12,7 +12,9 @@ KUBEBUILDER_ASSETS ?= $(shell $(CONTROLPLANE_BUILD) --print)
 export KUBEBUILDER_ASSETS
 
 TEST_FLAGS ?=
-BENCH_FLAGS ?= -benchtime=1x
+# PORTICO_BENCH_INGRESSES sets how many Ingresses the convergence benchmark creates.
+PORTICO_BENCH_INGRESSES ?= 1000
+export PORTICO_BENCH_INGRESSES
 
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash -o pipefail
@@ -78,8 +80,9 @@ test: verify vet controlplane ## Run every test: unit, fuzz seed corpora, envtes
 	go test $(TEST_FLAGS) ./...
 
 .PHONY: bench
-bench: controlplane ## Run the benchmarks.
-	go test -run '^$$' -bench . $(BENCH_FLAGS) ./...
+bench: controlplane ## Run the benchmarks: translation and routing, then convergence at scale on a real API server.
+	go test -run '^$$' -bench . -benchmem ./model
+	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./test/bench
 
 # Tools
 

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/fake"
@@ -101,6 +104,7 @@ func TestOneUnwritableMemberBlocksNoOther(t *testing.T) {
 	if err := env.ApplyYAML(context.Background(), lockPolicy); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { unlock(t) })
 	ns := newNamespace(t)
 	service(t, ns, "cart", 80, "10.0.0.1")
 	service(t, ns, "blog", 80, "10.0.0.2")
@@ -159,5 +163,19 @@ func TestWaitProgrammedWaitsForTheChange(t *testing.T) {
 		if p := lb.Spec.Rules[0].Paths[0].Path; p != path {
 			t.Fatalf("WaitProgrammed returned the LoadBalancer with path %s right after the Ingress changed to %s", p, path)
 		}
+	}
+}
+
+// unlock removes the lock policy, so that the locked Ingress stops failing every reconcile of
+// its group for the tests that follow.
+func unlock(t *testing.T) {
+	ctx := context.Background()
+	binding := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{ObjectMeta: metav1.ObjectMeta{Name: "e2e-lock"}}
+	policy := &admissionregistrationv1.ValidatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: "e2e-lock"}}
+	if err := env.Client.Delete(ctx, binding); err != nil {
+		t.Error(err)
+	}
+	if err := env.Client.Delete(ctx, policy); err != nil {
+		t.Error(err)
 	}
 }
