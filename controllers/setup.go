@@ -5,10 +5,8 @@ package controllers
 
 import (
 	"context"
-	"errors"
 
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -17,7 +15,6 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
-	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/portico-dev/portico/controllers/index"
 	"github.com/portico-dev/portico/controllers/ingress"
@@ -44,8 +41,7 @@ type Options struct {
 	// minute.
 	SlowRetry time.Duration
 	// SeveralManagers allows more than one manager in one process (tests restart the
-	// controller): controller names are not checked for uniqueness, and the
-	// portico_load_balancers collector is registered by the first manager only.
+	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
 }
 
@@ -85,12 +81,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if err := lb.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
 	}
-	if err := crmetrics.Registry.Register(metrics.NewLoadBalancerCollector(mgr.GetClient())); err != nil {
-		var already prometheus.AlreadyRegisteredError
-		if !opts.SeveralManagers || !errors.As(err, &already) {
-			return fmt.Errorf("registering the load balancer metrics: %w", err)
-		}
-	}
+	metrics.LoadBalancers.Use(mgr.GetClient())
 	sweeper := &sweep.Sweeper{
 		APIReader: mgr.GetAPIReader(), Registry: opts.Registry,
 		Interval: opts.OrphanSweepInterval, ReportOnly: opts.OrphansReportOnly,

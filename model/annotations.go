@@ -170,11 +170,11 @@ var Annotations = []AnnotationDef{{
 }, intAnnotation(AnnotationHealthCheckPort, "the traffic port", 65535,
 	"The port the load balancer probes on each target.", "8081",
 	func(s *settings, n int32) { s.health.Port = n }),
-	intAnnotation(AnnotationHealthCheckInterval, "the provider's", 300,
+	intAnnotation(AnnotationHealthCheckInterval, "5, or the timeout when that is longer", 300,
 		"Seconds between two probes of a target.", "10",
 		func(s *settings, n int32) { s.health.IntervalSeconds = n }),
-	intAnnotation(AnnotationHealthCheckTimeout, "the provider's", 300,
-		"Seconds a probe may take; at most the interval.", "5",
+	intAnnotation(AnnotationHealthCheckTimeout, "5, or the interval when that is shorter", 300,
+		"Seconds a probe may take; at most the interval. Set alone and longer than the default interval, it lengthens the interval to match.", "5",
 		func(s *settings, n int32) { s.health.TimeoutSeconds = n }),
 	intAnnotation(AnnotationHealthyThreshold, "the provider's", 10,
 		"Probes in a row that must pass before a target gets traffic.", "2",
@@ -188,7 +188,7 @@ var Annotations = []AnnotationDef{{
 	{
 		Name: AnnotationLoadBalancer, Type: "string", Default: "", Scope: ScopeOutput, Allowed: "written by portico",
 		Description: "portico writes the name of the LoadBalancer that serves the Ingress here: `kubectl describe lb NAME` shows its cloud resources.",
-		Example:     "shop-web-5d41402a",
+		Example:     "shop-web-5d41402abc",
 	}}
 
 var providers = []string{v1alpha1.ProviderGCP, v1alpha1.ProviderAWS, v1alpha1.ProviderNginx, v1alpha1.ProviderFake}

@@ -42,7 +42,7 @@ func backendFor(id types.NamespacedName, b *networkingv1.IngressBackend, field s
 		be.TargetType = s.targetType
 	}
 	if s.health != (v1alpha1.HealthCheck{}) {
-		hc := s.health
+		hc := withConsistentTiming(s.health)
 		be.HealthCheck = &hc
 	}
 	if !checkService(id, be, field+".service", l, ps) {
@@ -50,6 +50,20 @@ func backendFor(id types.NamespacedName, b *networkingv1.IngressBackend, field s
 	}
 	be.Name = backendName(be)
 	return be, true
+}
+
+// DefaultHealthCheckIntervalSeconds is the probe interval when none is set, as the providers
+// use it.
+const DefaultHealthCheckIntervalSeconds = 5
+
+// withConsistentTiming makes a probe's timeout fit its interval when only the timeout is
+// set: a timeout longer than the default interval lengthens the interval to match, instead
+// of giving the provider a probe it must refuse for the whole load balancer.
+func withConsistentTiming(hc v1alpha1.HealthCheck) v1alpha1.HealthCheck {
+	if hc.IntervalSeconds == 0 && hc.TimeoutSeconds > DefaultHealthCheckIntervalSeconds {
+		hc.IntervalSeconds = hc.TimeoutSeconds
+	}
+	return hc
 }
 
 func serviceRef(id types.NamespacedName, svc *networkingv1.IngressServiceBackend, field string, ps *problems) (v1alpha1.ServiceRef, bool) {

@@ -17,6 +17,8 @@ import (
 // The seed corpus runs in every `make test`; `go test -fuzz FuzzTranslate ./model` explores.
 func FuzzTranslate(f *testing.F) {
 	seeds := []struct{ host, path, pathType, svc, port, annName, annValue, secret, tlsHost string }{
+		{"a.example.com", "/", "Prefix", "s", "80", AnnotationHealthCheckTimeout, "60", "", ""},
+		{"a.example.com", "/", "Prefix", "s", "80", AnnotationHealthCheckInterval, "1", "", ""},
 		{"shop.example.com", "/cart", "Prefix", "cart", "80", AnnotationGroup, "storefront", "tls", "shop.example.com"},
 		{"*.example.com", "/", "Exact", "web", "http", AnnotationHealthCheckPath, "/healthz", "", ""},
 		{"", "", "ImplementationSpecific", "web", "http", AnnotationPreSharedCerts, "a,b", "", ""},
@@ -28,11 +30,16 @@ func FuzzTranslate(f *testing.F) {
 		{"a.b", "/a/./b/", "Prefix", "a", "a-very-long-port-name", AnnotationTargetType, "instance", "t", "a.b"},
 		{strings.Repeat("a.", 200), "/" + strings.Repeat("x", 2000), "Prefix", strings.Repeat("s", 70), "1", AnnotationGroup, strings.Repeat("g", 70), "", ""},
 	}
-	for _, s := range seeds {
-		f.Add(s.host, s.path, s.pathType, s.svc, s.port, s.annName, s.annValue, s.secret, s.tlsHost)
+	for i, s := range seeds {
+		// A second annotation, from another seed, tries combinations of annotations.
+		other := seeds[(i+1)%len(seeds)]
+		f.Add(s.host, s.path, s.pathType, s.svc, s.port, s.annName, s.annValue, other.annName, other.annValue, s.secret, s.tlsHost)
 	}
-	f.Fuzz(func(t *testing.T, host, path, pathType, svc, port, annName, annValue, secret, tlsHost string) {
+	f.Fuzz(func(t *testing.T, host, path, pathType, svc, port, annName, annValue, annName2, annValue2, secret, tlsHost string) {
 		ing := fuzzIngress(host, path, pathType, svc, port, annName, annValue, secret, tlsHost)
+		if annName2 != annName {
+			ing.Annotations[annName2] = annValue2
+		}
 		l := offline()
 		class, ok := ClassOf(ing, l)
 		if !ok {
@@ -110,9 +117,11 @@ func atoi(s string) (int32, bool) {
 	return n, true
 }
 
-// checkSpecAllowed fails when any string of the spec lies outside its allow-list.
+// checkSpecAllowed fails when any string of the spec lies outside its allow-list, checked
+// both with the model's own patterns and with an oracle of its own that does not share them.
 func checkSpecAllowed(t *testing.T, spec *v1alpha1.LoadBalancerSpec) {
 	t.Helper()
+	checkNothingHostile(t, spec)
 	checkRulesAllowed(t, spec.Rules)
 	checkBackendsAllowed(t, spec.Backends)
 	checkTLSAllowed(t, spec.TLS)
@@ -175,4 +184,54 @@ func checkName(t *testing.T, name string) {
 	if len(name) > maxNameLength || !dns1123Label.MatchString(name) {
 		t.Errorf("LoadBalancer name %q is not a DNS label", name)
 	}
+}
+
+// hostile are bytes and sequences that must never reach nginx configuration or a cloud API,
+// whatever the allow-lists say.
+var hostile = []string{"\"", "'", ";", "{", "}", "$", "\\", "`", " ", "\t", "\n", "\r", "\x00", "%", "#", "?", "<", ">", "|", "^", "//", "/./", "/../"}
+
+// checkNothingHostile is an oracle independent of the model's patterns.
+func checkNothingHostile(t *testing.T, spec *v1alpha1.LoadBalancerSpec) {
+	t.Helper()
+	check := func(what, s string) {
+		for _, h := range hostile {
+			if strings.Contains(s, h) {
+				t.Errorf("%s %q contains %q", what, s, h)
+			}
+		}
+		for _, r := range s {
+			if r < 0x21 || r > 0x7e {
+				t.Errorf("%s %q contains a byte outside printable ASCII", what, s)
+			}
+		}
+		if strings.HasSuffix(s, "/..") || strings.HasSuffix(s, "/.") {
+			t.Errorf("%s %q ends in a dot segment", what, s)
+		}
+	}
+	for _, r := range spec.Rules {
+		check("host", string(r.Host))
+		for _, p := range r.Paths {
+			check("path", p.Path)
+		}
+	}
+	for _, b := range spec.Backends {
+		check("service", b.Service.Name+b.Service.PortName)
+		if hc := b.HealthCheck; hc != nil {
+			check("health-check path", hc.Path)
+			interval := hc.IntervalSeconds
+			if interval == 0 {
+				interval = DefaultHealthCheckIntervalSeconds
+			}
+			if hc.TimeoutSeconds > interval {
+				t.Errorf("health check timeout %d exceeds its interval %d: the provider would refuse the load balancer", hc.TimeoutSeconds, interval)
+			}
+		}
+	}
+	for _, c := range spec.TLS {
+		check("certificate", c.PreShared)
+		for _, h := range c.Hosts {
+			check("TLS host", string(h))
+		}
+	}
+	check("static address", spec.StaticAddress)
 }

@@ -33,7 +33,7 @@ func (c Config) providerFor(id types.NamespacedName, s settings, class Class, ps
 	}
 	if !c.enabled(provider) {
 		ps.add(id, SeverityError, field, ReasonProviderNotEnabled,
-			"provider %s (from %s) is not enabled in this controller, which runs %s; enable it with --providers or choose another with the %s annotation",
+			"provider %s (from %s) is not enabled in this controller, which runs %s; enable it with --providers, or choose one it runs with the %s annotation or the spec.provider of the class's IngressClassParams",
 			provider, source, strings.Join(c.EnabledProviders, ", "), AnnotationProvider)
 	}
 	return provider

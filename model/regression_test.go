@@ -243,3 +243,19 @@ spec:
 		}
 	}
 }
+
+// TestTimeoutAloneNeverMakesAProbeTheProviderRefuses: a health-check timeout set alone and
+// longer than the default interval lengthens the interval, so that one member's annotation
+// never makes the provider refuse the whole load balancer.
+func TestTimeoutAloneNeverMakesAProbeTheProviderRefuses(t *testing.T) {
+	ing := mustIngress(t, `
+metadata: {name: a, annotations: {portico.dev/health-check-timeout-seconds: "60"}}
+spec:
+  defaultBackend: {service: {name: s, port: {number: 80}}}
+`)
+	res := translateOne(t, ing, offline())
+	hc := res.Spec.Backends[0].HealthCheck
+	if hc == nil || hc.TimeoutSeconds != 60 || hc.IntervalSeconds < hc.TimeoutSeconds {
+		t.Errorf("health check %+v: the timeout exceeds the interval", hc)
+	}
+}

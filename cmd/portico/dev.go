@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/portico-dev/portico/config/samples"
+	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/internal/controlplane"
 	"github.com/portico-dev/portico/testenv"
 )
@@ -66,7 +67,11 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 		return err
 	}
 	defer closeLog()
-	env, err := testenv.Start(ctx, testenv.Options{ClusterID: "dev", ClassName: "portico-fake", Logger: &logger})
+	env, err := testenv.Start(ctx, testenv.Options{
+		ClusterID: "dev", ClassName: "portico-fake", Logger: &logger,
+		// Retries as the controller in a cluster does, as docs/status.md says.
+		SlowRetry: loadbalancer.DefaultSlowRetry,
+	})
 	if err != nil {
 		return err
 	}
@@ -152,7 +157,7 @@ func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig, logFile string) {
 		"  kubectl describe loadbalancer        # the cloud resources behind each Ingress",
 		"  kubectl describe ingress -n demo broken   # why an Ingress is not served",
 		"",
-		"Ask where a request goes, offline:",
+		"Ask where a request goes, offline (it exits 1 and lists the problem of the broken sample):",
 		"  go run ./cmd/portico explain -f config/samples --url http://shop.example.com/cart",
 		"",
 		"The controller logs to " + logFile + ".",

@@ -93,7 +93,7 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 		status.Provider = lb.Spec.Provider
 	}
 	r.announce(ctx, lb, observed)
-	computeStatus(status, lb, observed, want, ensureErr)
+	computeStatus(status, lb, observed, want, ensureErr, r.slowRetry())
 	if ensureErr == nil {
 		status.Provider = lb.Spec.Provider
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,7 +16,7 @@ import (
 // computeStatus sets the status from what the provider observed and the error it returned.
 // It is pure: the same inputs give the same status, so an unchanged load balancer writes
 // nothing.
-func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, observed *providers.Observed, want *providers.Desired, err error) {
+func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, observed *providers.Observed, want *providers.Desired, err error, slowRetry time.Duration) {
 	gen := lb.Generation
 	status.ObservedGeneration = gen
 	status.MemberCount = int32(len(lb.Spec.Members))
@@ -35,7 +36,7 @@ func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalance
 		}
 	}
 	if err != nil {
-		setProgrammed(status, gen, metav1.ConditionFalse, programmedReason(err), providerMessage(err))
+		setProgrammed(status, gen, metav1.ConditionFalse, programmedReason(err), providerMessage(err, slowRetry))
 		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotProgrammed,
 			"the load balancer is not programmed; see the Programmed condition")
 		return
@@ -102,14 +103,15 @@ func programmedReason(err error) string {
 }
 
 // providerMessage says what failed and what happens next.
-func providerMessage(err error) string {
+func providerMessage(err error, slowRetry time.Duration) string {
+	every := "retried every " + retryAfter(err, slowRetry).String()
 	switch {
 	case providers.IsInvalid(err):
 		return err.Error() + "; waiting for the spec to change"
 	case providers.IsQuota(err):
-		return err.Error() + "; retried every few minutes until the quota allows it"
+		return err.Error() + "; " + every + " until the quota allows it"
 	case providers.IsNotFound(err):
-		return err.Error() + "; retried every minute"
+		return err.Error() + "; " + every
 	}
 	return err.Error() + "; retried with backoff"
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -47,14 +48,14 @@ func TestComputeStatus(t *testing.T) {
 		{"invalid", providers.Invalid("", nil, "bad"), nil,
 			"False", "False", v1alpha1.ReasonInvalid, v1alpha1.ReasonNotProgrammed, "waiting for the spec to change"},
 		{"quota", providers.Quota("", nil, "limit"), nil,
-			"False", "False", v1alpha1.ReasonQuota, v1alpha1.ReasonNotProgrammed, "quota allows"},
+			"False", "False", v1alpha1.ReasonQuota, v1alpha1.ReasonNotProgrammed, "retried every 1m0s until the quota allows it"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			lb := lbWithBackends("be")
 			status := &v1alpha1.LoadBalancerStatus{}
 			want := &providers.Desired{Spec: lb.Spec, Targets: tc.targets}
-			computeStatus(status, lb, observed, want, tc.err)
+			computeStatus(status, lb, observed, want, tc.err, time.Minute)
 			prog := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionProgrammed)
 			ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
 			if prog.Status != tc.programmed || prog.Reason != tc.programmedReason || ready.Status != tc.ready || ready.Reason != tc.readyReason {
@@ -78,9 +79,9 @@ func TestComputeStatusIsStable(t *testing.T) {
 	want := &providers.Desired{Spec: lb.Spec, Targets: map[string][]providers.Target{"be": {{IP: "10.0.0.1"}}}}
 	observed := &providers.Observed{Addresses: []v1alpha1.Address{{IP: "192.0.2.7"}}}
 	first := &v1alpha1.LoadBalancerStatus{}
-	computeStatus(first, lb, observed, want, nil)
+	computeStatus(first, lb, observed, want, nil, time.Minute)
 	second := first.DeepCopy()
-	computeStatus(second, lb, observed, want, nil)
+	computeStatus(second, lb, observed, want, nil, time.Minute)
 	for i := range first.Conditions {
 		if first.Conditions[i] != second.Conditions[i] {
 			t.Errorf("condition %s changed on a second pass: %+v -> %+v", first.Conditions[i].Type, first.Conditions[i], second.Conditions[i])

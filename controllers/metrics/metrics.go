@@ -4,6 +4,7 @@ package metrics
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,7 +44,7 @@ var (
 )
 
 func init() {
-	crmetrics.Registry.MustRegister(ReconcileDuration, ReconcileErrors, CloudCalls, OrphanedLoadBalancers)
+	crmetrics.Registry.MustRegister(ReconcileDuration, ReconcileErrors, CloudCalls, OrphanedLoadBalancers, LoadBalancers)
 }
 
 // ObserveReconcile records one reconcile's duration and, when it failed, its reason.
@@ -71,26 +72,41 @@ func (CallObserver) ObserveCall(provider, operation string, err error) {
 	CloudCalls.WithLabelValues(provider, operation, result).Inc()
 }
 
-// loadBalancerCollector reports the managed load balancers from the cache at scrape time.
+// LoadBalancers reports portico_load_balancers{provider,ready} from the cache of the
+// manager that runs, at scrape time. It is registered once; each manager hands it its cache
+// with Use, so that a process that restarts its manager (a test) reports the running one.
+var LoadBalancers = &loadBalancerCollector{desc: prometheus.NewDesc(
+	"portico_load_balancers", "LoadBalancers managed by portico, by provider and readiness.",
+	[]string{"provider", "ready"}, nil)}
+
 type loadBalancerCollector struct {
+	mu     sync.Mutex
 	reader client.Reader
 	desc   *prometheus.Desc
 }
 
-// NewLoadBalancerCollector returns a collector of portico_load_balancers{provider,ready}.
-func NewLoadBalancerCollector(reader client.Reader) prometheus.Collector {
-	return &loadBalancerCollector{reader: reader, desc: prometheus.NewDesc(
-		"portico_load_balancers", "LoadBalancers managed by portico, by provider and readiness.",
-		[]string{"provider", "ready"}, nil)}
+// Use makes the collector read LoadBalancers through reader.
+func (c *loadBalancerCollector) Use(reader client.Reader) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reader = reader
 }
 
+// Describe implements prometheus.Collector.
 func (c *loadBalancerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
+// Collect implements prometheus.Collector.
 func (c *loadBalancerCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	reader := c.reader
+	c.mu.Unlock()
+	if reader == nil {
+		return
+	}
 	list := &v1alpha1.LoadBalancerList{}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := c.reader.List(ctx, list); err != nil {
+	if err := reader.List(ctx, list); err != nil {
 		return
 	}
 	counts := map[[2]string]int{}

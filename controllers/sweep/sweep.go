@@ -60,7 +60,7 @@ func (s *Sweeper) SweepOnce(ctx context.Context) map[string][]providers.Ref {
 		found[name] = orphans
 		for _, ref := range orphans {
 			if s.ReportOnly {
-				logger.Info("Found an orphaned load balancer; not deleting it (--orphans=report)", "provider", name, "loadbalancer", ref.Name)
+				logger.Info("Found an orphaned load balancer; not deleting it (--orphan-policy=report)", "provider", name, "loadbalancer", ref.Name)
 				continue
 			}
 			if err := p.Delete(ctx, ref); err != nil {

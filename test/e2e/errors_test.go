@@ -50,6 +50,7 @@ func TestProviderErrorsShowAndRecover(t *testing.T) {
 // TestInvalidInputWaitsForAChange: an error the provider calls invalid is not retried until
 // the input changes; then the load balancer recovers.
 func TestInvalidInputWaitsForAChange(t *testing.T) {
+	withSyncPeriod(t, syncPeriod) // resyncs must not retry it either
 	ns := newNamespace(t)
 	service(t, ns, "cart", 80, "10.0.0.1")
 	service(t, ns, "front", 80, "10.0.1.1")
@@ -65,7 +66,11 @@ func TestInvalidInputWaitsForAChange(t *testing.T) {
 	waitEvent(t, getIngress(t, ns, "web"), "ProgrammingFailed", "URLMapInvalid")
 	env.Cloud.ClearFaults()
 	env.Cloud.ResetCalls()
+	baseline := reconciles(t)
 	time.Sleep(3 * syncPeriod)
+	if n := reconciles(t) - baseline; n < 2 {
+		t.Fatalf("only %v reconciles in three sync periods: the resyncs did not run, so nothing was checked", n)
+	}
 	for _, c := range env.Cloud.Calls() {
 		if c.Kind == fake.KindURLMap && c.Op == fake.OpInsert {
 			t.Fatalf("the controller retried an invalid input that did not change: %+v", c)

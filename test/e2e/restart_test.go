@@ -46,7 +46,11 @@ func TestRestartMidCreateConverges(t *testing.T) {
 			t.Cleanup(func() { env.Cloud.OnCall(nil); env.Cloud.ClearFaults() })
 
 			apply(t, ns, webIngress)
-			<-crashed
+			select {
+			case <-crashed:
+			case <-time.After(60 * time.Second):
+				t.Fatalf("the create made fewer than %d cloud writes", k)
+			}
 			if err := env.StopController(); err != nil {
 				t.Fatal(err)
 			}
@@ -119,6 +123,7 @@ func TestFakeCloudLostOnRestartChangesNothingVisible(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.ResetAPIWrites()
+	baseline := reconciles(t)
 	if err := env.StartController(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +132,7 @@ func TestFakeCloudLostOnRestartChangesNothingVisible(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * syncPeriod)
+	quiesce(t, baseline, 2)
 	for _, w := range env.APIWrites() {
 		// Other tests' load balancers may be failing on purpose; this one's must write nothing.
 		if strings.Contains(w, lb.Name) || strings.Contains(w, "/namespaces/"+ns+"/") {

@@ -36,10 +36,11 @@ func TestRestartWithNothingChangedWritesNothing(t *testing.T) {
 	}
 	env.ResetAPIWrites()
 	env.Cloud.ResetCalls()
+	baseline := reconciles(t)
 	if err := env.StartController(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * syncPeriod) // the new controller reconciles everything once it starts
+	quiesce(t, baseline, 3) // the new controller reconciles every key and load balancer once
 	if w := env.APIWrites(); len(w) != 0 {
 		t.Errorf("a restart with nothing changed wrote %v", w)
 	}
@@ -55,6 +56,8 @@ func TestRestartWithNothingChangedWritesNothing(t *testing.T) {
 // of the load balancer or its Ingress.
 func TestFailedCloudReadKeepsTheAddress(t *testing.T) {
 	ns, lb := servedWeb(t)
+	settle(t) // no other load balancer is at work: the one-shot fault hits this one
+	env.Cloud.ResetCalls()
 	env.Cloud.InjectError(fake.OpList, "", providers.Retryable("CloudUnavailable", nil, "503"), 1)
 	t.Cleanup(env.Cloud.ClearFaults)
 	setEndpoints(t, ns, "cart", "10.0.0.9") // any change makes the load balancer reconcile
@@ -68,12 +71,19 @@ func TestFailedCloudReadKeepsTheAddress(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !hasResource(lb.Name, fake.KindNetworkEndpointGroup, "10.0.0.9") {
-		if err := waitFor(t, "the retry to program the new endpoint", func() bool {
-			return hasResource(lb.Name, fake.KindNetworkEndpointGroup, "10.0.0.9")
-		}); err != nil {
-			t.Fatal(err)
+	failedReads := 0
+	for _, c := range env.Cloud.Calls() {
+		if c.Op == fake.OpList && c.Err != nil {
+			failedReads++
 		}
+	}
+	if failedReads != 1 {
+		t.Fatalf("%d cloud reads failed, want the one injected", failedReads)
+	}
+	if err := waitFor(t, "the retry to program the new endpoint", func() bool {
+		return hasResource(lb.Name, fake.KindNetworkEndpointGroup, "10.0.0.9")
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -132,8 +142,16 @@ spec:
 	}); err != nil {
 		t.Fatal(err)
 	}
+	refused := map[string]string{"controller": "ingress", "reason": "WriteRefused"}
+	before, _ := metricValue(t, "portico_reconcile_errors_total", refused)
 	locked := strings.Replace(member("locked", "/locked", "cart"), "  namespace: NAMESPACE\n", "  namespace: NAMESPACE\n  labels: {e2e-locked: \"yes\"}\n", 1)
 	apply(t, ns, locked)
+	if err := waitFor(t, "the controller to be refused a write of the locked Ingress", func() bool {
+		now, _ := metricValue(t, "portico_reconcile_errors_total", refused)
+		return now > before
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if ing := getIngress(t, ns, "locked"); len(ing.Finalizers) != 0 {
 		t.Fatalf("the policy let portico add its finalizer to the locked Ingress: %v", ing.Finalizers)
 	}

@@ -8,8 +8,11 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	porticov1alpha1 "github.com/portico-dev/portico/api/v1alpha1"
 )
 
 // TestInstallManifestsApply applies config/default with the kubectl built from source, the
@@ -17,11 +20,17 @@ import (
 func TestInstallManifestsApply(t *testing.T) {
 	kubeconfig := writeKubeconfig(t)
 	kubectl := cp.Kubectl()
-	cmd := exec.Command(kubectl, "--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts",
-		"-k", filepath.Join("..", "..", "config", "default"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl apply -k config/default: %v\n%s", err, out)
+	var out []byte
+	// The two commands of docs/install.md. --force-conflicts only because the suite installed
+	// the CRDs already, with another field manager.
+	for _, dir := range []string{"crd", "default"} {
+		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts",
+			"-k", filepath.Join("..", "..", "config", dir))
+		o, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("kubectl apply -k config/%s: %v\n%s", dir, err, o)
+		}
+		out = append(out, o...)
 	}
 	for _, want := range []string{"deployment.apps/portico-controller", "clusterrole.rbac.authorization.k8s.io/portico-controller"} {
 		if !strings.Contains(string(out), want) {
@@ -43,5 +52,16 @@ func TestInstallManifestsApply(t *testing.T) {
 	}
 	if binding.RoleRef.Name != "portico-controller" || binding.Subjects[0].Namespace != "portico-system" {
 		t.Errorf("ClusterRoleBinding does not bind the controller's role to its service account: %+v", binding)
+	}
+	class := &networkingv1.IngressClass{}
+	if err := k8sClient.Get(ctx, client.ObjectKey{Name: "portico"}, class); err != nil {
+		t.Fatalf("reading the IngressClass: %v", err)
+	}
+	params := &porticov1alpha1.IngressClassParams{}
+	if err := k8sClient.Get(ctx, client.ObjectKey{Name: class.Spec.Parameters.Name}, params); err != nil {
+		t.Fatalf("the IngressClass's parameters do not exist: %v", err)
+	}
+	if class.Spec.Controller != "portico.dev/ingress-controller" || params.Spec.Provider != porticov1alpha1.ProviderFake {
+		t.Errorf("IngressClass %+v with parameters %+v", class.Spec, params.Spec)
 	}
 }

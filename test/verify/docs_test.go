@@ -36,6 +36,62 @@ func TestEveryReasonIsDocumented(t *testing.T) {
 	if found < 15 {
 		t.Errorf("found only %d reason constants; did the files move?", found)
 	}
+	providerReasons := providerErrorReasons(t, filepath.Join(root, "providers", "fake"))
+	if len(providerReasons) < 10 {
+		t.Errorf("found only %d reasons in the fake provider; did the code move?", len(providerReasons))
+	}
+	for _, r := range providerReasons {
+		if !strings.Contains(string(doc), "`"+r+"`") {
+			t.Errorf("the fake provider's reason %s is not in docs/status.md", r)
+		}
+	}
+}
+
+// providerErrorReasons returns the reasons a provider package gives its errors: the first
+// argument of providers.Retryable, Invalid, Quota and NotFound, and its Reason* constants.
+func providerErrorReasons(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		for _, v := range reasonConstants(t, f) {
+			seen[v] = true
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(parsed, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok || pkg.Name != "providers" || !strings.Contains("Retryable Invalid Quota NotFound", sel.Sel.Name) {
+				return true
+			}
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				v, _ := strconv.Unquote(lit.Value)
+				seen[v] = true
+			}
+			return true
+		})
+	}
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	return out
 }
 
 // reasonConstants returns the string constants named Reason* of a Go file.
