@@ -58,19 +58,10 @@ type AnnotationDef struct {
 }
 
 // Annotations lists every portico annotation, in the order the docs show them.
-var Annotations = []AnnotationDef{{
-	Name: AnnotationProvider, Type: "enum", Default: "the class's IngressClassParams, then --default-provider, then nginx",
-	Scope: ScopeLoadBalancer, Allowed: "gcp, aws, nginx, fake",
-	Description: "The provider that realises the load balancer. It must be enabled in the controller (--providers).",
-	Example:     "gcp",
-	parse: func(v string, s *settings) string {
-		if msg := oneOf(v, providers); msg != "" {
-			return msg
-		}
-		s.provider = v
-		return ""
-	},
-}, {
+var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class's IngressClassParams, then --default-provider, then nginx",
+	ScopeLoadBalancer, providers,
+	"The provider that realises the load balancer. It must be enabled in the controller (--providers).", "gcp",
+	func(s *settings, v string) { s.provider = v }), {
 	Name: AnnotationGroup, Type: "string", Default: "none: the Ingress is its own load balancer",
 	Scope: ScopeIngress, Allowed: "a DNS label: at most 63 of a-z, 0-9 and '-', starting and ending with a letter or digit",
 	Description: "Puts the Ingress into a group: every Ingress of the same class, namespace and group shares one load balancer. " +
@@ -113,19 +104,10 @@ var Annotations = []AnnotationDef{{
 		s.staticAddress = v
 		return ""
 	},
-}, {
-	Name: AnnotationScheme, Type: "enum", Default: "the class's IngressClassParams, then internet-facing",
-	Scope: ScopeLoadBalancer, Allowed: "internet-facing, internal",
-	Description: "Whether the load balancer's address is reachable from the internet or only inside the network.",
-	Example:     "internal",
-	parse: func(v string, s *settings) string {
-		if msg := oneOf(v, []string{v1alpha1.SchemeInternetFacing, v1alpha1.SchemeInternal}); msg != "" {
-			return msg
-		}
-		s.scheme = v
-		return ""
-	},
-}, {
+}, enumAnnotation(AnnotationScheme, "the class's IngressClassParams, then internet-facing", ScopeLoadBalancer,
+	[]string{v1alpha1.SchemeInternetFacing, v1alpha1.SchemeInternal},
+	"Whether the load balancer's address is reachable from the internet or only inside the network.", "internal",
+	func(s *settings, v string) { s.scheme = v }), {
 	Name: AnnotationPreSharedCerts, Type: "list", Default: "none", Scope: ScopeIngress,
 	Allowed:     "a comma-separated list of at most 10 certificate names or ARNs (letters, digits and -_.:/, without '..' or '//')",
 	Description: "Certificates that already exist in the cloud, served on HTTPS next to the Secrets of spec.tls.",
@@ -144,18 +126,9 @@ var Annotations = []AnnotationDef{{
 		}
 		return ""
 	},
-}, {
-	Name: AnnotationTargetType, Type: "enum", Default: "ip", Scope: ScopeBackends, Allowed: "ip, instance",
-	Description: "ip sends traffic straight to the ready pod IPs of the Service's EndpointSlices; instance sends it to every node on the Service's NodePort.",
-	Example:     "instance",
-	parse: func(v string, s *settings) string {
-		if msg := oneOf(v, []string{v1alpha1.TargetTypeIP, v1alpha1.TargetTypeInstance}); msg != "" {
-			return msg
-		}
-		s.targetType = v
-		return ""
-	},
-}, {
+}, enumAnnotation(AnnotationTargetType, "ip", ScopeBackends, []string{v1alpha1.TargetTypeIP, v1alpha1.TargetTypeInstance},
+	"ip sends traffic straight to the ready pod IPs of the Service's EndpointSlices; instance sends it to every node on the Service's NodePort.",
+	"instance", func(s *settings, v string) { s.targetType = v }), {
 	Name: AnnotationHealthCheckPath, Type: "path", Default: "the provider's: / for HTTP", Scope: ScopeBackends,
 	Allowed:     "a clean absolute path, as for Prefix paths",
 	Description: "The path the load balancer probes on each target.",
@@ -192,6 +165,21 @@ var Annotations = []AnnotationDef{{
 	}}
 
 var providers = []string{v1alpha1.ProviderGCP, v1alpha1.ProviderAWS, v1alpha1.ProviderNginx, v1alpha1.ProviderFake}
+
+// enumAnnotation defines a setting that takes one of a few values.
+func enumAnnotation(name, def, scope string, values []string, desc, example string, set func(*settings, string)) AnnotationDef {
+	return AnnotationDef{
+		Name: name, Type: "enum", Default: def, Scope: scope, Allowed: strings.Join(values, ", "),
+		Description: desc, Example: example,
+		parse: func(v string, s *settings) string {
+			if msg := oneOf(v, values); msg != "" {
+				return msg
+			}
+			set(s, v)
+			return ""
+		},
+	}
+}
 
 // intAnnotation defines a backend setting that is a whole number from 1 to hi.
 func intAnnotation(name, def string, hi int32, desc, example string, set func(*settings, int32)) AnnotationDef {
