@@ -47,12 +47,7 @@ func TestPersistentFaultIsRetriedWithBackoff(t *testing.T) {
 	}
 	env.Cloud.ResetCalls()
 	time.Sleep(8 * time.Second)
-	attempts := 0
-	for _, c := range env.Cloud.Calls() {
-		if c.Op == fake.OpInsert && c.Kind == fake.KindURLMap {
-			attempts++
-		}
-	}
+	attempts := len(callsWhere(func(c fake.Call) bool { return c.Op == fake.OpInsert && c.Kind == fake.KindURLMap }))
 	// Backoff from one second, doubling: at most 1+2+4 seconds of waits fit in eight.
 	if attempts == 0 || attempts > 5 {
 		t.Errorf("%d attempts in 8 seconds; want a few, with a growing delay", attempts)

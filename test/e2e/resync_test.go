@@ -8,15 +8,20 @@ import (
 	"github.com/portico-dev/portico/providers/fake"
 )
 
-// mutatingCalls returns the cloud calls since the last reset that changed something.
-func mutatingCalls() []fake.Call {
+// callsWhere returns the cloud calls since the last reset that match.
+func callsWhere(match func(fake.Call) bool) []fake.Call {
 	var out []fake.Call
 	for _, c := range env.Cloud.Calls() {
-		if c.Op != fake.OpGet && c.Op != fake.OpList {
+		if match(c) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// mutatingCalls returns the cloud calls since the last reset that changed something.
+func mutatingCalls() []fake.Call {
+	return callsWhere(func(c fake.Call) bool { return c.Op != fake.OpGet && c.Op != fake.OpList })
 }
 
 // settle waits until the controller has stopped writing: no API write and no mutating cloud
@@ -38,13 +43,7 @@ func settle(t *testing.T) {
 // resyncs read the cloud and write nothing to it or to the API server.
 func TestResyncWithNothingChangedWritesNothing(t *testing.T) {
 	withSyncPeriod(t, syncPeriod)
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	if _, err := env.WaitProgrammed(timeout(t), ns, "web"); err != nil {
-		t.Fatal(err)
-	}
+	servedWeb(t)
 	settle(t)
 	env.ResetAPIWrites()
 	env.Cloud.ResetCalls()
@@ -55,26 +54,14 @@ func TestResyncWithNothingChangedWritesNothing(t *testing.T) {
 	if m := mutatingCalls(); len(m) != 0 {
 		t.Errorf("resyncs changed the cloud: %v", m)
 	}
-	lists := 0
-	for _, c := range env.Cloud.Calls() {
-		if c.Op == fake.OpList {
-			lists++
-		}
-	}
-	if lists == 0 {
+	if len(callsWhere(func(c fake.Call) bool { return c.Op == fake.OpList })) == 0 {
 		t.Error("no resync read the cloud: drift would go unnoticed")
 	}
 }
 
 // TestChangingOnePathUpdatesOnlyTheURLMap: the provider patches the URL map and nothing else.
 func TestChangingOnePathUpdatesOnlyTheURLMap(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	if _, err := env.WaitProgrammed(timeout(t), ns, "web"); err != nil {
-		t.Fatal(err)
-	}
+	ns, _ := servedWeb(t)
 	settle(t)
 	lbName := lbNameOf(ns, "web")
 	um := urlMapOf(t, lbName)

@@ -71,12 +71,7 @@ func TestFailedCloudReadKeepsTheAddress(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	failedReads := 0
-	for _, c := range env.Cloud.Calls() {
-		if c.Op == fake.OpList && c.Err != nil {
-			failedReads++
-		}
-	}
+	failedReads := len(callsWhere(func(c fake.Call) bool { return c.Op == fake.OpList && c.Err != nil }))
 	if failedReads != 1 {
 		t.Fatalf("%d cloud reads failed, want the one injected", failedReads)
 	}
@@ -165,13 +160,7 @@ spec:
 // TestWaitProgrammedWaitsForTheChange: right after an Ingress changes, WaitProgrammed returns
 // the load balancer as the change made it, never as it was before.
 func TestWaitProgrammedWaitsForTheChange(t *testing.T) {
-	ns := newNamespace(t)
-	service(t, ns, "cart", 80, "10.0.0.1")
-	service(t, ns, "front", 80, "10.0.1.1")
-	apply(t, ns, webIngress)
-	if _, err := env.WaitProgrammed(timeout(t), ns, "web"); err != nil {
-		t.Fatal(err)
-	}
+	ns, _ := servedWeb(t)
 	for _, path := range []string{"/a", "/b", "/c", "/d", "/e"} {
 		apply(t, ns, strings.Replace(webIngress, "path: /cart,", "path: "+path+",", 1))
 		lb, err := env.WaitProgrammed(timeout(t), ns, "web")
