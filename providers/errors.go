@@ -21,6 +21,10 @@ const (
 	// KindNotFound is a resource the provider needs that does not exist (a static address,
 	// a pre-shared certificate, a network).
 	KindNotFound ErrorKind = "NotFound"
+	// KindConflict is a clash with something outside Kubernetes that a person can fix there
+	// (a name taken by a cloud resource portico does not own, an address another load
+	// balancer uses): retry with slow, growing backoff, since the fix is not announced.
+	KindConflict ErrorKind = "Conflict"
 )
 
 // Error is a provider error a user can act on: a condition reason and a message.
@@ -70,6 +74,11 @@ func NotFound(reason string, err error, format string, args ...any) *Error {
 	return NewError(KindNotFound, reason, err, format, args...)
 }
 
+// Conflict returns an error a change outside Kubernetes can fix.
+func Conflict(reason string, err error, format string, args ...any) *Error {
+	return NewError(KindConflict, reason, err, format, args...)
+}
+
 // AsError returns the provider error in err's chain.
 func AsError(err error) (*Error, bool) {
 	var e *Error
@@ -100,6 +109,9 @@ func IsQuota(err error) bool { return isKind(err, KindQuota) }
 
 // IsNotFound reports whether err is a missing resource.
 func IsNotFound(err error) bool { return isKind(err, KindNotFound) }
+
+// IsConflict reports whether err is a clash that a change outside Kubernetes can fix.
+func IsConflict(err error) bool { return isKind(err, KindConflict) }
 
 // IgnoreNotFound returns nil for a not-found error and err otherwise.
 func IgnoreNotFound(err error) error {

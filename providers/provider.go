@@ -8,6 +8,7 @@ package providers
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 )
@@ -16,21 +17,30 @@ import (
 type Provider interface {
 	// Name is the provider's name as LoadBalancer spec.provider says it: gcp, aws, nginx, fake.
 	Name() string
+	// Location is where the load balancers of a class with these parameters live (a region,
+	// a project, a VPC, or "global"); params may be nil. It is recorded in the LoadBalancer's
+	// status and in the cloud, so that Delete and Owned find the resources after the
+	// parameters change or are deleted.
+	Location(params *v1alpha1.IngressClassParamsSpec) string
 	// Plan returns the actions Ensure would take against the current cloud state, mutating nothing.
 	Plan(ctx context.Context, want *Desired) (*Plan, error)
 	// Ensure makes the cloud match want; idempotent; a second call with the same want makes
 	// no write. It may return both an Observed (what is live) and an error (what failed).
 	Ensure(ctx context.Context, want *Desired) (*Observed, error)
-	// Delete removes every resource the load balancer owns; nil once nothing is left.
+	// Delete removes every resource the load balancer owns in lb.Location; nil once nothing
+	// is left.
 	Delete(ctx context.Context, lb Ref) error
-	// Owned lists the load balancers this cluster owns in the cloud, for the orphan sweep.
-	Owned(ctx context.Context) ([]Ref, error)
+	// Owned lists the load balancers this cluster owns in the cloud, in every one of the
+	// locations given (each location portico ever used), for the orphan sweep.
+	Owned(ctx context.Context, locations []string) ([]Ref, error)
 }
 
 // Ref identifies one load balancer of this cluster in a provider.
 type Ref struct {
 	// Name is the LoadBalancer object's name, unique in the cluster.
 	Name string `json:"name"`
+	// Location is where its resources live, as Provider.Location said when they were made.
+	Location string `json:"location,omitempty"`
 }
 
 // Desired is everything a provider needs to realise one load balancer.
@@ -58,8 +68,8 @@ type Target struct {
 	Node string `json:"node,omitempty"`
 }
 
-// Certificate is the content of a kubernetes.io/tls Secret. Key must never be logged,
-// printed or put into an error message.
+// Certificate is the content of a kubernetes.io/tls Secret. Its key is never logged, printed
+// or put into an error message: every print verb shows only the hash (see Format).
 type Certificate struct {
 	// CertPEM is the certificate chain.
 	CertPEM []byte `json:"-"`
@@ -109,3 +119,19 @@ type Action struct {
 
 // Change is one change a provider made.
 type Change = Action
+
+// redacted stands for key material in every print of a Certificate.
+const redacted = "[redacted]"
+
+// String shows the certificate by its hash, never its key.
+func (c Certificate) String() string {
+	return fmt.Sprintf("Certificate{Hash:%s, CertPEM:%d bytes, KeyPEM:%s}", c.Hash, len(c.CertPEM), redacted)
+}
+
+// GoString is String, so that %#v redacts too.
+func (c Certificate) GoString() string { return c.String() }
+
+// Format prints the redacted String for every verb, %v, %+v, %#v and %s alike.
+func (c Certificate) Format(f fmt.State, _ rune) {
+	_, _ = f.Write([]byte(c.String()))
+}

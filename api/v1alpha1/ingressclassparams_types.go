@@ -21,10 +21,51 @@ type IngressClassParamsSpec struct {
 	// +optional
 	AWS *AWSParams `json:"aws,omitempty"`
 
+	// Fake holds the settings of the fake provider.
+	// +optional
+	Fake *FakeParams `json:"fake,omitempty"`
+
 	// Group controls which namespaces may share one load balancer through the
 	// portico.dev/group annotation. Without it a group never crosses its namespace.
 	// +optional
 	Group *GroupParams `json:"group,omitempty"`
+
+	// Grants reserve static addresses and pre-shared certificates that a user made outside
+	// portico for the namespaces they select. A granted resource can be named only from
+	// those namespaces; one that no grant names can be named from any namespace, unless
+	// portico made it or another load balancer uses it.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	// +listType=atomic
+	Grants []Grant `json:"grants,omitempty"`
+}
+
+// FakeParams are the settings of the fake provider.
+type FakeParams struct {
+	// Location is the fake cloud's region the load balancers are created in; empty means
+	// "global". Changing it moves the load balancers of the class.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z]([-a-z0-9]*[a-z0-9])?$`
+	Location string `json:"location,omitempty"`
+}
+
+// Grant reserves cloud resources a user made for the namespaces a selector picks.
+type Grant struct {
+	// StaticAddresses are the names of reserved addresses.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	// +listType=set
+	StaticAddresses []string `json:"staticAddresses,omitempty"`
+
+	// Certificates are the names of pre-shared certificates.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	// +listType=set
+	Certificates []string `json:"certificates,omitempty"`
+
+	// NamespaceSelector selects the namespaces that may name them.
+	NamespaceSelector metav1.LabelSelector `json:"namespaceSelector"`
 }
 
 // GCPParams are the Google Cloud settings of a class.

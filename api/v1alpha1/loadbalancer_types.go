@@ -82,11 +82,47 @@ type LoadBalancerSpec struct {
 	// +listMapKey=name
 	Backends []Backend `json:"backends,omitempty"`
 
-	// Members lists the Ingresses this load balancer serves.
+	// Members lists the Ingresses this load balancer serves, each with the generation it
+	// serves: a member whose newer generation is invalid stays served as it was.
 	// +optional
 	// +kubebuilder:validation:MaxItems=1000
 	// +listType=atomic
 	Members []IngressRef `json:"members,omitempty"`
+
+	// Claims records which member set each load-balancer-wide setting, so that a member that
+	// turns invalid keeps the settings it had set, across restarts.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=map
+	// +listMapKey=setting
+	Claims []SettingClaim `json:"claims,omitempty"`
+}
+
+// Settings a member can claim for its whole load balancer.
+const (
+	SettingProvider       = "provider"
+	SettingStaticAddress  = "staticAddress"
+	SettingScheme         = "scheme"
+	SettingAllowHTTP      = "allowHTTP"
+	SettingSSLRedirect    = "sslRedirect"
+	SettingDefaultBackend = "defaultBackend"
+	SettingLocation       = "location"
+)
+
+// SettingClaim says which member set a load-balancer-wide setting, and to what.
+type SettingClaim struct {
+	// Setting is one of provider, staticAddress, scheme, allowHTTP, sslRedirect,
+	// defaultBackend, location.
+	// +kubebuilder:validation:MaxLength=32
+	Setting string `json:"setting"`
+
+	// Value the member set.
+	// +kubebuilder:validation:MaxLength=253
+	Value string `json:"value"`
+
+	// Ingress that set it, as namespace/name.
+	// +kubebuilder:validation:MaxLength=507
+	Ingress string `json:"ingress"`
 }
 
 // Frontends says which listeners a load balancer has.
@@ -123,6 +159,12 @@ type TLSCertificate struct {
 	// +kubebuilder:validation:MaxItems=100
 	// +listType=atomic
 	Hosts []Hostname `json:"hosts,omitempty"`
+
+	// Ingresses lists the members that asked for this certificate, as namespace/name.
+	// +optional
+	// +kubebuilder:validation:MaxItems=1000
+	// +listType=atomic
+	Ingresses []string `json:"ingresses,omitempty"`
 }
 
 // Hostname is a DNS name, or a wildcard "*." followed by a DNS name, that covers one label.
@@ -266,8 +308,63 @@ type ObjectRef struct {
 	Name string `json:"name"`
 }
 
-// IngressRef names a member Ingress.
-type IngressRef = ObjectRef
+// IngressRef names a member Ingress and the generation of it that the load balancer serves.
+type IngressRef struct {
+	// Namespace of the Ingress.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+
+	// Name of the Ingress.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// UID of the Ingress, so that a re-created Ingress of the same name is told apart.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	UID string `json:"uid,omitempty"`
+
+	// Generation of the Ingress that the load balancer serves: its newest, unless a newer
+	// one is invalid (then the member is frozen at this one).
+	// +optional
+	Generation int64 `json:"generation,omitempty"`
+}
+
+// States of a member that is not served as it is written.
+const (
+	// MemberFrozen: the member's newest generation is invalid; its last accepted one is served.
+	MemberFrozen = "Frozen"
+	// MemberMoving: the member moves to another load balancer, which is not Programmed yet;
+	// this one keeps serving it until it is.
+	MemberMoving = "Moving"
+	// MemberRejected: the member was never accepted, so nothing of it is served.
+	MemberRejected = "Rejected"
+)
+
+// MemberStatus tells why a member is not served as it is written.
+type MemberStatus struct {
+	// Namespace of the Ingress.
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+
+	// Name of the Ingress.
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// State is Frozen, Moving or Rejected.
+	// +kubebuilder:validation:Enum=Frozen;Moving;Rejected
+	State string `json:"state"`
+
+	// Reason is a CamelCase reason, for example InvalidAnnotation.
+	// +kubebuilder:validation:MaxLength=64
+	Reason string `json:"reason"`
+
+	// Message says what is wrong and what to do.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Message string `json:"message,omitempty"`
+}
 
 // LoadBalancerStatus is what the provider reports about the load balancer.
 type LoadBalancerStatus struct {
@@ -279,6 +376,19 @@ type LoadBalancerStatus struct {
 	// spec.provider while the load balancer moves to another provider.
 	// +optional
 	Provider string `json:"provider,omitempty"`
+
+	// Location is where the provider created the cloud resources (a region, a project or
+	// "global"), so that they can be found and deleted after the class parameters change.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Location string `json:"location,omitempty"`
+
+	// Members lists each member Ingress that is not served as it is written (frozen at an
+	// older generation, moving to another load balancer, or rejected) and why.
+	// +optional
+	// +kubebuilder:validation:MaxItems=1000
+	// +listType=atomic
+	Members []MemberStatus `json:"members,omitempty"`
 
 	// Address is the first address, for display.
 	// +optional

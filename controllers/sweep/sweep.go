@@ -76,7 +76,7 @@ func (s *Sweeper) SweepOnce(ctx context.Context) map[string][]providers.Ref {
 // orphansOf returns the provider's load balancers that no LoadBalancer object claims with
 // this provider, checked against the API server one by one.
 func (s *Sweeper) orphansOf(ctx context.Context, p providers.Provider) ([]providers.Ref, error) {
-	owned, err := p.Owned(ctx)
+	owned, err := p.Owned(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

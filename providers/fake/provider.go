@@ -128,9 +128,20 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	return nil
 }
 
+// GlobalLocation is the location of a class without a fake location parameter.
+const GlobalLocation = "global"
+
+// Location implements providers.Provider: spec.fake.location of the parameters, else global.
+func (p *Provider) Location(params *v1alpha1.IngressClassParamsSpec) string {
+	if params != nil && params.Fake != nil && params.Fake.Location != "" {
+		return params.Fake.Location
+	}
+	return GlobalLocation
+}
+
 // Owned implements providers.Provider: the load balancers of this cluster that own any
 // resource, sorted by name.
-func (p *Provider) Owned(ctx context.Context) ([]providers.Ref, error) {
+func (p *Provider) Owned(ctx context.Context, _ []string) ([]providers.Ref, error) {
 	if err := p.checkCluster(); err != nil {
 		return nil, err
 	}

@@ -321,7 +321,7 @@ func TestOwnedListsOnlyThisCluster(t *testing.T) {
 	if _, err := c.ReserveAddress("hand-made"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := p.Owned(ctx)
+	got, err := p.Owned(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestOwnedListsOnlyThisCluster(t *testing.T) {
 	if err := p.Delete(ctx, providers.Ref{Name: "alpha"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := p.Owned(ctx); !reflect.DeepEqual(got, []providers.Ref{{Name: "zeta"}}) {
+	if got, _ := p.Owned(ctx, nil); !reflect.DeepEqual(got, []providers.Ref{{Name: "zeta"}}) {
 		t.Errorf("after delete: %v", got)
 	}
 }
@@ -408,7 +408,7 @@ func TestProvidersShareACloudConcurrently(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	owned, err := newProvider(c).Owned(context.Background())
+	owned, err := newProvider(c).Owned(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
