@@ -55,6 +55,24 @@ type Desired struct {
 	Targets map[string][]Target
 	// Certificates maps each TLS Secret "namespace/name" of Spec.TLS to its contents.
 	Certificates map[string]Certificate
+	// Granted lists what an IngressClassParams grants to the namespaces of every member:
+	// static addresses and pre-shared certificates that may be used even though another
+	// load balancer uses them too.
+	Granted Granted
+}
+
+// Granted names cloud resources a user made and granted to a load balancer's namespaces.
+type Granted struct {
+	Addresses    []string `json:"addresses,omitempty"`
+	Certificates []string `json:"certificates,omitempty"`
+}
+
+// KeyLoader reads a private key.
+type KeyLoader func(ctx context.Context) ([]byte, error)
+
+// StaticKey returns a KeyLoader of a key already in memory, for tests and tools.
+func StaticKey(key []byte) KeyLoader {
+	return func(context.Context) ([]byte, error) { return key, nil }
 }
 
 // Target is one address that receives a backend's traffic: a pod IP and port (target type
@@ -73,8 +91,10 @@ type Target struct {
 type Certificate struct {
 	// CertPEM is the certificate chain.
 	CertPEM []byte `json:"-"`
-	// KeyPEM is the private key.
-	KeyPEM []byte `json:"-"`
+	// Key reads the private key when a provider must upload the certificate. The controller
+	// holds no private key between reconciles: the key is read from the API server only
+	// through this call, and only for a certificate the cloud does not have yet.
+	Key KeyLoader `json:"-"`
 	// Hash is a hex SHA-256 of the chain and the key, for names and change detection.
 	Hash string `json:"hash"`
 }
@@ -125,7 +145,7 @@ const redacted = "[redacted]"
 
 // String shows the certificate by its hash, never its key.
 func (c Certificate) String() string {
-	return fmt.Sprintf("Certificate{Hash:%s, CertPEM:%d bytes, KeyPEM:%s}", c.Hash, len(c.CertPEM), redacted)
+	return fmt.Sprintf("Certificate{Hash:%s, CertPEM:%d bytes, Key:%s}", c.Hash, len(c.CertPEM), redacted)
 }
 
 // GoString is String, so that %#v redacts too.

@@ -60,7 +60,7 @@ func (r *Reconciler) resolveCertificates(ctx context.Context, spec *v1alpha1.Loa
 		}
 		cert, key := secret.Data[corev1.TLSCertKey], secret.Data[corev1.TLSPrivateKeyKey]
 		out[t.SecretRef.Namespace+"/"+t.SecretRef.Name] = providers.Certificate{
-			CertPEM: cert, KeyPEM: key, Hash: providers.CertificateHash(cert, key),
+			CertPEM: cert, Key: providers.StaticKey(key), Hash: providers.CertificateHash(cert, key),
 		}
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"context"
 	"cmp"
 	"slices"
 
@@ -212,13 +213,20 @@ func (p *Provider) addCertificates(d *desired, want *providers.Desired) ([]strin
 			if !ok {
 				return nil, providers.NotFound("TLSSecretNotFound", nil, "the TLS Secret %s was not resolved; HTTPS is not updated until it is", ref)
 			}
+			var key []byte
+			if c.Key != nil {
+				var err error
+				if key, err = c.Key(context.Background()); err != nil {
+					return nil, providers.Retryable("TLSSecretUnreadable", err, "reading the key of TLS Secret %s", ref)
+				}
+			}
 			hash := c.Hash
 			if hash == "" {
-				hash = providers.CertificateHash(c.CertPEM, c.KeyPEM)
+				hash = providers.CertificateHash(c.CertPEM, key)
 			}
 			name = p.namer.Name("cert", d.lb, hash)
 			// SHA256 is output only; set here so that a plan names the certificate.
-			d.add(Key{KindSslCertificate, name}, SslCertificateSpec{Certificate: string(c.CertPEM), PrivateKey: string(c.KeyPEM), SHA256: hash})
+			d.add(Key{KindSslCertificate, name}, SslCertificateSpec{Certificate: string(c.CertPEM), PrivateKey: string(key), SHA256: hash})
 		default:
 			continue
 		}

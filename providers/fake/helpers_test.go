@@ -20,7 +20,7 @@ func testCert(t *testing.T, hosts ...string) (certPEM, keyPEM []byte) {
 // testCertificate returns a provider certificate for the hosts.
 func testCertificate(t *testing.T, hosts ...string) providers.Certificate {
 	c, k := testCert(t, hosts...)
-	return providers.Certificate{CertPEM: c, KeyPEM: k, Hash: providers.CertificateHash(c, k)}
+	return providers.Certificate{CertPEM: c, Key: providers.StaticKey(k), Hash: providers.CertificateHash(c, k)}
 }
 
 // recorder is a CallObserver that keeps every call.

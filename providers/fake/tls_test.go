@@ -48,17 +48,17 @@ func TestTLS(t *testing.T) {
 }
 
 func TestInvalidCertificateKeepsHTTPServing(t *testing.T) {
-	good := testCertificate(t, "shop.example.com")
-	other := testCertificate(t, "other.example.com")
-	bad := providers.Certificate{CertPEM: good.CertPEM, KeyPEM: other.KeyPEM}
-	bad.Hash = providers.CertificateHash(bad.CertPEM, bad.KeyPEM)
+	goodCert, goodKey := testCert(t, "shop.example.com")
+	_, otherKey := testCert(t, "other.example.com")
+	bad := providers.Certificate{CertPEM: goodCert, Key: providers.StaticKey(otherKey), Hash: providers.CertificateHash(goodCert, otherKey)}
+	good := providers.Certificate{CertPEM: goodCert, Key: providers.StaticKey(goodKey), Hash: providers.CertificateHash(goodCert, goodKey)}
 
 	check := func(t *testing.T, c *Cloud, obs *providers.Observed, err error) {
 		t.Helper()
 		if !providers.IsInvalid(err) || providers.ReasonOf(err) != ReasonCertificateInvalid {
 			t.Fatalf("got %v (reason %s), want Invalid with reason CertificateInvalid", err, providers.ReasonOf(err))
 		}
-		assertNoKeyMaterial(t, err.Error(), other.KeyPEM, good.KeyPEM)
+		assertNoKeyMaterial(t, err.Error(), otherKey, goodKey)
 		if len(obs.Ports) != 2 || obs.Ports[0].Error != "" || obs.Ports[1].Error != ReasonCertificateInvalid || !strings.Contains(obs.Ports[1].Message, "private key") {
 			t.Errorf("ports %+v, want 80 served and 443 with the certificate error", obs.Ports)
 		}
