@@ -1,8 +1,8 @@
 package fake
 
 import (
-	"context"
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
