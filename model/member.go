@@ -39,6 +39,9 @@ type draft struct {
 	defaultBackend string
 	backends       map[string]v1alpha1.Backend
 	tls            []tlsEntry
+	// paramsRef is the IngressClassParams of a frozen member's load balancer; a live member
+	// takes it from its class.
+	paramsRef string
 }
 
 // draftOf translates one Ingress. It returns ok=false when the Ingress has an error problem
@@ -55,6 +58,7 @@ func draftOf(ing *networkingv1.Ingress, class Class, l Lookup, cfg Config, ps *p
 		ps.add(id, SeverityWarning, "spec.ingressClassName", ReasonInvalidClassParameters, "%s", msg)
 	}
 	d.provider = cfg.providerFor(id, d.settings, class, ps)
+	checkGrants(id, d.settings, class, l, ps)
 	d.addRules(l, ps)
 	d.addDefaultBackend(l, ps)
 	d.addTLS(l, ps)

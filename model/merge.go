@@ -43,6 +43,7 @@ type merger struct {
 	certs          map[string]*v1alpha1.TLSCertificate
 	catchAll       map[string]bool // certificates listed without hosts serve every host
 	tlsHosts       map[v1alpha1.Hostname]claim
+	certOwners     map[string]map[string]bool
 	members        []v1alpha1.IngressRef
 }
 
@@ -53,13 +54,14 @@ func newMerger(ps *problems) *merger {
 		backends: map[string]v1alpha1.Backend{},
 		certs:    map[string]*v1alpha1.TLSCertificate{},
 		catchAll: map[string]bool{},
-		tlsHosts: map[v1alpha1.Hostname]claim{},
+		tlsHosts:   map[v1alpha1.Hostname]claim{},
+		certOwners: map[string]map[string]bool{},
 	}
 }
 
 // add merges one accepted draft, unless it would push the load balancer past a limit of the
 // LoadBalancer resource; then the Ingress is left out with an error and add returns false.
-func (m *merger) add(d *draft, class Class) bool {
+func (m *merger) add(d *draft, class Class, ref v1alpha1.IngressRef) bool {
 	if msg := m.exceedsLimits(d); msg != "" {
 		m.ps.add(d.id, SeverityError, "spec", ReasonTooLarge, "%s", msg)
 		return false
@@ -68,7 +70,7 @@ func (m *merger) add(d *draft, class Class) bool {
 	if len(m.members) == 0 {
 		m.claimInherited(d, class)
 	}
-	m.members = append(m.members, v1alpha1.IngressRef{Namespace: d.id.Namespace, Name: d.id.Name})
+	m.members = append(m.members, ref)
 	m.setting(&m.provider, d, AnnotationProvider, s.provider)
 	m.setting(&m.staticAddress, d, AnnotationStaticAddress, s.staticAddress)
 	m.setting(&m.scheme, d, AnnotationScheme, s.scheme)
@@ -88,6 +90,7 @@ func (m *merger) add(d *draft, class Class) bool {
 // annotations or else by its class, the load balancer's. A newer member then cannot move the
 // load balancer to another provider, or make an internal one public, without a warning.
 func (m *merger) claimInherited(d *draft, class Class) {
+	m.paramsRef = d.paramsRef
 	if class.Params != nil {
 		m.paramsRef = class.Params.Name
 	}
@@ -170,6 +173,10 @@ func (m *merger) addTLS(d *draft, t tlsEntry) {
 		m.certs[key] = cert
 	}
 	cert.Hosts = append(cert.Hosts, hosts...)
+	if m.certOwners[key] == nil {
+		m.certOwners[key] = map[string]bool{}
+	}
+	m.certOwners[key][d.id.String()] = true
 }
 
 func certKey(c v1alpha1.TLSCertificate) string {
@@ -206,6 +213,7 @@ func (m *merger) spec() v1alpha1.LoadBalancerSpec {
 	spec.Rules = m.sortedRules()
 	spec.Backends = m.sortedBackends()
 	spec.Frontends = m.frontends(len(spec.TLS) > 0)
+	spec.Claims = m.claims()
 	sort.Slice(spec.Members, func(i, j int) bool {
 		a, b := spec.Members[i], spec.Members[j]
 		return a.Namespace < b.Namespace || a.Namespace == b.Namespace && a.Name < b.Name
@@ -232,12 +240,35 @@ func (m *merger) frontends(https bool) v1alpha1.Frontends {
 	return f
 }
 
+// claims records who set each load-balancer-wide setting, so that a member that turns
+// invalid keeps what it set (see frozenDraft).
+func (m *merger) claims() []v1alpha1.SettingClaim {
+	var out []v1alpha1.SettingClaim
+	for _, s := range []struct {
+		setting string
+		c       claim
+	}{
+		{v1alpha1.SettingAllowHTTP, m.allowHTTP},
+		{v1alpha1.SettingDefaultBackend, m.defaultBackend},
+		{v1alpha1.SettingProvider, m.provider},
+		{v1alpha1.SettingScheme, m.scheme},
+		{v1alpha1.SettingSSLRedirect, m.sslRedirect},
+		{v1alpha1.SettingStaticAddress, m.staticAddress},
+	} {
+		if s.c.claimed {
+			out = append(out, v1alpha1.SettingClaim{Setting: s.setting, Value: s.c.value, Ingress: s.c.owner.String()})
+		}
+	}
+	return out
+}
+
 func (m *merger) sortedCerts() []v1alpha1.TLSCertificate {
 	keys := sortedKeys(m.certs)
 	out := make([]v1alpha1.TLSCertificate, 0, len(keys))
 	for _, k := range keys {
 		c := *m.certs[k]
 		sort.Slice(c.Hosts, func(i, j int) bool { return c.Hosts[i] < c.Hosts[j] })
+		c.Ingresses = sortedKeys(m.certOwners[k])
 		if m.catchAll[k] {
 			c.Hosts = nil // listed once without hosts: it serves every host
 		}

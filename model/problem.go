@@ -36,6 +36,10 @@ const (
 	ReasonNoRoutes               = "NoRoutes"
 	ReasonNoListener             = "NoListener"
 	ReasonTooLarge               = "TooLarge"
+	ReasonServingLastAccepted    = "ServingLastAccepted"
+	ReasonNotGranted             = "NotGranted"
+	ReasonIngressClassNotFound   = "IngressClassNotFound"
+	ReasonLoadBalancerChanging   = "LoadBalancerChanging"
 )
 
 // ReasonDoc documents one problem reason.
@@ -53,6 +57,10 @@ var ReasonDocs = []ReasonDoc{
 	{ReasonProviderNotEnabled, "Error", "the selected provider is not enabled in this controller (--providers)"},
 	{ReasonNoRoutes, "Error or Warning", "the Ingress has no path and no default backend (Error), or a rule has no http paths (Warning)"},
 	{ReasonTooLarge, "Error", "adding the Ingress would give its load balancer more rules, paths, backends, certificates or members than a LoadBalancer holds"},
+	{ReasonNotGranted, "Error", "a static address or pre-shared certificate is granted by the class's IngressClassParams (spec.grants) to other namespaces only"},
+	{ReasonServingLastAccepted, "Warning", "the Ingress's newest version has an error, so its load balancer keeps serving the version it last accepted (status.members of the LoadBalancer says which generation)"},
+	{ReasonIngressClassNotFound, "Warning", "the IngressClass the Ingress names does not exist (being re-created, say): the load balancer keeps serving the Ingress as it was last accepted"},
+	{ReasonLoadBalancerChanging, "Warning", "the Ingress moves to another load balancer (group, class parameters or namespace labels changed): the old one keeps serving it until the new one is Programmed; the address changes then"},
 	{ReasonUnknownAnnotation, "Warning", "a portico.dev/ annotation portico does not know; the closest known name is suggested"},
 	{ReasonRouteConflict, "Warning", "a host and path, or the default backend, is already claimed by an older Ingress of the group, which the message names"},
 	{ReasonSettingConflict, "Warning", "a one-per-load-balancer setting, or a TLS host, differs from the value of an older Ingress of the group, which wins"},
