@@ -40,6 +40,9 @@ type Options struct {
 	// SlowRetry is the wait after a quota or not-found error from a provider; default one
 	// minute.
 	SlowRetry time.Duration
+	// EventRefresh is how often a standing problem is told again on its Ingress; default
+	// ingress.DefaultEventRefresh (30 minutes, within the API server's one-hour Event TTL).
+	EventRefresh time.Duration
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
@@ -64,10 +67,11 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		copts.SkipNameValidation = &skip
 	}
 	ing := &ingress.Reconciler{
-		Client:    mgr.GetClient(),
-		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder(ingress.ReportingController),
-		Config:    model.Config{EnabledProviders: opts.Registry.Names(), DefaultProvider: opts.DefaultProvider},
+		Client:       mgr.GetClient(),
+		APIReader:    mgr.GetAPIReader(),
+		Recorder:     mgr.GetEventRecorder(ingress.ReportingController),
+		Config:       model.Config{EnabledProviders: opts.Registry.Names(), DefaultProvider: opts.DefaultProvider},
+		EventRefresh: opts.EventRefresh,
 	}
 	if err := ing.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the ingress controller: %w", err)

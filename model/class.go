@@ -39,18 +39,49 @@ func IsOurs(c *networkingv1.IngressClass) bool {
 	return c != nil && c.Spec.Controller == ControllerName
 }
 
+// ClassState says whose an Ingress's IngressClass is.
+type ClassState int
+
+const (
+	// ClassOurs: the class exists and is portico's.
+	ClassOurs ClassState = iota
+	// ClassForeign: the class exists and belongs to another controller.
+	ClassForeign
+	// ClassMissing: the class the Ingress names does not exist (or it names none and there
+	// is no default class). A Helm upgrade that re-creates a class passes through this state,
+	// so it never makes portico let go of a load balancer.
+	ClassMissing
+)
+
+// ResolveClass is ClassOf, telling a missing class from another controller's.
+func ResolveClass(ing *networkingv1.Ingress, l Lookup) (Class, ClassState) {
+	ic := ingressClassOf(ing, l)
+	switch {
+	case ic == nil:
+		return Class{}, ClassMissing
+	case !IsOurs(ic):
+		return Class{}, ClassForeign
+	}
+	class := Class{Name: ic.Name}
+	class.Params, class.ParamsProblem = paramsOf(ic, l)
+	return class, ClassOurs
+}
+
+// ClassNameOf returns the class an Ingress names, or "" when it names none.
+func ClassNameOf(ing *networkingv1.Ingress) string {
+	if name := ing.Spec.IngressClassName; name != nil {
+		return *name
+	}
+	return ing.Annotations[annotationIngressClass]
+}
+
 // ClassOf resolves the IngressClass of an Ingress: spec.ingressClassName, else the deprecated
 // kubernetes.io/ingress.class annotation, else the cluster's default IngressClass (the newest,
 // when several are marked default, as the DefaultIngressClass admission plugin picks). ok is
 // false when the class is not portico's or does not exist: such an Ingress is never touched.
 func ClassOf(ing *networkingv1.Ingress, l Lookup) (Class, bool) {
-	ic := ingressClassOf(ing, l)
-	if !IsOurs(ic) {
-		return Class{}, false
-	}
-	class := Class{Name: ic.Name}
-	class.Params, class.ParamsProblem = paramsOf(ic, l)
-	return class, true
+	class, state := ResolveClass(ing, l)
+	return class, state == ClassOurs
 }
 
 func ingressClassOf(ing *networkingv1.Ingress, l Lookup) *networkingv1.IngressClass {

@@ -149,7 +149,6 @@ func memberOf(res *Result, name string) Member {
 	return Member{}
 }
 
-
 func namespace(name string, labels map[string]string) corev1.Namespace {
 	return corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
 }

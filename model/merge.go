@@ -49,11 +49,11 @@ type merger struct {
 
 func newMerger(ps *problems) *merger {
 	return &merger{
-		ps:       ps,
-		routes:   map[routeKey]claim{},
-		backends: map[string]v1alpha1.Backend{},
-		certs:    map[string]*v1alpha1.TLSCertificate{},
-		catchAll: map[string]bool{},
+		ps:         ps,
+		routes:     map[routeKey]claim{},
+		backends:   map[string]v1alpha1.Backend{},
+		certs:      map[string]*v1alpha1.TLSCertificate{},
+		catchAll:   map[string]bool{},
 		tlsHosts:   map[v1alpha1.Hostname]claim{},
 		certOwners: map[string]map[string]bool{},
 	}

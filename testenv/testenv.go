@@ -58,6 +58,11 @@ type Options struct {
 	OrphanSweepInterval time.Duration
 	// ExtraProviders run next to the fake provider, for tests of more than one provider.
 	ExtraProviders []providers.Provider
+	// EventRefresh is how often the controller tells a standing problem again; default the
+	// controller's (30 minutes).
+	EventRefresh time.Duration
+	// APIServerFlags are extra kube-apiserver flags, for example {"event-ttl": "6s"}.
+	APIServerFlags map[string]string
 	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
 	// is set.
 	Logger *logr.Logger
@@ -114,7 +119,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	}
 	opts.Logger = loggerFor(opts.Logger)
 	ctrl.SetLogger(*opts.Logger) // for what logs before the manager, once per process
-	cp, err := controlplane.Start()
+	cp, err := controlplane.StartWith(opts.APIServerFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -243,6 +248,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		SeveralManagers:         true,
 		SlowRetry:               e.opts.SlowRetry,
 		OrphanSweepInterval:     e.opts.OrphanSweepInterval,
+		EventRefresh:            e.opts.EventRefresh,
 	})
 	if err != nil {
 		return nil, err

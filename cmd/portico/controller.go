@@ -45,6 +45,7 @@ type controllerOptions struct {
 	syncPeriod      time.Duration
 	sweepInterval   time.Duration
 	orphanPolicy    string
+	eventRefresh    time.Duration
 	zap             zap.Options
 }
 
@@ -77,6 +78,7 @@ func newControllerCommand() *cobra.Command {
 	f.DurationVar(&opts.syncPeriod, "sync-period", time.Hour, "how often every LoadBalancer is checked against its cloud for drift")
 	f.DurationVar(&opts.sweepInterval, "orphan-sweep-interval", time.Hour, "how often to look for cloud load balancers no LoadBalancer claims; 0 turns it off")
 	f.StringVar(&opts.orphanPolicy, "orphan-policy", "delete", "what the sweep does with orphans: delete, or report (log and count them only)")
+	f.DurationVar(&opts.eventRefresh, "event-refresh", 30*time.Minute, "how often a standing problem is told again as an Event on its Ingress; keep it below the API server's --event-ttl (1h by default)")
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	opts.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
@@ -206,6 +208,7 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		MaxConcurrentReconciles: opts.maxConcurrent,
 		OrphanSweepInterval:     opts.sweepInterval,
 		OrphansReportOnly:       opts.orphanPolicy == "report",
+		EventRefresh:            opts.eventRefresh,
 	}); err != nil {
 		return err
 	}

@@ -25,6 +25,10 @@ const (
 	IngressService = "portico.ingress.service"
 	// IngressSecret indexes Ingresses by each TLS Secret, as "namespace/name".
 	IngressSecret = "portico.ingress.secret"
+	// IngressLoadBalancer indexes Ingresses by the LoadBalancer that serves them (their
+	// portico.dev/load-balancer annotation), so that a load balancer keeps the Ingresses it
+	// serves while they move away, or while their class is missing.
+	IngressLoadBalancer = "portico.ingress.loadbalancer"
 	// ClassParams indexes IngressClasses by the IngressClassParams they name.
 	ClassParams = "portico.class.params"
 	// LBService indexes LoadBalancers by each backend Service, as "namespace/name".
@@ -52,6 +56,7 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&networkingv1.Ingress{}, IngressGroup, ingressGroup},
 		{&networkingv1.Ingress{}, IngressService, ingressServices},
 		{&networkingv1.Ingress{}, IngressSecret, ingressSecrets},
+		{&networkingv1.Ingress{}, IngressLoadBalancer, ingressLoadBalancer},
 		{&networkingv1.IngressClass{}, ClassParams, classParams},
 		{&v1alpha1.LoadBalancer{}, LBService, lbServices},
 		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
@@ -86,6 +91,13 @@ func IngressClassOf(ing *networkingv1.Ingress) []string {
 func ingressGroup(o client.Object) []string {
 	if g := o.GetAnnotations()[model.AnnotationGroup]; g != "" {
 		return []string{g}
+	}
+	return nil
+}
+
+func ingressLoadBalancer(o client.Object) []string {
+	if lb := o.GetAnnotations()[model.AnnotationLoadBalancer]; lb != "" {
+		return []string{lb}
 	}
 	return nil
 }

@@ -3,10 +3,12 @@ package ingress
 import (
 	"context"
 	"fmt"
+	"time"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/types"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -17,41 +19,89 @@ import (
 
 // syncMember brings one Ingress of the group up to date: the finalizer, the annotation that
 // names its LoadBalancer, the address in its status, and Events for its problems. It writes
-// only what differs.
-func (r *Reconciler) syncMember(ctx context.Context, ing *networkingv1.Ingress, accepted bool, res *model.Result, lb *v1alpha1.LoadBalancer) error {
-	lbName := ""
-	if accepted && lb != nil {
-		lbName = lb.Name
+// only what differs, and returns when its standing problems must be told again.
+func (r *Reconciler) syncMember(ctx context.Context, ing *networkingv1.Ingress, m model.Member, res *model.Result, lb *v1alpha1.LoadBalancer) (time.Duration, error) {
+	refresh := r.reportProblems(ctx, ing, res.ProblemsOf(m.Ingress))
+	current := ing.Annotations[model.AnnotationLoadBalancer]
+	switch {
+	case m.State == v1alpha1.MemberMoving:
+		// The load balancer it moves to takes it over once that one is Programmed.
+		return refresh, nil
+	case m.Accepted && lb != nil && current != "" && current != lb.Name:
+		return refresh, r.join(ctx, ing, current, lb)
+	case m.Accepted && lb != nil:
+		return refresh, r.serve(ctx, ing, lb)
+	case current == "" || current == res.Name:
+		// Nothing serves it: no address, and no finalizer is added for it.
+		if _, err := r.syncMetadata(ctx, ing, ""); err != nil {
+			return refresh, err
+		}
+		return refresh, r.syncStatus(ctx, ing, networkingv1.IngressLoadBalancerStatus{})
 	}
-	assigned, err := r.syncMetadata(ctx, ing, lbName)
+	// Rejected here while another load balancer still serves it: that one keeps it.
+	return refresh, nil
+}
+
+// serve points the Ingress at its LoadBalancer and copies the address into its status.
+func (r *Reconciler) serve(ctx context.Context, ing *networkingv1.Ingress, lb *v1alpha1.LoadBalancer) error {
+	assigned, err := r.syncMetadata(ctx, ing, lb.Name)
 	if err != nil {
 		return err
 	}
-	if assigned && r.memory.changed(ing.UID, "loadbalancer", lbName) {
-		r.event(ing, "Normal", ReasonLoadBalancerAssigned, "Assign "+lbName,
-			"served by LoadBalancer %s; run kubectl describe loadbalancer %s to see its cloud resources", lbName, lbName)
+	if assigned && r.memory.changed(ing.UID, "loadbalancer", lb.Name) {
+		r.event(ing, "Normal", ReasonLoadBalancerAssigned, "Assign "+lb.Name,
+			"served by LoadBalancer %s; run kubectl describe loadbalancer %s to see its cloud resources", lb.Name, lb.Name)
 	}
-	id := types.NamespacedName{Namespace: ing.Namespace, Name: ing.Name}
-	r.reportProblems(ctx, ing, res.ProblemsOf(id))
-	want := networkingv1.IngressLoadBalancerStatus{}
-	if lbName != "" {
-		want = ingressStatusOf(lb)
-	}
-	return r.syncStatus(ctx, ing, want)
+	return r.syncStatus(ctx, ing, ingressStatusOf(lb))
 }
 
-// syncMetadata ensures the finalizer and the load-balancer annotation. It reports whether
-// the Ingress was newly assigned to its LoadBalancer.
+// join moves an Ingress from the load balancer that serves it (from) to lb: create before
+// delete. Until lb is Programmed, from keeps serving it and its annotation and address stay;
+// then it switches, after a Warning that says which address it leaves.
+func (r *Reconciler) join(ctx context.Context, ing *networkingv1.Ingress, from string, lb *v1alpha1.LoadBalancer) error {
+	old := &v1alpha1.LoadBalancer{}
+	err := r.Client.Get(ctx, client.ObjectKey{Name: from}, old)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("reading LoadBalancer %s: %w", from, err)
+	}
+	oldServes := err == nil && old.DeletionTimestamp == nil
+	if oldServes && !meta.IsStatusConditionTrue(lb.Status.Conditions, v1alpha1.ConditionProgrammed) {
+		if r.memory.changed(ing.UID, "joining", lb.Name) {
+			r.event(ing, "Warning", model.ReasonLoadBalancerChanging, "Move to "+lb.Name,
+				"the Ingress moves from LoadBalancer %s to %s; %s keeps serving it on %s until %s is Programmed, then the address changes",
+				from, lb.Name, from, orNone(old.Status.Address), lb.Name)
+		}
+		return nil
+	}
+	if oldServes {
+		r.event(ing, "Warning", ReasonAddressChanging, "Switch to "+lb.Name,
+			"LoadBalancer %s is Programmed and now serves the Ingress on %s; %s stops serving it (address %s) and is deleted if no other Ingress uses it",
+			lb.Name, orNone(lb.Status.Address), from, orNone(old.Status.Address))
+	}
+	return r.serve(ctx, ing, lb)
+}
+
+func orNone(addr string) string {
+	if addr == "" {
+		return "no address yet"
+	}
+	return addr
+}
+
+// syncMetadata ensures the annotation that names the Ingress's LoadBalancer, and the
+// finalizer while a load balancer serves it. It reports whether the Ingress was newly
+// assigned to its LoadBalancer.
 func (r *Reconciler) syncMetadata(ctx context.Context, ing *networkingv1.Ingress, lbName string) (bool, error) {
 	current := ing.Annotations[model.AnnotationLoadBalancer]
-	if controllerutil.ContainsFinalizer(ing, v1alpha1.Finalizer) && current == lbName {
+	hasFinalizer := controllerutil.ContainsFinalizer(ing, v1alpha1.Finalizer)
+	if current == lbName && (hasFinalizer || lbName == "") {
 		return false, nil
 	}
 	change := patch.Locked(ing)
-	controllerutil.AddFinalizer(ing, v1alpha1.Finalizer)
 	if lbName == "" {
 		delete(ing.Annotations, model.AnnotationLoadBalancer)
 	} else {
+		controllerutil.AddFinalizer(ing, v1alpha1.Finalizer)
 		if ing.Annotations == nil {
 			ing.Annotations = map[string]string{}
 		}

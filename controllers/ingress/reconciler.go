@@ -11,7 +11,9 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -31,6 +33,12 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// Config tells the model which providers run.
 	Config model.Config
+	// EventRefresh is how often a standing problem is told again, so that it stays in
+	// `kubectl describe ingress` although Events expire (after one hour by default);
+	// default DefaultEventRefresh.
+	EventRefresh time.Duration
+	// Clock tells the time; default the real clock.
+	Clock clock.PassiveClock
 
 	memory *memory
 }
@@ -43,6 +51,10 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups="",resources=services;namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=list
+
+// DefaultEventRefresh tells a standing problem again every 30 minutes, well within the API
+// server's default Event lifetime of one hour.
+const DefaultEventRefresh = 30 * time.Minute
 
 // Reconcile translates the group and brings its LoadBalancer and members up to date.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, err error) {
@@ -59,36 +71,66 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	res := model.Translate(key, found.members, lookup, r.Config)
+	existing, err := r.currentLoadBalancer(ctx, key.LoadBalancerName())
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	res := model.TranslateGroup(model.Group{
+		Key: key, Ingresses: found.members, Held: found.held, Previous: previousSpec(existing),
+	}, lookup, r.Config)
 	if err := lookup.Err(); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reading the objects the group references: %w", err)
 	}
-	lb, err := r.applyLoadBalancer(ctx, key, res)
+	lb, err := r.applyLoadBalancer(ctx, key, existing, res)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	// Each Ingress is updated on its own: one that cannot be written (an admission policy
 	// refuses it, say) never keeps the others from their status or their deletion.
-	return ctrl.Result{}, errors.Join(
-		r.syncMembers(ctx, found.members, res, lb),
+	refresh, syncErr := r.syncMembers(ctx, found, res, lb)
+	return ctrl.Result{RequeueAfter: refresh}, errors.Join(
+		syncErr,
+		r.syncMemberStatus(ctx, lb, res),
 		r.releaseStrays(ctx, found.strays),
 		r.finishDeletions(ctx, found.deleting),
 	)
 }
 
-func (r *Reconciler) syncMembers(ctx context.Context, members []*networkingv1.Ingress, res *model.Result, lb *v1alpha1.LoadBalancer) error {
-	accepted := map[string]bool{}
-	for _, id := range res.Accepted() {
-		accepted[id.String()] = true
+// previousSpec is the spec frozen members are served from: the live LoadBalancer's, never
+// one that is being deleted.
+func previousSpec(lb *v1alpha1.LoadBalancer) *v1alpha1.LoadBalancerSpec {
+	if lb == nil || lb.DeletionTimestamp != nil {
+		return nil
+	}
+	return &lb.Spec
+}
+
+// syncMembers brings every member up to date and returns when the soonest standing problem
+// must be told again (zero when none stands).
+func (r *Reconciler) syncMembers(ctx context.Context, f *found, res *model.Result, lb *v1alpha1.LoadBalancer) (time.Duration, error) {
+	byID := map[types.NamespacedName]*networkingv1.Ingress{}
+	for _, ing := range f.members {
+		byID[types.NamespacedName{Namespace: ing.Namespace, Name: ing.Name}] = ing
+	}
+	for _, h := range f.held {
+		byID[types.NamespacedName{Namespace: h.Ingress.Namespace, Name: h.Ingress.Name}] = h.Ingress
 	}
 	var errs []error
-	for _, ing := range members {
-		id := ing.Namespace + "/" + ing.Name
-		if err := r.syncMember(ctx, ing, accepted[id], res, lb); err != nil {
-			errs = append(errs, fmt.Errorf("updating Ingress %s: %w", id, err))
+	var refresh time.Duration
+	for _, m := range res.Members {
+		ing := byID[m.Ingress]
+		if ing == nil {
+			continue
+		}
+		next, err := r.syncMember(ctx, ing, m, res, lb)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("updating Ingress %s: %w", m.Ingress, err))
+		}
+		if next > 0 && (refresh == 0 || next < refresh) {
+			refresh = next
 		}
 	}
-	return errors.Join(errs...)
+	return refresh, errors.Join(errs...)
 }
 
 // errorReason names a failed reconcile for the metrics.

@@ -33,6 +33,12 @@ type ControlPlane struct {
 
 // Start starts a control plane and installs the CRDs from config/crd/bases.
 func Start() (*ControlPlane, error) {
+	return StartWith(nil)
+}
+
+// StartWith starts a control plane whose kube-apiserver gets extra flags, for example
+// {"event-ttl": "6s"} for tests of what users see once Events expire.
+func StartWith(apiServerFlags map[string]string) (*ControlPlane, error) {
 	assets, err := AssetsDir()
 	if err != nil {
 		return nil, err
@@ -45,6 +51,9 @@ func Start() (*ControlPlane, error) {
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
+	}
+	for name, value := range apiServerFlags {
+		env.ControlPlane.GetAPIServer().Configure().Set(name, value)
 	}
 	cfg, err := env.Start()
 	if err != nil {

@@ -86,7 +86,7 @@ func classWithParams(t *testing.T, name string, spec v1alpha1.IngressClassParams
 	t.Helper()
 	ctx := context.Background()
 	params := &v1alpha1.IngressClassParams{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec}
-	if err := env.Client.Create(ctx, params); err != nil {
+	if err := env.Client.Create(ctx, params); client.IgnoreAlreadyExists(err) != nil {
 		t.Fatal(err)
 	}
 	group := "portico.dev"
@@ -116,9 +116,11 @@ spec:
 `)
 }
 
-// TestDeletingTheClassReleasesTheGroup: once the IngressClass is gone its Ingresses are no
-// longer portico's: they are released and their group's load balancer goes.
-func TestDeletingTheClassReleasesTheGroup(t *testing.T) {
+// TestDeletingTheClassKeepsTheGroupServing: a Helm upgrade deletes and re-creates an
+// IngressClass; while it is missing, the group's load balancer keeps serving its members as
+// they were, says why on each Ingress and on the LoadBalancer, and nothing is deleted.
+func TestDeletingTheClassKeepsTheGroupServing(t *testing.T) {
+	ctx := context.Background()
 	class := "e2e-deleted"
 	classWithParams(t, class, v1alpha1.IngressClassParamsSpec{Provider: "fake"})
 	ns := newNamespace(t)
@@ -128,19 +130,74 @@ func TestDeletingTheClassReleasesTheGroup(t *testing.T) {
 	lbName := groupKeyLB(class, ns, "shop")
 	servedBy(t, ns, "a", lbName)
 	servedBy(t, ns, "b", lbName)
+	before := getLB(t, lbName)
+	inventory := len(env.Inventory(lbName))
 
-	if err := env.Client.Delete(context.Background(), &networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: class}}); err != nil {
+	if err := env.Client.Delete(ctx, &networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: class}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b"} {
+		waitEvent(t, getIngress(t, ns, n), model.ReasonIngressClassNotFound, "does not exist")
+	}
+	if err := waitFor(t, "LoadBalancer status.members to say both are frozen", func() bool {
+		return len(getLB(t, lbName).Status.Members) == 2
+	}); err != nil {
+		t.Fatal(err)
+	}
+	after := getLB(t, lbName)
+	if after.DeletionTimestamp != nil || after.Status.Address != before.Status.Address || len(after.Spec.Rules) != len(before.Spec.Rules) {
+		t.Fatalf("the load balancer changed while its class was missing: %+v", after.Status)
+	}
+	for _, n := range []string{"a", "b"} {
+		ing := getIngress(t, ns, n)
+		if len(ing.Finalizers) == 0 || ing.Status.LoadBalancer.Ingress[0].IP != before.Status.Address {
+			t.Errorf("Ingress %s lost its finalizer or address: %+v", n, ing.Status)
+		}
+	}
+	if n := len(env.Inventory(lbName)); n != inventory || n == 0 {
+		t.Errorf("the load balancer has %d cloud resources while its class is missing, had %d", n, inventory)
+	}
+
+	// The class comes back (the second half of the Helm upgrade): nothing is frozen any more.
+	classWithParams(t, class, v1alpha1.IngressClassParamsSpec{Provider: "fake"})
+	if err := waitFor(t, "the members to be served as written again", func() bool {
+		return len(getLB(t, lbName).Status.Members) == 0
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLeavingForAnotherControllerReleases: an Ingress whose class becomes another
+// controller's is let go, after a Warning that its load balancer and address are released.
+func TestLeavingForAnotherControllerReleases(t *testing.T) {
+	ctx := context.Background()
+	class := "e2e-leaving"
+	classWithParams(t, class, v1alpha1.IngressClassParamsSpec{Provider: "fake"})
+	other := &networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: "e2e-someone-else"},
+		Spec: networkingv1.IngressClassSpec{Controller: "example.com/other"}}
+	if err := env.Client.Create(ctx, other); client.IgnoreAlreadyExists(err) != nil {
+		t.Fatal(err)
+	}
+	ns := newNamespace(t)
+	service(t, ns, "front", 80, "10.0.1.1")
+	groupedIngress(t, ns, "a", class, "a.example.com")
+	lbName := groupKeyLB(class, ns, "shop")
+	servedBy(t, ns, "a", lbName)
+
+	ing := getIngress(t, ns, "a")
+	change := client.MergeFrom(ing.DeepCopy())
+	ing.Spec.IngressClassName = &other.Name
+	if err := env.Client.Patch(ctx, ing, change); err != nil {
 		t.Fatal(err)
 	}
 	waitGone(t, lbName)
-	for _, n := range []string{"a", "b"} {
-		if err := waitFor(t, "Ingress "+n+" to be released", func() bool {
-			ing := getIngress(t, ns, n)
-			return len(ing.Finalizers) == 0 && len(ing.Status.LoadBalancer.Ingress) == 0
-		}); err != nil {
-			t.Fatal(err)
-		}
+	if err := waitFor(t, "Ingress a to be released", func() bool {
+		ing := getIngress(t, ns, "a")
+		return len(ing.Finalizers) == 0 && len(ing.Status.LoadBalancer.Ingress) == 0
+	}); err != nil {
+		t.Fatal(err)
 	}
+	waitEvent(t, ing, "AddressReleasing", lbName)
 }
 
 // TestNamespaceSelectorMovesGroups: selecting namespaces in the class's parameters merges
