@@ -70,8 +70,29 @@ This example is ` + "`testenv/example_test.go`" + `; ` + "`go test`" + ` runs it
 ` + "```go\n")
 	b.Write(code)
 	b.WriteString("```\n")
+	b.WriteString(contractSection)
 	return b.Bytes(), nil
 }
+
+// contractSection documents the provider contract suite, for those who write a provider.
+const contractSection = `
+## The provider contract
+
+Every provider of portico (the fake, and the clouds that follow) passes one contract suite,
+` + "`providers/providertest`" + `, against its cloud or emulator: its test calls
+` + "`providertest.Run(t, providertest.Harness{...})`" + ` (the fake's is
+` + "`providers/fake/contract_test.go`" + `). The suite checks that a second Ensure writes nothing;
+that Plan lists exactly what Ensure then does; that Delete is idempotent and Owned sees only
+its own cluster; that a write that fails, or lands with its answer lost, at any point of a
+create, an update or a delete converges on the next pass with nothing leaked or duplicated;
+that a resync or a restart of N load balancers reads the cloud a bounded number of times,
+not N times; and that the routes the provider built agree with portico's reference router on
+the Kubernetes path and host tables.
+
+` + "`go test ./providers/...`" + ` runs a fixed sample of the crash points (the first, middle and last
+write of each pass) and logs how many of how many it ran. ` + "`make test-full`" + ` sets
+` + "`PORTICO_CONTRACT_CRASH=all`" + ` and runs every one.
+`
 
 func annotationsPage() []byte {
 	var b bytes.Buffer
