@@ -18,12 +18,23 @@ func (s *suite) testRouting(t *testing.T) {
 	tables := append(pathTables(), hostTables...)
 	for i, table := range tables {
 		t.Run(table.name, func(t *testing.T) {
-			want := s.build(p, table.lb(fmt.Sprintf("routes-%02d", i)))
-			mustEnsure(t, p, want)
-			for _, req := range table.requests {
-				s.checkRoute(t, cloud, want, req)
-			}
+			s.checkTable(t, cloud, p, fmt.Sprintf("routes-%02d", i), table)
 		})
+	}
+	for i, file := range conformanceFeatures {
+		t.Run("conformance "+file, func(t *testing.T) {
+			s.checkTable(t, cloud, p, fmt.Sprintf("conformance-%d", i), conformanceTable(t, file))
+		})
+	}
+}
+
+// checkTable builds a table's load balancer and checks each of its requests.
+func (s *suite) checkTable(t *testing.T, cloud Cloud, p providers.Provider, name string, table routingTable) {
+	t.Helper()
+	want := s.build(p, table.lb(name))
+	mustEnsure(t, p, want)
+	for _, req := range table.requests {
+		s.checkRoute(t, cloud, want, req)
 	}
 }
 
