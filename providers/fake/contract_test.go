@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/providertest"
@@ -14,6 +15,10 @@ func TestContract(t *testing.T) {
 	providertest.Run(t, providertest.Harness{
 		NewCloud: func(testing.TB) providertest.Cloud { return &contractCloud{cloud: fake.NewCloud()} },
 		Kinds:    fake.Kinds,
+		Locations: []*v1alpha1.IngressClassParamsSpec{
+			{Provider: v1alpha1.ProviderFake, Fake: &v1alpha1.FakeParams{Location: "europe-west1"}},
+			{Provider: v1alpha1.ProviderFake, Fake: &v1alpha1.FakeParams{Location: "us-east1"}},
+		},
 	})
 }
 

@@ -133,7 +133,7 @@ func (s *suite) checkClean(t *testing.T, cloud Cloud, p providers.Provider, tr t
 			t.Errorf("Delete left resources of the load balancer: %v", mine)
 		}
 		ref := s.build(p, tr.from(s, crashLB)).Ref
-		if owned := refs(mustOwn(t, p, ref.Location)); len(owned) != 0 {
+		if owned := refNames(mustOwn(t, p, ref.Location)); len(owned) != 0 {
 			t.Errorf("after Delete, Owned lists %v; want none", owned)
 		}
 		return

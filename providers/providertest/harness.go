@@ -6,6 +6,8 @@
 //   - Plan lists exactly the actions Ensure then performs, in order, and writes nothing;
 //   - Delete is idempotent and leaves nothing the load balancer owned; Owned then omits it;
 //   - Owned sees only this cluster's load balancers, in the cloud another cluster shares;
+//   - one load balancer in two locations (a move) has resources in each; Owned reports
+//     where each lives, and Delete in one location leaves the other whole;
 //   - a crash after any write converges on the next pass, with nothing leaked or duplicated;
 //   - reads do not grow with the number of load balancers, on a resync or a restart;
 //   - routing agrees with the reference router (model.Route) on the conformance tables.
@@ -32,6 +34,9 @@ type Harness struct {
 	ReadOneAtATime []string
 	// Params are the class parameters of every load balancer the suite makes; nil for none.
 	Params *v1alpha1.IngressClassParamsSpec
+	// Locations are class parameters that put a load balancer in two different locations,
+	// for the checks of Owned and Delete across locations.
+	Locations []*v1alpha1.IngressClassParamsSpec
 	// Targets returns the targets of a backend, when the cloud needs real ones (instances it
 	// knows, say); nil gives every backend two targets the suite makes up.
 	Targets func(lb string, b v1alpha1.Backend) []providers.Target
@@ -89,6 +94,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("PlanListsWhatEnsureDoes", s.testPlanListsWhatEnsureDoes)
 	t.Run("DeleteIsIdempotent", s.testDeleteIsIdempotent)
 	t.Run("OwnedSeesOnlyThisCluster", s.testOwnedSeesOnlyThisCluster)
+	t.Run("Locations", s.testLocations)
 	t.Run("CrashAfterAnyWrite", s.testCrashAfterAnyWrite)
 	t.Run("Reads", s.testReads)
 	t.Run("Routing", s.testRouting)

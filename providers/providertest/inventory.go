@@ -71,6 +71,16 @@ func observedNames(rs []v1alpha1.CloudResource) []string {
 	return out
 }
 
+// refNames returns the names of refs, sorted.
+func refNames(rs []providers.Ref) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // refs returns refs as "name@location", sorted.
 func refs(rs []providers.Ref) []string {
 	out := make([]string, 0, len(rs))
@@ -78,5 +88,16 @@ func refs(rs []providers.Ref) []string {
 		out = append(out, r.Name+"@"+r.Location)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// without returns the elements of all that are not in some, keeping their order.
+func without(all, some []string) []string {
+	var out []string
+	for _, s := range all {
+		if !slices.Contains(some, s) {
+			out = append(out, s)
+		}
+	}
 	return out
 }
