@@ -57,10 +57,11 @@ func (s *suite) testCrashAfterAnyWrite(t *testing.T) {
 		}
 	}
 	if all {
-		t.Logf("ran all %d crash points (%s=all)", total, crashEnv)
+		t.Logf("ran all %d crash points (write index × crash mode; %s=all)", total, crashEnv)
 		return
 	}
-	t.Logf("ran %d of %d crash points, a fixed sample; %s=all (make test-full) runs every one", ran, total, crashEnv)
+	t.Logf("ran %d of %d crash points (write index × crash mode), a fixed sample of the first, middle and last write; %s=all (make test-full) runs every one",
+		ran, total, crashEnv)
 }
 
 // crashPoints returns every write index of a pass of n writes, or the first, middle and last.
