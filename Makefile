@@ -79,6 +79,10 @@ controlplane: ## Build the envtest control plane from source when it is missing 
 test: verify vet controlplane ## Run every test: unit, fuzz seed corpora, envtest and end-to-end.
 	go test $(TEST_FLAGS) ./...
 
+.PHONY: test-full
+test-full: vet ## Run the provider tests with the contract suite's full crash sweep (every write index).
+	PORTICO_CONTRACT_CRASH=all go test $(TEST_FLAGS) ./providers/...
+
 .PHONY: bench
 bench: controlplane ## Run the benchmarks: translation and routing, then convergence at scale on a real API server.
 	go test -run '^$$' -bench . -benchmem ./model

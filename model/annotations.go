@@ -59,7 +59,7 @@ type AnnotationDef struct {
 
 // Annotations lists every portico annotation, in the order the docs show them.
 var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class's IngressClassParams, then --default-provider, then nginx",
-	ScopeLoadBalancer, providers,
+	ScopeLoadBalancer, v1alpha1.Providers,
 	"The provider that realises the load balancer. It must be enabled in the controller (--providers).", "gcp",
 	func(s *settings, v string) { s.provider = v }), {
 	Name: AnnotationGroup, Type: "string", Default: "none: the Ingress is its own load balancer",
@@ -163,8 +163,6 @@ var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class'
 		Description: "portico writes the name of the LoadBalancer that serves the Ingress here: `kubectl describe lb NAME` shows its cloud resources.",
 		Example:     "shop-web-5d41402abc",
 	}}
-
-var providers = []string{v1alpha1.ProviderGCP, v1alpha1.ProviderAWS, v1alpha1.ProviderNginx, v1alpha1.ProviderFake}
 
 // enumAnnotation defines a setting that takes one of a few values.
 func enumAnnotation(name, def, scope string, values []string, desc, example string, set func(*settings, string)) AnnotationDef {

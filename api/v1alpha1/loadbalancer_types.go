@@ -12,6 +12,11 @@ const (
 	ProviderFake  = "fake"
 )
 
+// Providers lists every provider name, in the order the docs show them. The enums of
+// spec.provider (LoadBalancer and IngressClassParams) and the portico.dev/provider
+// annotation's allowed values list the same names; providers/catalog's tests tie them.
+var Providers = []string{ProviderGCP, ProviderAWS, ProviderNginx, ProviderFake}
+
 // Path types of a route. ImplementationSpecific Ingress paths are translated into one of these.
 const (
 	PathTypeExact  = "Exact"

@@ -18,11 +18,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers"
 	"github.com/portico-dev/portico/controllers/metrics"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
-	"github.com/portico-dev/portico/providers/fake"
+	"github.com/portico-dev/portico/providers/catalog"
 )
 
 // Leader election and Events need these permissions whatever the reconcilers do.
@@ -49,8 +50,8 @@ type controllerOptions struct {
 	zap             zap.Options
 }
 
-// availableProviders are the providers this build of portico can run.
-var availableProviders = []string{"fake"}
+// availableProviders are the providers this build of portico can run, from the catalog.
+var availableProviders = catalog.Names()
 
 func newControllerCommand() *cobra.Command {
 	opts := controllerOptions{leaderElectID: "portico.dev"}
@@ -71,7 +72,7 @@ func newControllerCommand() *cobra.Command {
 	f.StringVar(&opts.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	f.BoolVar(&opts.leaderElect, "leader-elect", false, "elect a leader so that only one replica reconciles at a time")
 	f.StringVar(&opts.leaderElectNS, "leader-election-namespace", "", "namespace of the leader election Lease; default: the pod's namespace")
-	f.StringSliceVar(&opts.providers, "providers", []string{"fake"}, "providers to run: "+strings.Join(availableProviders, ", "))
+	f.StringSliceVar(&opts.providers, "providers", []string{v1alpha1.ProviderFake}, "providers to run, at least one: "+providersHelp())
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "provider of Ingresses whose annotation and class choose none; empty: nginx, the fallback")
 	f.StringVar(&opts.clusterID, "cluster-id", "", "identifies this cluster in cloud resource names and tags; default: the UID of namespace kube-system")
 	f.IntVar(&opts.maxConcurrent, "max-concurrent-reconciles", 4, "reconciles run at once, per controller")
@@ -85,7 +86,19 @@ func newControllerCommand() *cobra.Command {
 	return cmd
 }
 
+// providersHelp lists each provider of this build with its description.
+func providersHelp() string {
+	var parts []string
+	for _, e := range catalog.All() {
+		parts = append(parts, e.Name+" ("+e.Description+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
 func (o controllerOptions) validate() error {
+	if len(o.providers) == 0 {
+		return fmt.Errorf("--providers is empty; name at least one of %s", strings.Join(availableProviders, ", "))
+	}
 	for _, p := range o.providers {
 		if !contains(availableProviders, p) {
 			return fmt.Errorf("--providers: unknown provider %q; this build runs %s", p, strings.Join(availableProviders, ", "))
@@ -173,16 +186,9 @@ func clusterIDOf(ctx context.Context, cfg *rest.Config, flagValue string) (strin
 	return string(ns.UID), nil
 }
 
-// newRegistry builds the providers the flags ask for.
+// newRegistry builds the providers the flags ask for, from the catalog.
 func newRegistry(names []string, clusterID string) (*providers.Registry, error) {
-	var ps []providers.Provider
-	for _, name := range names {
-		switch name {
-		case "fake":
-			ps = append(ps, fake.New(fake.NewCloud(), fake.Options{ClusterID: clusterID, Observer: metrics.CallObserver{}}))
-		}
-	}
-	return providers.NewRegistry(ps...)
+	return catalog.Registry(names, clusterID, metrics.CallObserver{})
 }
 
 func runController(ctx context.Context, opts controllerOptions) error {

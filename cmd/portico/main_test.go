@@ -76,3 +76,17 @@ func TestControllerFlagErrorsExitTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyProvidersIsRefused starts the controller with no provider: a usage error that
+// names the flag, before anything connects to a cluster.
+func TestEmptyProvidersIsRefused(t *testing.T) {
+	for _, value := range []string{"", "fake,"} {
+		code, out, errOut := runPortico(t, "controller", "--kubeconfig", "/nonexistent", "--providers", value)
+		if code != exitUsage || !strings.Contains(errOut, "--providers") {
+			t.Errorf("--providers %q: exited %d with %q; want %d and an error naming --providers", value, code, errOut, exitUsage)
+		}
+		if out != "" {
+			t.Errorf("--providers %q: printed %q on stdout", value, out)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 // Command docgen writes the reference pages of docs/ that are generated from the code, so that
-// they never drift from it: docs/annotations.md from model.Annotations and model.ReasonDocs.
+// they never drift from it: docs/annotations.md from model.Annotations and model.ReasonDocs,
+// docs/testing.md around testenv's example, and the provider table of docs/install.md from
+// providers/catalog.
 // `make generate` runs it and `make verify` checks that its output is current.
 package main
 
@@ -8,9 +10,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers/catalog"
 )
 
 func main() {
@@ -25,6 +30,9 @@ func main() {
 	}
 	if err == nil {
 		err = os.WriteFile(filepath.Join(docs, "annotations.md"), annotationsPage(), 0o644)
+	}
+	if err == nil {
+		err = replaceRegion(filepath.Join(docs, "install.md"), "providers", providersTable())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -70,8 +78,29 @@ This example is ` + "`testenv/example_test.go`" + `; ` + "`go test`" + ` runs it
 ` + "```go\n")
 	b.Write(code)
 	b.WriteString("```\n")
+	b.WriteString(contractSection)
 	return b.Bytes(), nil
 }
+
+// contractSection documents the provider contract suite, for those who write a provider.
+const contractSection = `
+## The provider contract
+
+Every provider of portico (the fake, and the clouds that follow) passes one contract suite,
+` + "`providers/providertest`" + `, against its cloud or emulator: its test calls
+` + "`providertest.Run(t, providertest.Harness{...})`" + ` (the fake's is
+` + "`providers/fake/contract_test.go`" + `). The suite checks that a second Ensure writes nothing;
+that Plan lists exactly what Ensure then does; that Delete is idempotent and Owned sees only
+its own cluster; that a write that fails, or lands with its answer lost, at any point of a
+create, an update or a delete converges on the next pass with nothing leaked or duplicated;
+that a resync or a restart of N load balancers reads the cloud a bounded number of times,
+not N times; and that the routes the provider built agree with portico's reference router on
+the Kubernetes path and host tables.
+
+` + "`go test ./providers/...`" + ` runs a fixed sample of the crash points (the first, middle and last
+write of each pass) and logs how many of how many it ran. ` + "`make test-full`" + ` sets
+` + "`PORTICO_CONTRACT_CRASH=all`" + ` and runs every one.
+`
 
 func annotationsPage() []byte {
 	var b bytes.Buffer
@@ -132,4 +161,42 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// providersTable lists the providers of this build, and the names the API accepts that this
+// build does not run yet.
+func providersTable() string {
+	var b strings.Builder
+	b.WriteString("`--providers` chooses among the providers of this release:\n\n| provider | what it does |\n| --- | --- |\n")
+	for _, e := range catalog.All() {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", e.Name, e.Description)
+	}
+	var later []string
+	for _, name := range v1alpha1.Providers {
+		if !slices.Contains(catalog.Names(), name) {
+			later = append(later, "`"+name+"`")
+		}
+	}
+	if len(later) > 0 {
+		fmt.Fprintf(&b, "\nThe API already accepts %s, which later releases run; an Ingress that asks for one\n"+
+			"of them here gets an Error Event saying that the provider is not enabled.\n", strings.Join(later, ", "))
+	}
+	return b.String()
+}
+
+// replaceRegion rewrites the lines between the BEGIN and END markers of a region of a
+// hand-written page, and fails when the page has no such region.
+func replaceRegion(path, region, content string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	page := string(data)
+	begin := strings.Index(page, "<!-- BEGIN "+region+":")
+	end := strings.Index(page, "<!-- END "+region+" -->")
+	if begin < 0 || end < begin {
+		return fmt.Errorf("%s has no region %s between BEGIN and END markers", path, region)
+	}
+	begin += strings.Index(page[begin:], "\n") + 1
+	return os.WriteFile(path, []byte(page[:begin]+content+page[end:]), 0o644)
 }

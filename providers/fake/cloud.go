@@ -21,8 +21,10 @@ type Cloud struct {
 	referrers map[Key]map[Key]bool
 	calls     []Call
 	faults    []*fault
-	latency   map[opKind]time.Duration
-	hook      func(Call)
+	// writeFault fails one future mutating call (FailWrite).
+	writeFault *writeFault
+	latency    map[opKind]time.Duration
+	hook       func(Call)
 }
 
 // NewCloud returns an empty cloud.
@@ -54,16 +56,21 @@ func AddressIP(name string) string {
 }
 
 // do runs one call: it applies injected latency and faults, runs fn under the lock unless a
-// fault fired, records the call, and tells the OnCall hook about a mutating one.
+// fault fired (a lost answer fails the call after fn took effect), records the call, and
+// tells the OnCall hook about a mutating one.
 func (c *Cloud) do(ctx context.Context, op, kind, name string, fn func() ([]string, error)) error {
 	err := c.before(ctx, op, kind)
 	c.mu.Lock()
 	var fields []string
+	var lost error
+	if err == nil && mutating(op) {
+		err, lost = c.takeWriteFault()
+	}
 	if err == nil {
 		if kindRank(kind) < 0 {
 			err = apiError(CodeInvalid, "", "unknown resource kind %q", kind)
-		} else {
-			fields, err = fn()
+		} else if fields, err = fn(); err == nil {
+			err = lost
 		}
 	}
 	call := Call{Op: op, Kind: kind, Name: name, Fields: fields, Err: err}

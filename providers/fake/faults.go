@@ -70,11 +70,50 @@ func (c *Cloud) InjectLatency(op, kind string, d time.Duration) {
 	c.latency[k] = d
 }
 
+// writeFault fails one future insert, patch or delete.
+type writeFault struct {
+	skip   int // mutating calls to let through first
+	err    error
+	landed bool
+}
+
+// FailWrite makes the nth insert, patch or delete from now (n >= 1) fail with err. With
+// landed, the write takes effect and only its answer is lost, as when a connection drops
+// after the cloud committed it; else it fails and changes nothing. A second call replaces
+// the first.
+func (c *Cloud) FailWrite(n int, err error, landed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writeFault = nil
+	if n >= 1 {
+		c.writeFault = &writeFault{skip: n - 1, err: err, landed: landed}
+	}
+}
+
+// takeWriteFault counts a mutating call against the armed write fault; it returns the error
+// the call fails with before taking effect (refused) or after it (lost); c.mu is held.
+func (c *Cloud) takeWriteFault() (refused, lost error) {
+	f := c.writeFault
+	if f == nil {
+		return nil, nil
+	}
+	if f.skip > 0 {
+		f.skip--
+		return nil, nil
+	}
+	c.writeFault = nil
+	if f.landed {
+		return nil, f.err
+	}
+	return f.err, nil
+}
+
 // ClearFaults removes every injected error and latency.
 func (c *Cloud) ClearFaults() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.faults = nil
+	c.writeFault = nil
 	c.latency = map[opKind]time.Duration{}
 }
 

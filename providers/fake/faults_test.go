@@ -204,3 +204,29 @@ func TestCloudErrorsBecomeTypedProviderErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFailWrite fails the second write: refused, it changes nothing; landed, it takes effect
+// and only its answer is an error. Reads never count as writes.
+func TestFailWrite(t *testing.T) {
+	ctx := context.Background()
+	boom := errors.New("connection reset")
+	for _, landed := range []bool{false, true} {
+		c := NewCloud()
+		c.FailWrite(2, boom, landed)
+		if _, err := c.Insert(ctx, "hc-a", "", HealthCheckSpec{Type: "HTTP", RequestPath: "/", CheckIntervalSec: 5, TimeoutSec: 5, HealthyThreshold: 2, UnhealthyThreshold: 2}); err != nil {
+			t.Fatalf("landed=%v: first write: %v", landed, err)
+		}
+		if _, err := c.List(ctx, KindHealthCheck); err != nil {
+			t.Fatalf("landed=%v: list: %v", landed, err)
+		}
+		if err := c.Delete(ctx, KindHealthCheck, "hc-a"); !errors.Is(err, boom) {
+			t.Fatalf("landed=%v: second write returned %v, want the injected error", landed, err)
+		}
+		if _, exists := c.Lookup(KindHealthCheck, "hc-a"); exists == landed {
+			t.Errorf("landed=%v: the health check exists=%v after the failed delete", landed, exists)
+		}
+		if err := c.Delete(ctx, KindHealthCheck, "hc-a"); landed && CodeOf(err) != CodeNotFound || !landed && err != nil {
+			t.Errorf("landed=%v: third write: %v; the fault must fire once", landed, err)
+		}
+	}
+}

@@ -40,6 +40,13 @@ func TestVerify(t *testing.T) {
 		},
 		want: []string{"generated files were stale", "api/v1alpha1/zz_generated.deepcopy.go"},
 	}, {
+		name: "stale provider table after a catalog change",
+		plant: func(t *testing.T, dir string) {
+			replaceInFile(t, filepath.Join(dir, "providers/catalog/catalog.go"),
+				"an in-memory cloud for tests", "an in-memory cloud, reworded, for tests")
+		},
+		want: []string{"generated files were stale", "docs/install.md"},
+	}, {
 		name: "untidy go.mod",
 		plant: func(t *testing.T, dir string) {
 			appendToFile(t, filepath.Join(dir, "go.mod"), "\nrequire github.com/spf13/pflag v1.0.10\n")

@@ -1,0 +1,78 @@
+// Package catalog is the one list of the providers this build of portico can run: each
+// registers its name, a one-line description and its constructor in one line of entries.
+// The controller's --providers flag, its registry and the provider table of docs/install.md
+// read it, so that adding a provider touches its own folder and that line (and, for a new
+// name, v1alpha1.Providers, which the CRD enums and the annotation's allowed values follow).
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/fake"
+)
+
+// Constructor returns a provider for a cluster, telling observer about every cloud call.
+type Constructor func(clusterID string, observer providers.CallObserver) (providers.Provider, error)
+
+// Entry is one provider of this build.
+type Entry struct {
+	// Name is the provider's name, one of v1alpha1.Providers.
+	Name string
+	// Description says in one line what the provider does, for the docs and the flag's help.
+	Description string
+	// New builds the provider.
+	New Constructor
+}
+
+// entries lists the providers of this build, one line each.
+var entries = []Entry{
+	{v1alpha1.ProviderFake, "an in-memory cloud for tests, demos and dry runs: it creates no real resource", fake.NewInMemory},
+}
+
+// All returns the providers of this build, in the order of v1alpha1.Providers.
+func All() []Entry {
+	out := slices.Clone(entries)
+	slices.SortStableFunc(out, func(a, b Entry) int {
+		return slices.Index(v1alpha1.Providers, a.Name) - slices.Index(v1alpha1.Providers, b.Name)
+	})
+	return out
+}
+
+// Names returns the names of the providers of this build, in the order of All.
+func Names() []string {
+	var out []string
+	for _, e := range All() {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// Lookup returns the entry of a provider of this build.
+func Lookup(name string) (Entry, bool) {
+	i := slices.IndexFunc(entries, func(e Entry) bool { return e.Name == name })
+	if i < 0 {
+		return Entry{}, false
+	}
+	return entries[i], true
+}
+
+// Registry builds the named providers for a cluster into a registry.
+func Registry(names []string, clusterID string, observer providers.CallObserver) (*providers.Registry, error) {
+	ps := make([]providers.Provider, 0, len(names))
+	for _, name := range names {
+		e, ok := Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown provider %q; this build runs %s", name, strings.Join(Names(), ", "))
+		}
+		p, err := e.New(clusterID, observer)
+		if err != nil {
+			return nil, fmt.Errorf("starting provider %s: %w", name, err)
+		}
+		ps = append(ps, p)
+	}
+	return providers.NewRegistry(ps...)
+}

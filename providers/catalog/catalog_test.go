@@ -1,0 +1,116 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
+)
+
+// TestProviderNamesAreOneList ties every list of provider names a user meets to
+// v1alpha1.Providers: the spec.provider enums of both CRDs, the values the
+// portico.dev/provider annotation allows, and the names of the catalog.
+func TestProviderNamesAreOneList(t *testing.T) {
+	want := sorted(v1alpha1.Providers)
+	for _, crd := range []string{"portico.dev_loadbalancers.yaml", "portico.dev_ingressclassparams.yaml"} {
+		if got := sorted(providerEnum(t, crd)); !slices.Equal(got, want) {
+			t.Errorf("%s: spec.provider allows %v; v1alpha1.Providers is %v (edit the +kubebuilder:validation:Enum marker, then make manifests)", crd, got, want)
+		}
+	}
+	allowed := ""
+	for _, a := range model.Annotations {
+		if a.Name == model.AnnotationProvider {
+			allowed = a.Allowed
+		}
+	}
+	if got := sorted(strings.Split(allowed, ", ")); !slices.Equal(got, want) {
+		t.Errorf("the %s annotation allows %q; v1alpha1.Providers is %v", model.AnnotationProvider, allowed, want)
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if !slices.Contains(v1alpha1.Providers, e.Name) {
+			t.Errorf("the catalog registers %q, which is not in v1alpha1.Providers", e.Name)
+		}
+		if seen[e.Name] {
+			t.Errorf("the catalog registers %q twice", e.Name)
+		}
+		seen[e.Name] = true
+	}
+}
+
+// TestEveryEntryBuildsItsProvider builds each provider of the catalog: it must answer to its
+// name and have a one-line description.
+func TestEveryEntryBuildsItsProvider(t *testing.T) {
+	if len(All()) == 0 {
+		t.Fatal("the catalog is empty")
+	}
+	for _, e := range All() {
+		p, err := e.New("catalog-test", providers.NopObserver{})
+		if err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+			continue
+		}
+		if p.Name() != e.Name {
+			t.Errorf("the catalog's %s builds a provider named %s", e.Name, p.Name())
+		}
+		if e.Description == "" || strings.Contains(e.Description, "\n") {
+			t.Errorf("%s: the description must be one line, not %q", e.Name, e.Description)
+		}
+	}
+}
+
+func TestRegistryBuildsTheNamedProviders(t *testing.T) {
+	r, err := Registry([]string{v1alpha1.ProviderFake}, "catalog-test", providers.NopObserver{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Names(); !slices.Equal(got, []string{v1alpha1.ProviderFake}) {
+		t.Errorf("the registry runs %v", got)
+	}
+	if _, err := Registry([]string{"azure"}, "catalog-test", providers.NopObserver{}); err == nil || !strings.Contains(err.Error(), `"azure"`) {
+		t.Errorf("an unknown provider gave %v; want an error naming it", err)
+	}
+}
+
+// providerEnum reads the enum of spec.provider from a generated CRD.
+func providerEnum(t *testing.T, file string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "config", "crd", "bases", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var crd apiextensionsv1.CustomResourceDefinition
+	if err := yaml.Unmarshal(data, &crd); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(crd.Spec.Versions) == 0 || crd.Spec.Versions[0].Schema == nil {
+		t.Fatalf("%s has no schema", file)
+	}
+	prop, ok := crd.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"].Properties["provider"]
+	if !ok || len(prop.Enum) == 0 {
+		t.Fatalf("%s: spec.provider has no enum", file)
+	}
+	var out []string
+	for _, v := range prop.Enum {
+		var s string
+		if err := yaml.Unmarshal(v.Raw, &s); err != nil {
+			t.Fatalf("%s: enum value %s: %v", file, v.Raw, err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
