@@ -151,6 +151,10 @@ func (s *Store) write(ctx context.Context, provider, location string) error {
 	if err != nil {
 		return err
 	}
+	if info.ID != s.id {
+		// Someone reset the record while this controller ran: its locations are another ID's.
+		return fmt.Errorf("the cluster record now holds cluster ID %q, but this controller runs as %q: restart it", info.ID, s.id)
+	}
 	s.remember(info.Locations)
 	if s.knows(provider, location) {
 		return nil

@@ -246,3 +246,22 @@ func TestRecordRecreatesADeletedConfigMap(t *testing.T) {
 		t.Errorf("recreated record %v", got)
 	}
 }
+
+// TestRecordRefusesARecordResetUnderIt: a controller still running with the old ID does not
+// write its locations into a record another start seeded with a new ID.
+func TestRecordRefusesARecordResetUnderIt(t *testing.T) {
+	ctx := context.Background()
+	ns := namespace(t)
+	old := open(t, ns, "alpha")
+	if err := k8s.Delete(ctx, record(t, ns)); err != nil {
+		t.Fatal(err)
+	}
+	open(t, ns, "beta")
+	err := old.Record(ctx, "fake", "eu")
+	if err == nil || !strings.Contains(err.Error(), "restart") {
+		t.Errorf("recording into a record reset to beta: %v, want an error asking for a restart", err)
+	}
+	if got := record(t, ns).Data["locations.fake"]; got != "" {
+		t.Errorf("beta's record got alpha's location %q", got)
+	}
+}
