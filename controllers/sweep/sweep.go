@@ -99,18 +99,20 @@ func (s *Sweeper) sweepProvider(ctx context.Context, p providers.Provider) []pro
 	current := map[providers.Ref]time.Time{}
 	for _, ref := range orphans {
 		since, seenBefore := previous[ref]
+		if !seenBefore {
+			since = now
+		}
 		switch {
 		case s.ReportOnly:
-			current[ref] = now
 			logger.Info("Found an orphaned load balancer; not deleting it (--orphan-policy=report)",
-				"loadbalancer", ref.Name, "location", ref.Location)
+				"loadbalancer", ref.Name, "location", ref.Location, "unclaimedSince", since)
 		case !seenBefore:
-			current[ref] = now
 			logger.Info("Found an orphaned load balancer; deleting it if the next sweep finds it unclaimed too",
 				"loadbalancer", ref.Name, "location", ref.Location)
-		case !s.deleteOrphan(ctx, p, ref, since):
-			current[ref] = since
+		case s.deleteOrphan(ctx, p, ref, since):
+			continue // gone, or claimed again: forget it
 		}
+		current[ref] = since
 	}
 	s.suspects[p.Name()] = current
 	return orphans
