@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/index"
 	"github.com/portico-dev/portico/controllers/ingress"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
@@ -37,6 +38,9 @@ type Options struct {
 	OrphanSweepInterval time.Duration
 	// OrphansReportOnly reports orphans without deleting them.
 	OrphansReportOnly bool
+	// Locations records every location each provider used (the cluster record), so that the
+	// orphan sweep scans them all; nil keeps them in memory only.
+	Locations cluster.Locations
 	// SlowRetry is the wait after a quota or not-found error from a provider; default one
 	// minute.
 	SlowRetry time.Duration
@@ -58,6 +62,9 @@ func CacheOptions() cache.Options {
 
 // Setup registers the indexes, both reconcilers, the metrics collector and the orphan sweep.
 func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
+	if opts.Locations == nil {
+		opts.Locations = &cluster.MemoryLocations{}
+	}
 	if err := index.Register(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
@@ -87,7 +94,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	}
 	metrics.LoadBalancers.Use(mgr.GetClient())
 	sweeper := &sweep.Sweeper{
-		APIReader: mgr.GetAPIReader(), Registry: opts.Registry,
+		APIReader: mgr.GetAPIReader(), Registry: opts.Registry, Locations: opts.Locations,
 		Interval: opts.OrphanSweepInterval, ReportOnly: opts.OrphansReportOnly,
 	}
 	if err := mgr.Add(sweeper); err != nil {

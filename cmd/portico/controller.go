@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers"
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/metrics"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
@@ -42,6 +42,7 @@ type controllerOptions struct {
 	providers       []string
 	defaultProvider string
 	clusterID       string
+	namespace       string
 	maxConcurrent   int
 	syncPeriod      time.Duration
 	sweepInterval   time.Duration
@@ -49,6 +50,10 @@ type controllerOptions struct {
 	eventRefresh    time.Duration
 	zap             zap.Options
 }
+
+// severalManagers lets the tests run `portico controller` more than once in one process:
+// controller names are then not checked for uniqueness.
+var severalManagers = false
 
 // availableProviders are the providers this build of portico can run, from the catalog.
 var availableProviders = catalog.Names()
@@ -74,7 +79,8 @@ func newControllerCommand() *cobra.Command {
 	f.StringVar(&opts.leaderElectNS, "leader-election-namespace", "", "namespace of the leader election Lease; default: the pod's namespace")
 	f.StringSliceVar(&opts.providers, "providers", []string{v1alpha1.ProviderFake}, "providers to run, at least one: "+providersHelp())
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "provider of Ingresses whose annotation and class choose none; empty: nginx, the fallback")
-	f.StringVar(&opts.clusterID, "cluster-id", "", "identifies this cluster in cloud resource names and tags; default: the UID of namespace kube-system")
+	f.StringVar(&opts.clusterID, "cluster-id", "", "identifies this cluster in cloud resource names and tags; stored at the first start in ConfigMap "+cluster.ConfigMapName+" (default: the UID of namespace kube-system), and refused later if it disagrees")
+	f.StringVar(&opts.namespace, "namespace", "", "the controller's namespace, which holds its cluster record; default: $POD_NAMESPACE, else "+cluster.DefaultNamespace)
 	f.IntVar(&opts.maxConcurrent, "max-concurrent-reconciles", 4, "reconciles run at once, per controller")
 	f.DurationVar(&opts.syncPeriod, "sync-period", time.Hour, "how often every LoadBalancer is checked against its cloud for drift")
 	f.DurationVar(&opts.sweepInterval, "orphan-sweep-interval", time.Hour, "how often to look for cloud load balancers no LoadBalancer claims; 0 turns it off")
@@ -169,21 +175,19 @@ func newManager(cfg *rest.Config, opts controllerOptions) (manager.Manager, erro
 	return mgr, nil
 }
 
-// clusterIDOf returns the flag's cluster ID, or the UID of namespace kube-system, which is
-// stable for the life of a cluster.
-func clusterIDOf(ctx context.Context, cfg *rest.Config, flagValue string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
-	}
+// openCluster reads the cluster record in the controller's namespace, creating it at the
+// first start: the cluster ID, from --cluster-id or the UID of namespace kube-system, and the
+// locations the providers used. A --cluster-id that disagrees with the record is refused.
+func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) (*cluster.Store, error) {
 	c, err := client.New(cfg, client.Options{})
 	if err != nil {
-		return "", fmt.Errorf("creating a client: %w", err)
+		return nil, fmt.Errorf("creating a client: %w", err)
 	}
-	ns := &corev1.Namespace{}
-	if err := c.Get(ctx, client.ObjectKey{Name: "kube-system"}, ns); err != nil {
-		return "", fmt.Errorf("reading namespace kube-system for the cluster ID (or set --cluster-id): %w", err)
+	ns := opts.namespace
+	if ns == "" {
+		ns = cluster.NamespaceFromEnv()
 	}
-	return string(ns.UID), nil
+	return cluster.Open(ctx, c, cluster.Options{Namespace: ns, ClusterID: opts.clusterID})
 }
 
 // newRegistry builds the providers the flags ask for, from the catalog.
@@ -196,10 +200,11 @@ func runController(ctx context.Context, opts controllerOptions) error {
 	if err != nil {
 		return err
 	}
-	clusterID, err := clusterIDOf(ctx, cfg, opts.clusterID)
+	record, err := openCluster(ctx, cfg, opts)
 	if err != nil {
 		return err
 	}
+	clusterID := record.ID()
 	registry, err := newRegistry(opts.providers, clusterID)
 	if err != nil {
 		return err
@@ -215,6 +220,8 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		OrphanSweepInterval:     opts.sweepInterval,
 		OrphansReportOnly:       opts.orphanPolicy == "report",
 		EventRefresh:            opts.eventRefresh,
+		Locations:               record,
+		SeveralManagers:         severalManagers,
 	}); err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func TestControllerServesProbesMetricsAndElectsALeader(t *testing.T) {
 	done := make(chan int)
 	var stderr bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"controller", "--kubeconfig", kubeconfig,
+		done <- run(ctx, []string{"controller", "--kubeconfig", kubeconfig, "--namespace", "default",
 			"--metrics-bind-address", metricsAddr, "--health-probe-bind-address", probeAddr,
 			"--leader-elect", "--leader-election-namespace", "default",
 			"--default-provider", "fake", "--orphan-sweep-interval", "100ms", "--orphan-policy", "report"}, io.Discard, &stderr)
