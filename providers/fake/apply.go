@@ -51,9 +51,9 @@ func (p *Provider) applyStep(ctx context.Context, d *desired, s step, live map[K
 		}
 		var r Resource
 		if s.op == providers.OpCreate {
-			r, err = p.insert(ctx, s.key, d.description, s.spec)
+			r, err = p.insert(ctx, d.loc, s.key, d.description, s.spec)
 		} else {
-			r, err = p.patch(ctx, s.key, s.spec)
+			r, err = p.patch(ctx, d.loc, s.key, s.spec)
 		}
 		if err != nil {
 			return false, err
@@ -68,7 +68,7 @@ func (p *Provider) applyStep(ctx context.Context, d *desired, s step, live map[K
 		if referrer(s.key, specs) != nil {
 			return false, nil
 		}
-		if err := p.delete(ctx, s.key); err != nil && !providers.IsNotFound(err) {
+		if err := p.delete(ctx, d.loc, s.key); err != nil && !providers.IsNotFound(err) {
 			return false, err
 		}
 		delete(live, s.key)

@@ -41,35 +41,35 @@ func (p *Provider) call(op string, k Key, fn func() error) error {
 	return err
 }
 
-func (p *Provider) list(ctx context.Context, kind string) ([]Resource, error) {
+func (p *Provider) list(ctx context.Context, loc, kind string) ([]Resource, error) {
 	var out []Resource
 	err := p.call(OpList, Key{Kind: kind}, func() (err error) {
-		out, err = p.cloud.List(ctx, kind)
+		out, err = p.cloud.In(loc).List(ctx, kind)
 		return err
 	})
 	return out, err
 }
 
-func (p *Provider) insert(ctx context.Context, k Key, description string, spec Spec) (Resource, error) {
+func (p *Provider) insert(ctx context.Context, loc string, k Key, description string, spec Spec) (Resource, error) {
 	var out Resource
 	err := p.call(OpInsert, k, func() (err error) {
-		out, err = p.cloud.Insert(ctx, k.Name, description, spec)
+		out, err = p.cloud.In(loc).Insert(ctx, k.Name, description, spec)
 		return err
 	})
 	return out, err
 }
 
-func (p *Provider) patch(ctx context.Context, k Key, spec Spec) (Resource, error) {
+func (p *Provider) patch(ctx context.Context, loc string, k Key, spec Spec) (Resource, error) {
 	var out Resource
 	err := p.call(OpPatch, k, func() (err error) {
-		out, _, err = p.cloud.Patch(ctx, k.Name, spec)
+		out, _, err = p.cloud.In(loc).Patch(ctx, k.Name, spec)
 		return err
 	})
 	return out, err
 }
 
-func (p *Provider) delete(ctx context.Context, k Key) error {
-	return p.call(OpDelete, k, func() error { return p.cloud.Delete(ctx, k.Kind, k.Name) })
+func (p *Provider) delete(ctx context.Context, loc string, k Key) error {
+	return p.call(OpDelete, k, func() error { return p.cloud.In(loc).Delete(ctx, k.Kind, k.Name) })
 }
 
 // classify turns a Cloud error into a typed provider error. Errors injected by tests that are

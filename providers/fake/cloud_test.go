@@ -237,8 +237,14 @@ func TestCloudIDsAndAddressesAreDeterministic(t *testing.T) {
 	if ip == "192.0.2.0" || ip == "192.0.2.255" {
 		t.Errorf("address %s is the network or broadcast address", ip)
 	}
-	if ResourceID(KindURLMap, "x") == ResourceID(KindBackendService, "x") {
+	if ResourceID("", KindURLMap, "x") == ResourceID("", KindBackendService, "x") {
 		t.Error("two kinds share an id for one name")
+	}
+	if ResourceID("europe", KindURLMap, "x") == ResourceID("asia", KindURLMap, "x") {
+		t.Error("two locations share an id for one name")
+	}
+	if ResourceID("", KindURLMap, "x") != ResourceID(GlobalLocation, KindURLMap, "x") {
+		t.Error("the empty location is not the global one")
 	}
 	if _, err := a.ReserveAddress("static-ip"); CodeOf(err) != CodeAlreadyExists {
 		t.Errorf("reserving twice gave %v", err)

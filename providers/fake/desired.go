@@ -21,7 +21,9 @@ const (
 
 // desired is the resource set one load balancer should have.
 type desired struct {
-	lb          string
+	lb string
+	// loc is the location the resources live in.
+	loc         string
 	description string
 	specs       map[Key]Spec
 	// blocked holds wanted resources that cannot be built now, and why; they are neither
@@ -68,6 +70,7 @@ func (p *Provider) desired(want *providers.Desired) (*desired, error) {
 	lb, spec := want.Ref.Name, &want.Spec
 	d := &desired{
 		lb:          lb,
+		loc:         p.locationOf(want),
 		description: providers.Owner{ClusterID: p.cluster, LoadBalancer: lb}.Description(),
 		specs:       map[Key]Spec{},
 		blocked:     map[Key]error{},

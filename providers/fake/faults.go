@@ -19,8 +19,10 @@ func mutating(op string) bool { return op == OpInsert || op == OpPatch || op == 
 
 // Call is one call made to the Cloud.
 type Call struct {
-	Op   string
-	Kind string
+	Op string
+	// Location is where the call acted: a region name, or "global".
+	Location string
+	Kind     string
 	// Name is empty for a list.
 	Name string
 	// Fields lists what a patch changed.

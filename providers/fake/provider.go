@@ -110,8 +110,9 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 		return err
 	}
 	owner := providers.Owner{ClusterID: p.cluster, LoadBalancer: lb.Name}
+	loc := locationOr(lb.Location)
 	for i := len(Kinds) - 1; i >= 0; i-- {
-		rs, err := p.list(ctx, Kinds[i])
+		rs, err := p.list(ctx, loc, Kinds[i])
 		if err != nil {
 			return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 		}
@@ -120,16 +121,13 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 				continue
 			}
 			// A resource gone already is what Delete wants.
-			if err := p.delete(ctx, r.Key()); err != nil && !providers.IsNotFound(err) {
+			if err := p.delete(ctx, loc, r.Key()); err != nil && !providers.IsNotFound(err) {
 				return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 			}
 		}
 	}
 	return nil
 }
-
-// GlobalLocation is the location of a class without a fake location parameter.
-const GlobalLocation = "global"
 
 // Location implements providers.Provider: spec.fake.location of the parameters, else global.
 func (p *Provider) Location(params *v1alpha1.IngressClassParamsSpec) string {
@@ -139,29 +137,48 @@ func (p *Provider) Location(params *v1alpha1.IngressClassParamsSpec) string {
 	return GlobalLocation
 }
 
+// locationOf is where a load balancer's resources live: where they were made, when the
+// caller knows it, else where its parameters say.
+func (p *Provider) locationOf(want *providers.Desired) string {
+	if want.Ref.Location != "" {
+		return want.Ref.Location
+	}
+	return p.Location(want.Params)
+}
+
 // Owned implements providers.Provider: the load balancers of this cluster that own any
-// resource, sorted by name.
-func (p *Provider) Owned(ctx context.Context, _ []string) ([]providers.Ref, error) {
+// resource in the given locations (nil: global only), sorted by location then name.
+func (p *Provider) Owned(ctx context.Context, locations []string) ([]providers.Ref, error) {
 	if err := p.checkCluster(); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, kind := range Kinds {
-		rs, err := p.list(ctx, kind)
-		if err != nil {
-			return nil, fmt.Errorf("list owned load balancers: %w", err)
-		}
-		for _, r := range rs {
-			if o, ok := providers.OwnerFromDescription(r.Description); ok && o.ClusterID == p.cluster {
-				seen[o.LoadBalancer] = true
+	if len(locations) == 0 {
+		locations = []string{GlobalLocation}
+	}
+	seen := map[providers.Ref]bool{}
+	for _, loc := range locations {
+		for _, kind := range Kinds {
+			rs, err := p.list(ctx, locationOr(loc), kind)
+			if err != nil {
+				return nil, fmt.Errorf("list owned load balancers in %s: %w", locationOr(loc), err)
+			}
+			for _, r := range rs {
+				if o, ok := providers.OwnerFromDescription(r.Description); ok && o.ClusterID == p.cluster {
+					seen[providers.Ref{Name: o.LoadBalancer, Location: r.Location}] = true
+				}
 			}
 		}
 	}
 	refs := make([]providers.Ref, 0, len(seen))
-	for name := range seen {
-		refs = append(refs, providers.Ref{Name: name})
+	for ref := range seen {
+		refs = append(refs, ref)
 	}
-	sort.Slice(refs, func(i, j int) bool { return refs[i].Name < refs[j].Name })
+	sort.Slice(refs, func(i, j int) bool {
+		if refs[i].Location != refs[j].Location {
+			return refs[i].Location < refs[j].Location
+		}
+		return refs[i].Name < refs[j].Name
+	})
 	return refs, nil
 }
 

@@ -325,13 +325,13 @@ func TestOwnedListsOnlyThisCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []providers.Ref{{Name: "alpha"}, {Name: "zeta"}}; !reflect.DeepEqual(got, want) {
+	if want := []providers.Ref{{Name: "alpha", Location: GlobalLocation}, {Name: "zeta", Location: GlobalLocation}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("owned %v, want %v", got, want)
 	}
 	if err := p.Delete(ctx, providers.Ref{Name: "alpha"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := p.Owned(ctx, nil); !reflect.DeepEqual(got, []providers.Ref{{Name: "zeta"}}) {
+	if got, _ := p.Owned(ctx, nil); !reflect.DeepEqual(got, []providers.Ref{{Name: "zeta", Location: GlobalLocation}}) {
 		t.Errorf("after delete: %v", got)
 	}
 }

@@ -43,9 +43,11 @@ func (k Key) String() string { return k.Kind + "/" + k.Name }
 
 // Resource is one resource in the Cloud.
 type Resource struct {
-	Kind string `json:"kind"`
-	Name string `json:"name"`
-	// ID is a decimal number derived from kind and name, as stable as the name.
+	// Location is where the resource lives: a region name, or "global".
+	Location string `json:"location"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	// ID is a decimal number derived from location, kind and name, as stable as the name.
 	ID string `json:"id"`
 	// Description records the owner (providers.Owner.Description); empty for resources
 	// portico did not create, such as a reserved address.

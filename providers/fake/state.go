@@ -37,7 +37,7 @@ func (p *Provider) readState(ctx context.Context, d *desired) (*state, error) {
 	}
 	st := &state{owned: map[Key]Resource{}, others: map[Key]Resource{}}
 	for _, kind := range Kinds {
-		rs, err := p.list(ctx, kind)
+		rs, err := p.list(ctx, d.loc, kind)
 		if err != nil {
 			return nil, fmt.Errorf("read load balancer %s: %w", d.lb, err)
 		}
