@@ -1,0 +1,63 @@
+package fake
+
+import (
+	"context"
+
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/plan"
+)
+
+// client is the plan engine's way to the Cloud for one load balancer: each write goes
+// through the provider's classified calls and lands in the shared snapshot, so the next
+// Ensure sees it without reading the cloud.
+type client struct {
+	p *Provider
+	d *desired
+}
+
+var _ plan.Client = client{}
+
+func (c client) Insert(ctx context.Context, want plan.Resource) error {
+	k := Key(want.Key)
+	r, err := c.p.insert(ctx, c.d.loc, k, c.d.description, specOf(want))
+	c.p.wrote(c.d.loc, k, r, err)
+	return err
+}
+
+func (c client) Patch(ctx context.Context, _, want plan.Resource, _ []string) error {
+	k := Key(want.Key)
+	r, err := c.p.patch(ctx, c.d.loc, k, specOf(want))
+	c.p.wrote(c.d.loc, k, r, err)
+	return err
+}
+
+func (c client) Delete(ctx context.Context, have plan.Resource) error {
+	return c.p.deleteIn(ctx, c.d.loc, Key(have.Key))
+}
+
+// deleteIn deletes a resource and drops it from the snapshot; gone already counts as done.
+func (p *Provider) deleteIn(ctx context.Context, loc string, k Key) error {
+	err := p.delete(ctx, loc, k)
+	if err == nil || providers.IsNotFound(err) {
+		p.snap.Remove(loc, k.Kind, k.Name)
+		return err
+	}
+	p.wrote(loc, k, Resource{}, err)
+	return err
+}
+
+// wrote keeps the snapshot true after a write: the resource the cloud returned replaces the
+// old one; an error that shows the snapshot wrong (a name taken, a resource missing or in
+// use) makes the next read list the kind again. Other errors leave it: a refused or
+// interrupted call changed nothing.
+func (p *Provider) wrote(loc string, k Key, r Resource, err error) {
+	switch {
+	case err == nil:
+		p.snap.Put(loc, k.Kind, r)
+	case providers.IsNotFound(err), staleReasons[providers.ReasonOf(err)]:
+		p.snap.Invalidate(loc, k.Kind)
+	}
+}
+
+// staleReasons are the reasons of errors that show the snapshot out of date.
+var staleReasons = map[string]bool{"ResourceAlreadyExists": true, "ResourceInUse": true}
