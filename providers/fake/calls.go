@@ -72,6 +72,10 @@ func (p *Provider) delete(ctx context.Context, loc string, k Key) error {
 	return p.call(OpDelete, k, func() error { return p.cloud.In(loc).Delete(ctx, k.Kind, k.Name) })
 }
 
+// ReasonAddressPortInUse is the reason of a forwarding rule refused because another rule
+// listens on the same address and port.
+const ReasonAddressPortInUse = "AddressPortInUse"
+
 // classify turns a Cloud error into a typed provider error. Errors injected by tests that are
 // provider errors already keep their type; anything else unclassified is retryable.
 func classify(err error) error {
@@ -85,6 +89,9 @@ func classify(err error) error {
 			return providers.Retryable("ResourceAlreadyExists", nil, "%s", api.Message)
 		case CodeInUse:
 			return providers.Retryable("ResourceInUse", nil, "%s", api.Message)
+		case CodeIPInUse:
+			// Another load balancer listens there: a person frees the port or the address.
+			return providers.Conflict(ReasonAddressPortInUse, nil, "%s", api.Message)
 		case CodeInvalid:
 			reason := api.Reason
 			if reason == "" {

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"slices"
 
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
@@ -17,18 +18,70 @@ type client struct {
 
 var _ plan.Client = client{}
 
+// Insert creates a resource. A network endpoint group is created empty, then its endpoints
+// are attached in one call, as GCE wants.
 func (c client) Insert(ctx context.Context, want plan.Resource) error {
 	k := Key(want.Key)
-	r, err := c.p.insert(ctx, c.d.loc, k, c.d.description, specOf(want))
+	spec := specOf(want)
+	neg, isNEG := spec.(NetworkEndpointGroupSpec)
+	if isNEG {
+		empty := neg
+		empty.Endpoints = nil
+		spec = empty
+	}
+	r, err := c.p.insert(ctx, c.d.loc, k, c.d.description, spec)
+	c.p.wrote(c.d.loc, k, r, err)
+	if err != nil || !isNEG || len(neg.Endpoints) == 0 {
+		return err
+	}
+	return c.endpoints(ctx, OpAttach, k, neg.Endpoints)
+}
+
+// Patch changes a resource. A network endpoint group's endpoints change by one attach call
+// for those added and one detach call for those removed, never one call per endpoint.
+func (c client) Patch(ctx context.Context, have, want plan.Resource, _ []string) error {
+	k := Key(want.Key)
+	if neg, ok := specOf(want).(NetworkEndpointGroupSpec); ok {
+		old := specOf(have).(NetworkEndpointGroupSpec).Endpoints
+		if added := missing(neg.Endpoints, old); len(added) > 0 {
+			if err := c.endpoints(ctx, OpAttach, k, added); err != nil {
+				return err
+			}
+		}
+		if removed := missing(old, neg.Endpoints); len(removed) > 0 {
+			return c.endpoints(ctx, OpDetach, k, removed)
+		}
+		return nil
+	}
+	r, err := c.p.patch(ctx, c.d.loc, k, specOf(want))
 	c.p.wrote(c.d.loc, k, r, err)
 	return err
 }
 
-func (c client) Patch(ctx context.Context, _, want plan.Resource, _ []string) error {
-	k := Key(want.Key)
-	r, err := c.p.patch(ctx, c.d.loc, k, specOf(want))
+func (c client) endpoints(ctx context.Context, op string, k Key, eps []Endpoint) error {
+	var r Resource
+	err := c.p.call(op, k, func() (err error) {
+		scope := c.p.cloud.In(c.d.loc)
+		if op == OpAttach {
+			r, err = scope.AttachEndpoints(ctx, k.Name, eps)
+		} else {
+			r, err = scope.DetachEndpoints(ctx, k.Name, eps)
+		}
+		return err
+	})
 	c.p.wrote(c.d.loc, k, r, err)
 	return err
+}
+
+// missing returns the endpoints of a that b lacks.
+func missing(a, b []Endpoint) []Endpoint {
+	var out []Endpoint
+	for _, e := range a {
+		if !slices.Contains(b, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (c client) Delete(ctx context.Context, have plan.Resource) error {

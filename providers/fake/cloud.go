@@ -6,8 +6,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -161,12 +163,20 @@ func (c *Cloud) insertLocked(k locKey, description string, spec Spec) (Resource,
 		return Resource{}, err
 	}
 	switch s := stored.(type) {
+	case ForwardingRuleSpec:
+		if err := c.portFree(k, s); err != nil {
+			return Resource{}, err
+		}
 	case AddressSpec:
 		s.IP = AddressIP(k.loc, k.Name)
 		stored = s
 	case SslCertificateSpec:
 		if stored, err = certificateStored(s); err != nil {
 			return Resource{}, err
+		}
+	case NetworkEndpointGroupSpec:
+		if len(s.Endpoints) > 0 || s.Zone == "" {
+			return Resource{}, apiError(CodeInvalid, "", "%s: a network endpoint group is created empty, in a zone; attach its endpoints after", k)
 		}
 	}
 	r := &Resource{Location: k.loc, Kind: k.Kind, Name: k.Name, ID: ResourceID(k.loc, k.Kind, k.Name), Description: description, State: StateReady, Spec: stored}
@@ -189,6 +199,35 @@ func (c *Cloud) admit(k locKey, spec Spec) (Spec, error) {
 		}
 	}
 	return spec, nil
+}
+
+// ReasonFieldImmutable is the reason of a patch of a field the Cloud sets only at creation.
+const ReasonFieldImmutable = "FieldImmutable"
+
+// setAtCreation returns the fields of changed that a kind sets only at creation.
+func setAtCreation(kind string, changed []string) []string {
+	var out []string
+	for _, f := range changed {
+		if slices.Contains(immutableFields[kind], f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// portFree refuses a second forwarding rule on one address and port, as GCE does. The rule
+// is checked per Address resource: the fake's IPs may repeat across addresses (see AddressIP),
+// a real cloud's never do.
+func (c *Cloud) portFree(k locKey, s ForwardingRuleSpec) error {
+	for other, r := range c.resources {
+		fr, ok := r.Spec.(ForwardingRuleSpec)
+		if !ok || other.loc != k.loc || other == k || fr.Address != s.Address || fr.Port != s.Port {
+			continue
+		}
+		return apiError(CodeIPInUse, "", "address %s port %d is already used by forwarding rule %s; free it or use another address",
+			s.Address, s.Port, other.Name)
+	}
+	return nil
 }
 
 // ReserveAddress reserves a global address outside portico, as a user does before naming it
@@ -247,8 +286,11 @@ func (s *Scope) Patch(ctx context.Context, name string, spec Spec) (Resource, []
 		if !ok {
 			return nil, notFound(k)
 		}
-		if k.Kind == KindSslCertificate {
+		switch k.Kind {
+		case KindSslCertificate:
 			return nil, apiError(CodeInvalid, "", "%s: certificates are immutable; create a new one", k)
+		case KindNetworkEndpointGroup:
+			return nil, apiError(CodeInvalid, "", "%s: network endpoint groups cannot be patched; attach or detach endpoints", k)
 		}
 		stored, err := s.c.admit(k, spec)
 		if err != nil {
@@ -259,6 +301,10 @@ func (s *Scope) Patch(ctx context.Context, name string, spec Spec) (Resource, []
 			stored = a
 		}
 		changed = changedFields(r.Spec, stored)
+		if fixed := setAtCreation(k.Kind, changed); len(fixed) > 0 {
+			return nil, apiError(CodeInvalid, ReasonFieldImmutable,
+				"%s: %s can be set only at creation; delete the resource and create it again", k, strings.Join(fixed, ", "))
+		}
 		s.c.unlink(k, r.Spec)
 		r.Spec = stored
 		s.c.link(k, stored)

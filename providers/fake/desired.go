@@ -17,6 +17,8 @@ const (
 	defaultCheckTimeoutSec  = 5
 	defaultHealthyThreshold = 2
 	defaultUnhealthy        = 2
+	// defaultNetwork is the VPC network of every forwarding rule.
+	defaultNetwork = "default"
 )
 
 // desired is the resource set one load balancer should have.
@@ -135,7 +137,7 @@ func (p *Provider) addFrontend(d *desired, port int32, proxy Key, scheme string)
 	fr := Key{KindForwardingRule, p.namer.Name("fr", d.lb, map[int32]string{80: "http", 443: "https"}[port])}
 	d.add(fr, ForwardingRuleSpec{
 		Address: d.address.Name, TargetKind: proxy.Kind, Target: proxy.Name,
-		Port: port, IPProtocol: "TCP", LoadBalancingScheme: scheme,
+		Port: port, IPProtocol: "TCP", LoadBalancingScheme: scheme, Network: defaultNetwork,
 	})
 	d.ports[port] = fr
 }
@@ -150,17 +152,18 @@ func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []provider
 	for _, t := range targets {
 		eps = append(eps, Endpoint{IP: t.IP, Port: t.Port, Zone: t.Zone, Node: t.Node})
 	}
-	slices.SortFunc(eps, func(a, b Endpoint) int {
-		return cmp.Or(cmp.Compare(a.IP, b.IP), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Node, b.Node))
-	})
-	var group Key
+	sortEndpoints(eps)
+	var kind string
+	var groups []string
 	switch b.TargetType {
 	case v1alpha1.TargetTypeIP, "":
-		group = Key{KindNetworkEndpointGroup, p.namer.Name("neg", d.lb, b.Name)}
-		d.add(group, NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Endpoints: eps})
+		kind = KindNetworkEndpointGroup
+		groups = p.addZonalGroups(d, b.Name, eps)
 	case v1alpha1.TargetTypeInstance:
-		group = Key{KindInstanceGroup, p.namer.Name("ig", d.lb, b.Name)}
+		kind = KindInstanceGroup
+		group := Key{KindInstanceGroup, p.namer.Name("ig", d.lb, b.Name)}
 		d.add(group, InstanceGroupSpec{Instances: eps})
+		groups = []string{group.Name}
 	default:
 		return "", providers.Invalid("TargetTypeInvalid", nil, "backend %s: target type %q is not ip or instance", b.Name, b.TargetType)
 	}
@@ -170,8 +173,30 @@ func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []provider
 	if timeout == 0 {
 		timeout = defaultTimeoutSec
 	}
-	d.add(bs, BackendServiceSpec{Protocol: "HTTP", TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: group.Kind, Group: group.Name})
+	d.add(bs, BackendServiceSpec{Protocol: "HTTP", TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: kind, Groups: groups})
 	return bs.Name, nil
+}
+
+// addZonalGroups adds one network endpoint group per zone of the backend's endpoints, in
+// that zone (an endpoint of unknown zone goes to DefaultZone; a backend without endpoints
+// keeps one empty group there), and returns their names, sorted.
+func (p *Provider) addZonalGroups(d *desired, backend string, eps []Endpoint) []string {
+	byZone := map[string][]Endpoint{}
+	for _, e := range eps {
+		zone := cmp.Or(e.Zone, DefaultZone)
+		byZone[zone] = append(byZone[zone], e)
+	}
+	if len(byZone) == 0 {
+		byZone[DefaultZone] = nil
+	}
+	var names []string
+	for zone, zeps := range byZone {
+		k := Key{KindNetworkEndpointGroup, p.namer.Name("neg", d.lb, backend, zone)}
+		d.add(k, NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Zone: zone, Endpoints: zeps})
+		names = append(names, k.Name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // healthCheckFor fills the defaults of a backend's health check. An unset timeout never

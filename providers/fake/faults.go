@@ -15,7 +15,9 @@ const (
 )
 
 // mutating reports whether op writes.
-func mutating(op string) bool { return op == OpInsert || op == OpPatch || op == OpDelete }
+func mutating(op string) bool {
+	return op == OpInsert || op == OpPatch || op == OpDelete || op == OpAttach || op == OpDetach
+}
 
 // Call is one call made to the Cloud.
 type Call struct {
@@ -31,7 +33,8 @@ type Call struct {
 	Err error
 }
 
-// Mutating reports whether the call was an insert, patch or delete.
+// Mutating reports whether the call was a write: an insert, patch or delete, or an attach
+// or detach of endpoints.
 func (c Call) Mutating() bool { return mutating(c.Op) }
 
 // opKind selects the calls a latency applies to.

@@ -7,14 +7,6 @@ import (
 	"github.com/portico-dev/portico/providers/plan"
 )
 
-// immutableFields lists, per kind, the fields GCE sets only at creation: changing one
-// replaces the resource. A forwarding rule's target is not among them: setTarget moves it.
-var immutableFields = map[string][]string{
-	KindForwardingRule:       {"address", "port", "ipProtocol", "loadBalancingScheme"},
-	KindSslCertificate:       {"certificate"},
-	KindNetworkEndpointGroup: {"networkEndpointType"},
-}
-
 // newEngine returns the plan engine with the fake's kinds and details.
 func newEngine() *plan.Engine {
 	return &plan.Engine{Kinds: Kinds, Describe: describe}

@@ -140,7 +140,7 @@ func TestChangesWriteOnlyWhatChanged(t *testing.T) {
 		{"one path type", func(d *providers.Desired) { d.Spec.Rules[0].Paths[0].PathType = v1alpha1.PathTypeExact }, []string{"patch URLMap"}},
 		{"the targets of an ip backend", func(d *providers.Desired) {
 			d.Targets["cart"] = append(d.Targets["cart"], providers.Target{IP: "10.0.1.3", Port: 8080})
-		}, []string{"patch NetworkEndpointGroup"}},
+		}, []string{"attachNetworkEndpoints NetworkEndpointGroup"}},
 		{"the nodes of an instance backend", func(d *providers.Desired) { d.Targets["web"] = d.Targets["web"][:1] }, []string{"patch InstanceGroup"}},
 		{"a backend timeout", func(d *providers.Desired) { d.Spec.Backends[0].TimeoutSeconds = 120 }, []string{"patch BackendService"}},
 		{"a health check path", func(d *providers.Desired) {

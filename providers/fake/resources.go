@@ -30,6 +30,15 @@ var Kinds = []string{
 // kindRank returns the position of kind in Kinds, or -1.
 func kindRank(kind string) int { return slices.Index(Kinds, kind) }
 
+// immutableFields lists, per kind, the fields GCE sets only at creation: the Cloud refuses
+// a patch of one, and the provider replaces the resource instead. A forwarding rule's target
+// is not among them (GCE's setTarget moves it).
+var immutableFields = map[string][]string{
+	KindForwardingRule:       {"address", "port", "ipProtocol", "loadBalancingScheme", "network"},
+	KindSslCertificate:       {"certificate"},
+	KindNetworkEndpointGroup: {"networkEndpointType", "zone"},
+}
+
 // StateReady is the state of every resource: the fake provisions at once.
 const StateReady = "Ready"
 
@@ -115,6 +124,8 @@ type ForwardingRuleSpec struct {
 	IPProtocol string `json:"ipProtocol"`
 	// LoadBalancingScheme is EXTERNAL_MANAGED or INTERNAL_MANAGED.
 	LoadBalancingScheme string `json:"loadBalancingScheme"`
+	// Network is the VPC network of the rule.
+	Network string `json:"network"`
 }
 
 // Kind implements Spec.
