@@ -38,6 +38,9 @@ type desired struct {
 	ports map[int32]Key
 	// preShared lists certificates the spec names that portico does not own.
 	preShared []string
+	// granted lists what an IngressClassParams grants: may be shared with other load
+	// balancers.
+	granted providers.Granted
 	// stale lists the kinds whose snapshot showed a problem a person fixes in the cloud (a
 	// static address not reserved yet, a name taken): the next pass lists them afresh, so
 	// the fix is seen at once rather than after the snapshot's TTL.
@@ -81,6 +84,7 @@ func (p *Provider) desired(want *providers.Desired) (*desired, error) {
 		specs:       map[Key]Spec{},
 		blocked:     map[Key]error{},
 		ports:       map[int32]Key{},
+		granted:     want.Granted,
 	}
 	services := map[string]string{}
 	for _, b := range spec.Backends {
@@ -270,42 +274,4 @@ func (p *Provider) addCertificates(d *desired, want *providers.Desired) ([]strin
 		return nil, providers.Invalid("NoCertificate", nil, "HTTPS needs at least one certificate in spec.tls")
 	}
 	return names, nil
-}
-
-// ReasonNameConflict is the reason of a desired name taken by a resource portico does not
-// own: a person fixes it in the cloud, so it is a conflict, retried with slow backoff.
-const ReasonNameConflict = "NameConflict"
-
-// check refuses a desired state that the cloud cannot take at all, before anything changes:
-// a static address that is not reserved, or a name taken by a resource portico does not own.
-// A missing pre-shared certificate only blocks HTTPS.
-func (d *desired) check(st *state) error {
-	if d.static {
-		if _, ok := st.others[d.address]; !ok {
-			d.stale = append(d.stale, KindAddress)
-			return providers.NotFound("StaticAddressNotFound", nil,
-				"spec.staticAddress names address %s, which is not reserved in the cloud; reserve it or remove the field", d.address.Name)
-		}
-	}
-	for _, k := range d.keys() {
-		if r, ok := st.others[k]; ok {
-			d.stale = append(d.stale, k.Kind)
-			return providers.Conflict(ReasonNameConflict, nil,
-				"%s exists but is not owned by load balancer %s (description %q); delete or rename it", k, d.lb, r.Description)
-		}
-	}
-	for _, name := range d.preShared {
-		k := Key{KindSslCertificate, name}
-		if _, ok := st.others[k]; !ok && !st.has(k) {
-			d.stale = append(d.stale, KindSslCertificate)
-			for _, k := range d.keys() {
-				if k.Kind == KindTargetHTTPSProxy {
-					delete(d.specs, k)
-					d.blocked[k] = providers.NotFound("PreSharedCertificateNotFound", nil,
-						"spec.tls names the pre-shared certificate %s, which does not exist in the cloud", name)
-				}
-			}
-		}
-	}
-	return nil
 }

@@ -110,7 +110,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (*desir
 	if err != nil {
 		return d, nil, err
 	}
-	err = d.check(st)
+	err = p.check(ctx, d, st)
 	for _, kind := range d.stale {
 		p.snap.Invalidate(d.loc, kind)
 	}

@@ -60,26 +60,47 @@ func (p *Provider) readState(ctx context.Context, d *desired) (*state, error) {
 		return nil, err
 	}
 	st := &state{owned: owned, others: map[Key]Resource{}}
-	relevant := d.keys()
+	for _, k := range d.keys() {
+		if err := p.readOther(ctx, d, st, k, false); err != nil {
+			return nil, err
+		}
+	}
+	// A resource the user names is read afresh when the snapshot lacks it: the user may
+	// have made it a moment ago, and a refusal now would show a problem already fixed.
+	var named []Key
 	if d.static {
-		relevant = append(relevant, d.address)
+		named = append(named, d.address)
 	}
 	for _, name := range d.preShared {
-		relevant = append(relevant, Key{KindSslCertificate, name})
+		named = append(named, Key{KindSslCertificate, name})
 	}
-	for _, k := range relevant {
-		if st.has(k) {
-			continue
-		}
-		r, ok, err := p.snap.Get(ctx, d.loc, k.Kind, k.Name)
-		if err != nil {
-			return nil, fmt.Errorf("read load balancer %s: %w", d.lb, err)
-		}
-		if ok {
-			st.others[k] = r
+	for _, k := range named {
+		if err := p.readOther(ctx, d, st, k, true); err != nil {
+			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// readOther records k in st.others when it exists and this load balancer does not own it;
+// fresh lists k's kind again when the snapshot lacks k.
+func (p *Provider) readOther(ctx context.Context, d *desired, st *state, k Key, fresh bool) error {
+	if st.has(k) {
+		return nil
+	}
+	r, ok, err := p.snap.Get(ctx, d.loc, k.Kind, k.Name)
+	if err == nil && !ok && fresh {
+		if err = p.snap.Refresh(ctx, d.loc, k.Kind); err == nil {
+			r, ok, err = p.snap.Get(ctx, d.loc, k.Kind, k.Name)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("read load balancer %s: %w", d.lb, err)
+	}
+	if ok {
+		st.others[k] = r
+	}
+	return nil
 }
 
 // ownedIn returns the resources a load balancer owns in a location.
