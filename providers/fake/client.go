@@ -38,8 +38,9 @@ func (c client) Insert(ctx context.Context, want plan.Resource) error {
 }
 
 // Patch changes a resource. A network endpoint group's endpoints change by one attach call
-// for those added and one detach call for those removed, never one call per endpoint.
-func (c client) Patch(ctx context.Context, have, want plan.Resource, _ []string) error {
+// for those added and one detach call for those removed, never one call per endpoint; a
+// forwarding rule's target changes with setTarget.
+func (c client) Patch(ctx context.Context, have, want plan.Resource, fields []string) error {
 	k := Key(want.Key)
 	if neg, ok := specOf(want).(NetworkEndpointGroupSpec); ok {
 		old := specOf(have).(NetworkEndpointGroupSpec).Endpoints
@@ -53,10 +54,24 @@ func (c client) Patch(ctx context.Context, have, want plan.Resource, _ []string)
 		}
 		return nil
 	}
+	if fr, ok := specOf(want).(ForwardingRuleSpec); ok && slices.ContainsFunc(fields, isTargetField) {
+		// The target moves with setTarget; the rule's other mutable fields with a patch.
+		var r Resource
+		err := c.p.call(OpSetTarget, k, func() (err error) {
+			r, err = c.p.cloud.In(c.d.loc).SetTarget(ctx, k.Name, fr.TargetKind, fr.Target)
+			return err
+		})
+		c.p.wrote(c.d.loc, k, r, err)
+		if err != nil || !slices.ContainsFunc(fields, func(f string) bool { return !isTargetField(f) }) {
+			return err
+		}
+	}
 	r, err := c.p.patch(ctx, c.d.loc, k, specOf(want))
 	c.p.wrote(c.d.loc, k, r, err)
 	return err
 }
+
+func isTargetField(f string) bool { return f == "target" || f == "targetKind" }
 
 func (c client) endpoints(ctx context.Context, op string, k Key, eps []Endpoint) error {
 	var r Resource

@@ -201,6 +201,42 @@ func (c *Cloud) admit(k locKey, spec Spec) (Spec, error) {
 	return spec, nil
 }
 
+// fieldsChanged reports whether any of the fields named differs between two specs.
+func fieldsChanged(old, new Spec, fields ...string) bool {
+	for _, f := range changedFields(old, new) {
+		if slices.Contains(fields, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// SetTarget points a forwarding rule at another target proxy, the one way GCE changes a
+// rule's target.
+func (s *Scope) SetTarget(ctx context.Context, name, targetKind, target string) (Resource, error) {
+	var out Resource
+	err := s.c.do(ctx, OpSetTarget, s.loc, KindForwardingRule, name, func() ([]string, error) {
+		k := s.key(KindForwardingRule, name)
+		r, ok := s.c.resources[k]
+		if !ok {
+			return nil, notFound(k)
+		}
+		spec := r.Spec.(ForwardingRuleSpec)
+		spec.TargetKind, spec.Target = targetKind, target
+		stored, err := s.c.admit(k, spec)
+		if err != nil {
+			return nil, err
+		}
+		changed := changedFields(r.Spec, stored)
+		s.c.unlink(k, r.Spec)
+		r.Spec = stored
+		s.c.link(k, stored)
+		out = r.clone()
+		return changed, nil
+	})
+	return out, err
+}
+
 // ReasonFieldImmutable is the reason of a patch of a field the Cloud sets only at creation.
 const ReasonFieldImmutable = "FieldImmutable"
 
@@ -291,6 +327,10 @@ func (s *Scope) Patch(ctx context.Context, name string, spec Spec) (Resource, []
 			return nil, apiError(CodeInvalid, "", "%s: certificates are immutable; create a new one", k)
 		case KindNetworkEndpointGroup:
 			return nil, apiError(CodeInvalid, "", "%s: network endpoint groups cannot be patched; attach or detach endpoints", k)
+		case KindForwardingRule:
+			if fieldsChanged(r.Spec, spec, "targetKind", "target") {
+				return nil, apiError(CodeInvalid, "", "%s: a forwarding rule's target changes with setTarget, not patch", k)
+			}
 		}
 		stored, err := s.c.admit(k, spec)
 		if err != nil {

@@ -4,7 +4,8 @@
 //
 // The Cloud enforces the rules a real cloud does (a name is taken once per location, a
 // reference must exist, a resource in use cannot be deleted, a certificate must parse, a
-// forwarding rule's address, port, protocol, scheme and network are set only at creation,
+// forwarding rule's address, port, protocol, scheme and network are set only at creation
+// and its target changes only with setTarget,
 // two forwarding rules never share an address and port, a network endpoint group is zonal
 // and its endpoints are attached and detached in batches), evaluates URL maps as Google
 // does (a host wildcard "*.foo.com" covers any number of labels; route rules with header

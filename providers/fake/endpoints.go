@@ -5,10 +5,13 @@ import (
 	"slices"
 )
 
-// Operations on a network endpoint group's endpoints, as Call.Op names them.
+// Operations beyond insert, patch and delete, as Call.Op names them: a network endpoint
+// group's endpoints, and a forwarding rule's target.
 const (
 	OpAttach = "attachNetworkEndpoints"
 	OpDetach = "detachNetworkEndpoints"
+	// OpSetTarget points a forwarding rule at another target.
+	OpSetTarget = "setTarget"
 )
 
 // AttachEndpoints adds endpoints to a network endpoint group in one call. An endpoint must be

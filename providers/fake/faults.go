@@ -16,7 +16,7 @@ const (
 
 // mutating reports whether op writes.
 func mutating(op string) bool {
-	return op == OpInsert || op == OpPatch || op == OpDelete || op == OpAttach || op == OpDetach
+	return op == OpInsert || op == OpPatch || op == OpDelete || op == OpAttach || op == OpDetach || op == OpSetTarget
 }
 
 // Call is one call made to the Cloud.
@@ -34,7 +34,7 @@ type Call struct {
 }
 
 // Mutating reports whether the call was a write: an insert, patch or delete, or an attach
-// or detach of endpoints.
+// or detach of endpoints, a setTarget.
 func (c Call) Mutating() bool { return mutating(c.Op) }
 
 // opKind selects the calls a latency applies to.

@@ -92,6 +92,21 @@ func TestCloudRefusesWhatGCERefuses(t *testing.T) {
 	if _, _, err := c.Patch(ctx, "fr", rule(func(*ForwardingRuleSpec) {})); err != nil {
 		t.Errorf("a patch that changes nothing fixed: %v", err)
 	}
+	if _, err := c.Insert(ctx, "hp2", "", TargetHTTPProxySpec{URLMap: "um"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Patch(ctx, "fr", rule(func(s *ForwardingRuleSpec) { s.Target = "hp2" })); CodeOf(err) != CodeInvalid || !strings.Contains(err.Error(), "setTarget") {
+		t.Errorf("a patch of the target: %v", err)
+	}
+	if r, err := c.In("").SetTarget(ctx, "fr", KindTargetHTTPProxy, "hp2"); err != nil || r.Spec.(ForwardingRuleSpec).Target != "hp2" {
+		t.Errorf("setTarget: %+v, %v", r, err)
+	}
+	if err := c.Delete(ctx, KindTargetHTTPProxy, "hp2"); CodeOf(err) != CodeInUse {
+		t.Errorf("the new target is not in use after setTarget: %v", err)
+	}
+	if _, err := c.In("").SetTarget(ctx, "fr", KindTargetHTTPProxy, "hp"); err != nil {
+		t.Fatal(err)
+	}
 
 	_, err := c.Insert(ctx, "fr2", "", rule(func(*ForwardingRuleSpec) {}))
 	if CodeOf(err) != CodeIPInUse || !strings.Contains(err.Error(), "port 80 is already used by forwarding rule fr") {
@@ -109,5 +124,36 @@ func TestCloudRefusesWhatGCERefuses(t *testing.T) {
 	}
 	if _, _, err := c.Patch(ctx, "neg", NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Zone: DefaultZone}); CodeOf(err) != CodeInvalid {
 		t.Errorf("a patch of an endpoint group: %v", err)
+	}
+}
+
+// TestClientMovesATargetWithSetTarget: the provider's client changes a forwarding rule's
+// target with setTarget, never with a patch the cloud refuses.
+func TestClientMovesATargetWithSetTarget(t *testing.T) {
+	ctx := context.Background()
+	c := NewCloud()
+	p := newProvider(c)
+	want := shop()
+	ensure(t, p, want)
+	d, err := p.desired(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := d.ports[80]
+	old := d.specs[fr].(ForwardingRuleSpec)
+	if _, err := c.Insert(ctx, "other-proxy", d.description, TargetHTTPProxySpec{URLMap: p.namer.Name("um", want.Ref.Name)}); err != nil {
+		t.Fatal(err)
+	}
+	moved := old
+	moved.Target = "other-proxy"
+	c.ResetCalls()
+	if err := (client{p, d}).Patch(ctx, node(fr, old), node(fr, moved), []string{"target"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := writes(c); !slices.Equal(got, []string{"setTarget ForwardingRule"}) {
+		t.Errorf("writes %v, want one setTarget", got)
+	}
+	if r, _ := c.Lookup(KindForwardingRule, fr.Name); r.Spec.(ForwardingRuleSpec).Target != "other-proxy" {
+		t.Errorf("the rule targets %s", r.Spec.(ForwardingRuleSpec).Target)
 	}
 }
