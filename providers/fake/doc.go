@@ -5,12 +5,12 @@
 // The Cloud enforces the rules a real cloud does (a name is taken once per location, a
 // reference must exist, a resource in use cannot be deleted, a certificate must parse, a
 // forwarding rule's address, port, protocol, scheme and network are set only at creation
-// and its target changes only with setTarget,
-// two forwarding rules never share an address and port, a network endpoint group is zonal
-// and its endpoints are attached and detached in batches), evaluates URL maps as Google
-// does (a host wildcard "*.foo.com" covers any number of labels; route rules with header
-// matches), records every call, and injects errors and latency on request, so tests can
-// check that the provider recovers from a failure at any point without a duplicate or a leak.
+// and its target changes only with setTarget, two forwarding rules never share an address
+// and port, a network endpoint group is zonal and its endpoints are attached and detached in
+// batches), evaluates URL maps as Google does (a host wildcard "*.foo.com" covers any number
+// of labels; route rules with header matches), records every call, and injects errors and
+// latency on request, so tests can check that the provider recovers from a failure at any
+// point without a duplicate or a leak.
 //
 // The Provider builds its resource graph and lets the shared engine (providers/plan) order
 // the writes; it reads through a snapshot shared by all its load balancers
