@@ -83,6 +83,7 @@ type Env struct {
 	mu         sync.Mutex
 	controller *running
 	writes     writeCounter
+	ensured    ensured
 	opts       Options
 	// providerNames are the providers the controller runs.
 	providerNames []string
@@ -234,7 +235,8 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the manager: %w", err)
 	}
-	all := append([]providers.Provider{fake.New(e.Cloud, fake.Options{ClusterID: e.ClusterID, Observer: metrics.CallObserver{}})},
+	fp := counted{fake.New(e.Cloud, fake.Options{ClusterID: e.ClusterID, Observer: metrics.CallObserver{}}), &e.ensured}
+	all := append([]providers.Provider{fp},
 		e.opts.ExtraProviders...)
 	registry, err := providers.NewRegistry(all...)
 	if err != nil {

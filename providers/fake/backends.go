@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,9 +13,10 @@ type BackendServiceSpec struct {
 	TimeoutSec int32  `json:"timeoutSec"`
 	// HealthCheck names the HealthCheck that probes the group.
 	HealthCheck string `json:"healthCheck"`
-	// GroupKind is NetworkEndpointGroup or InstanceGroup; Group names it.
-	GroupKind string `json:"groupKind"`
-	Group     string `json:"group"`
+	// GroupKind is NetworkEndpointGroup or InstanceGroup; Groups names them: an instance
+	// group, or one zonal endpoint group per zone the backend's targets are in.
+	GroupKind string   `json:"groupKind"`
+	Groups    []string `json:"groups"`
 }
 
 // Kind implements Spec.
@@ -21,18 +24,28 @@ func (BackendServiceSpec) Kind() string { return KindBackendService }
 
 // References implements Spec.
 func (s BackendServiceSpec) References() []Key {
-	return []Key{{KindHealthCheck, s.HealthCheck}, {s.GroupKind, s.Group}}
+	refs := []Key{{KindHealthCheck, s.HealthCheck}}
+	for _, g := range s.Groups {
+		refs = append(refs, Key{s.GroupKind, g})
+	}
+	return refs
 }
 
 // Summary implements Spec.
 func (s BackendServiceSpec) Summary() string {
-	return fmt.Sprintf("%s to %s %s, health check %s, timeout %ds", s.Protocol, s.GroupKind, s.Group, s.HealthCheck, s.TimeoutSec)
+	return fmt.Sprintf("%s to %s %s, health check %s, timeout %ds", s.Protocol, s.GroupKind, strings.Join(s.Groups, ", "), s.HealthCheck, s.TimeoutSec)
 }
-func (s BackendServiceSpec) clone() Spec { return s }
+func (s BackendServiceSpec) clone() Spec {
+	s.Groups = cloneSlice(s.Groups)
+	return s
+}
 
 func (s BackendServiceSpec) validate() error {
 	if s.GroupKind != KindNetworkEndpointGroup && s.GroupKind != KindInstanceGroup {
 		return apiError(CodeInvalid, "", "invalid group kind %q: want %s or %s", s.GroupKind, KindNetworkEndpointGroup, KindInstanceGroup)
+	}
+	if len(s.Groups) == 0 {
+		return apiError(CodeInvalid, "", "a backend service needs at least one group")
 	}
 	if s.TimeoutSec < 1 || s.TimeoutSec > 86400 {
 		return apiError(CodeInvalid, "", "invalid timeoutSec %d: want 1 to 86400", s.TimeoutSec)
@@ -51,11 +64,26 @@ type Endpoint struct {
 
 func (e Endpoint) String() string { return fmt.Sprintf("%s:%d", e.IP, e.Port) }
 
-// NetworkEndpointGroupSpec holds pod endpoints (target type ip).
+// NetworkEndpointGroupSpec holds the pod endpoints (target type ip) of one zone. As in GCE,
+// a group is created empty and its endpoints are attached and detached in batches
+// (Scope.AttachEndpoints, DetachEndpoints), never patched.
 type NetworkEndpointGroupSpec struct {
 	// NetworkEndpointType is GCE_VM_IP_PORT.
-	NetworkEndpointType string     `json:"networkEndpointType"`
-	Endpoints           []Endpoint `json:"endpoints"`
+	NetworkEndpointType string `json:"networkEndpointType"`
+	// Zone is where the group and all its endpoints are.
+	Zone      string     `json:"zone"`
+	Endpoints []Endpoint `json:"endpoints"`
+}
+
+// DefaultZone is the zone of the targets whose zone is not known.
+const DefaultZone = "zone-a"
+
+// sortEndpoints orders endpoints as both the provider and the Cloud keep them, so that the
+// two compare equal.
+func sortEndpoints(eps []Endpoint) {
+	slices.SortFunc(eps, func(a, b Endpoint) int {
+		return cmp.Or(cmp.Compare(a.IP, b.IP), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Node, b.Node))
+	})
 }
 
 // Kind implements Spec.
@@ -66,7 +94,7 @@ func (NetworkEndpointGroupSpec) References() []Key { return nil }
 
 // Summary implements Spec.
 func (s NetworkEndpointGroupSpec) Summary() string {
-	return fmt.Sprintf("%d endpoint(s)%s", len(s.Endpoints), listed(s.Endpoints))
+	return fmt.Sprintf("%d endpoint(s) in %s%s", len(s.Endpoints), s.Zone, listed(s.Endpoints))
 }
 func (s NetworkEndpointGroupSpec) clone() Spec {
 	s.Endpoints = cloneSlice(s.Endpoints)

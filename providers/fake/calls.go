@@ -41,36 +41,40 @@ func (p *Provider) call(op string, k Key, fn func() error) error {
 	return err
 }
 
-func (p *Provider) list(ctx context.Context, kind string) ([]Resource, error) {
+func (p *Provider) list(ctx context.Context, loc, kind string) ([]Resource, error) {
 	var out []Resource
 	err := p.call(OpList, Key{Kind: kind}, func() (err error) {
-		out, err = p.cloud.List(ctx, kind)
+		out, err = p.cloud.In(loc).List(ctx, kind)
 		return err
 	})
 	return out, err
 }
 
-func (p *Provider) insert(ctx context.Context, k Key, description string, spec Spec) (Resource, error) {
+func (p *Provider) insert(ctx context.Context, loc string, k Key, description string, spec Spec) (Resource, error) {
 	var out Resource
 	err := p.call(OpInsert, k, func() (err error) {
-		out, err = p.cloud.Insert(ctx, k.Name, description, spec)
+		out, err = p.cloud.In(loc).Insert(ctx, k.Name, description, spec)
 		return err
 	})
 	return out, err
 }
 
-func (p *Provider) patch(ctx context.Context, k Key, spec Spec) (Resource, error) {
+func (p *Provider) patch(ctx context.Context, loc string, k Key, spec Spec) (Resource, error) {
 	var out Resource
 	err := p.call(OpPatch, k, func() (err error) {
-		out, _, err = p.cloud.Patch(ctx, k.Name, spec)
+		out, _, err = p.cloud.In(loc).Patch(ctx, k.Name, spec)
 		return err
 	})
 	return out, err
 }
 
-func (p *Provider) delete(ctx context.Context, k Key) error {
-	return p.call(OpDelete, k, func() error { return p.cloud.Delete(ctx, k.Kind, k.Name) })
+func (p *Provider) delete(ctx context.Context, loc string, k Key) error {
+	return p.call(OpDelete, k, func() error { return p.cloud.In(loc).Delete(ctx, k.Kind, k.Name) })
 }
+
+// ReasonAddressPortInUse is the reason of a forwarding rule refused because another rule
+// listens on the same address and port.
+const ReasonAddressPortInUse = "AddressPortInUse"
 
 // classify turns a Cloud error into a typed provider error. Errors injected by tests that are
 // provider errors already keep their type; anything else unclassified is retryable.
@@ -85,6 +89,9 @@ func classify(err error) error {
 			return providers.Retryable("ResourceAlreadyExists", nil, "%s", api.Message)
 		case CodeInUse:
 			return providers.Retryable("ResourceInUse", nil, "%s", api.Message)
+		case CodeIPInUse:
+			// Another load balancer listens there: a person frees the port or the address.
+			return providers.Conflict(ReasonAddressPortInUse, nil, "%s", api.Message)
 		case CodeInvalid:
 			reason := api.Reason
 			if reason == "" {

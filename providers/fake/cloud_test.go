@@ -17,8 +17,8 @@ func seed(t *testing.T, c *Cloud) {
 		spec Spec
 	}{
 		{"hc", HealthCheckSpec{Type: "HTTP", RequestPath: "/", CheckIntervalSec: 5, TimeoutSec: 5, HealthyThreshold: 2, UnhealthyThreshold: 2}},
-		{"neg", NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Endpoints: []Endpoint{{IP: "10.0.0.1", Port: 8080}}}},
-		{"bs", BackendServiceSpec{Protocol: "HTTP", TimeoutSec: 30, HealthCheck: "hc", GroupKind: KindNetworkEndpointGroup, Group: "neg"}},
+		{"neg", NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Zone: DefaultZone}},
+		{"bs", BackendServiceSpec{Protocol: "HTTP", TimeoutSec: 30, HealthCheck: "hc", GroupKind: KindNetworkEndpointGroup, Groups: []string{"neg"}}},
 		{"um", URLMapSpec{DefaultService: "bs"}},
 	}
 	for _, s := range steps {
@@ -107,8 +107,8 @@ func TestCloudDeletesOnceUnreferenced(t *testing.T) {
 	if _, err := c.Insert(ctx, "ig", "", InstanceGroupSpec{}); err != nil {
 		t.Fatal(err)
 	}
-	_, fields, err := c.Patch(ctx, "bs", BackendServiceSpec{Protocol: "HTTP", TimeoutSec: 30, HealthCheck: "hc", GroupKind: KindInstanceGroup, Group: "ig"})
-	if err != nil || strings.Join(fields, ",") != "groupKind,group" {
+	_, fields, err := c.Patch(ctx, "bs", BackendServiceSpec{Protocol: "HTTP", TimeoutSec: 30, HealthCheck: "hc", GroupKind: KindInstanceGroup, Groups: []string{"ig"}})
+	if err != nil || strings.Join(fields, ",") != "groupKind,groups" {
 		t.Fatalf("patch: fields %v, err %v", fields, err)
 	}
 	for _, k := range []Key{{KindNetworkEndpointGroup, "neg"}, {KindURLMap, "um"}, {KindBackendService, "bs"}, {KindHealthCheck, "hc"}, {KindInstanceGroup, "ig"}} {
@@ -237,8 +237,14 @@ func TestCloudIDsAndAddressesAreDeterministic(t *testing.T) {
 	if ip == "192.0.2.0" || ip == "192.0.2.255" {
 		t.Errorf("address %s is the network or broadcast address", ip)
 	}
-	if ResourceID(KindURLMap, "x") == ResourceID(KindBackendService, "x") {
+	if ResourceID("", KindURLMap, "x") == ResourceID("", KindBackendService, "x") {
 		t.Error("two kinds share an id for one name")
+	}
+	if ResourceID("europe", KindURLMap, "x") == ResourceID("asia", KindURLMap, "x") {
+		t.Error("two locations share an id for one name")
+	}
+	if ResourceID("", KindURLMap, "x") != ResourceID(GlobalLocation, KindURLMap, "x") {
+		t.Error("the empty location is not the global one")
 	}
 	if _, err := a.ReserveAddress("static-ip"); CodeOf(err) != CodeAlreadyExists {
 		t.Errorf("reserving twice gave %v", err)

@@ -17,11 +17,15 @@ const (
 	defaultCheckTimeoutSec  = 5
 	defaultHealthyThreshold = 2
 	defaultUnhealthy        = 2
+	// defaultNetwork is the VPC network of every forwarding rule.
+	defaultNetwork = "default"
 )
 
 // desired is the resource set one load balancer should have.
 type desired struct {
-	lb          string
+	lb string
+	// loc is the location the resources live in.
+	loc         string
 	description string
 	specs       map[Key]Spec
 	// blocked holds wanted resources that cannot be built now, and why; they are neither
@@ -34,6 +38,13 @@ type desired struct {
 	ports map[int32]Key
 	// preShared lists certificates the spec names that portico does not own.
 	preShared []string
+	// granted lists what an IngressClassParams grants: may be shared with other load
+	// balancers.
+	granted providers.Granted
+	// stale lists the kinds whose snapshot showed a problem a person fixes in the cloud (a
+	// static address not reserved yet, a name taken): the next pass lists them afresh, so
+	// the fix is seen at once rather than after the snapshot's TTL.
+	stale []string
 }
 
 func (d *desired) add(k Key, s Spec) { d.specs[k] = s }
@@ -68,10 +79,12 @@ func (p *Provider) desired(want *providers.Desired) (*desired, error) {
 	lb, spec := want.Ref.Name, &want.Spec
 	d := &desired{
 		lb:          lb,
+		loc:         p.locationOf(want),
 		description: providers.Owner{ClusterID: p.cluster, LoadBalancer: lb}.Description(),
 		specs:       map[Key]Spec{},
 		blocked:     map[Key]error{},
 		ports:       map[int32]Key{},
+		granted:     want.Granted,
 	}
 	services := map[string]string{}
 	for _, b := range spec.Backends {
@@ -128,7 +141,7 @@ func (p *Provider) addFrontend(d *desired, port int32, proxy Key, scheme string)
 	fr := Key{KindForwardingRule, p.namer.Name("fr", d.lb, map[int32]string{80: "http", 443: "https"}[port])}
 	d.add(fr, ForwardingRuleSpec{
 		Address: d.address.Name, TargetKind: proxy.Kind, Target: proxy.Name,
-		Port: port, IPProtocol: "TCP", LoadBalancingScheme: scheme,
+		Port: port, IPProtocol: "TCP", LoadBalancingScheme: scheme, Network: defaultNetwork,
 	})
 	d.ports[port] = fr
 }
@@ -143,17 +156,18 @@ func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []provider
 	for _, t := range targets {
 		eps = append(eps, Endpoint{IP: t.IP, Port: t.Port, Zone: t.Zone, Node: t.Node})
 	}
-	slices.SortFunc(eps, func(a, b Endpoint) int {
-		return cmp.Or(cmp.Compare(a.IP, b.IP), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Node, b.Node))
-	})
-	var group Key
+	sortEndpoints(eps)
+	var kind string
+	var groups []string
 	switch b.TargetType {
 	case v1alpha1.TargetTypeIP, "":
-		group = Key{KindNetworkEndpointGroup, p.namer.Name("neg", d.lb, b.Name)}
-		d.add(group, NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Endpoints: eps})
+		kind = KindNetworkEndpointGroup
+		groups = p.addZonalGroups(d, b.Name, eps)
 	case v1alpha1.TargetTypeInstance:
-		group = Key{KindInstanceGroup, p.namer.Name("ig", d.lb, b.Name)}
+		kind = KindInstanceGroup
+		group := Key{KindInstanceGroup, p.namer.Name("ig", d.lb, b.Name)}
 		d.add(group, InstanceGroupSpec{Instances: eps})
+		groups = []string{group.Name}
 	default:
 		return "", providers.Invalid("TargetTypeInvalid", nil, "backend %s: target type %q is not ip or instance", b.Name, b.TargetType)
 	}
@@ -163,8 +177,30 @@ func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []provider
 	if timeout == 0 {
 		timeout = defaultTimeoutSec
 	}
-	d.add(bs, BackendServiceSpec{Protocol: "HTTP", TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: group.Kind, Group: group.Name})
+	d.add(bs, BackendServiceSpec{Protocol: "HTTP", TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: kind, Groups: groups})
 	return bs.Name, nil
+}
+
+// addZonalGroups adds one network endpoint group per zone of the backend's endpoints, in
+// that zone (an endpoint of unknown zone goes to DefaultZone; a backend without endpoints
+// keeps one empty group there), and returns their names, sorted.
+func (p *Provider) addZonalGroups(d *desired, backend string, eps []Endpoint) []string {
+	byZone := map[string][]Endpoint{}
+	for _, e := range eps {
+		zone := cmp.Or(e.Zone, DefaultZone)
+		byZone[zone] = append(byZone[zone], e)
+	}
+	if len(byZone) == 0 {
+		byZone[DefaultZone] = nil
+	}
+	var names []string
+	for zone, zeps := range byZone {
+		k := Key{KindNetworkEndpointGroup, p.namer.Name("neg", d.lb, backend, zone)}
+		d.add(k, NetworkEndpointGroupSpec{NetworkEndpointType: "GCE_VM_IP_PORT", Zone: zone, Endpoints: zeps})
+		names = append(names, k.Name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // healthCheckFor fills the defaults of a backend's health check. An unset timeout never
@@ -238,35 +274,4 @@ func (p *Provider) addCertificates(d *desired, want *providers.Desired) ([]strin
 		return nil, providers.Invalid("NoCertificate", nil, "HTTPS needs at least one certificate in spec.tls")
 	}
 	return names, nil
-}
-
-// check refuses a desired state that the cloud cannot take at all, before anything changes:
-// a static address that is not reserved, or a name taken by a resource portico does not own.
-// A missing pre-shared certificate only blocks HTTPS.
-func (d *desired) check(st *state) error {
-	if d.static {
-		if _, ok := st.others[d.address]; !ok {
-			return providers.NotFound("StaticAddressNotFound", nil,
-				"spec.staticAddress names address %s, which is not reserved in the cloud; reserve it or remove the field", d.address.Name)
-		}
-	}
-	for _, k := range d.keys() {
-		if r, ok := st.others[k]; ok {
-			return providers.Invalid("ResourceNameConflict", nil,
-				"%s exists but is not owned by load balancer %s (description %q); delete or rename it", k, d.lb, r.Description)
-		}
-	}
-	for _, name := range d.preShared {
-		k := Key{KindSslCertificate, name}
-		if _, ok := st.others[k]; !ok && !st.has(k) {
-			for _, k := range d.keys() {
-				if k.Kind == KindTargetHTTPSProxy {
-					delete(d.specs, k)
-					d.blocked[k] = providers.NotFound("PreSharedCertificateNotFound", nil,
-						"spec.tls names the pre-shared certificate %s, which does not exist in the cloud", name)
-				}
-			}
-		}
-	}
-	return nil
 }

@@ -11,6 +11,8 @@ const (
 	CodeAlreadyExists = "alreadyExists"
 	CodeInUse         = "resourceInUseByAnotherResource"
 	CodeInvalid       = "invalid"
+	// CodeIPInUse refuses a forwarding rule on an address and port another rule listens on.
+	CodeIPInUse = "ipInUseByAnotherResource"
 )
 
 // APIError is an error of the Cloud, as a real cloud API reports it. The Provider maps it to

@@ -15,12 +15,16 @@ const (
 )
 
 // mutating reports whether op writes.
-func mutating(op string) bool { return op == OpInsert || op == OpPatch || op == OpDelete }
+func mutating(op string) bool {
+	return op == OpInsert || op == OpPatch || op == OpDelete || op == OpAttach || op == OpDetach || op == OpSetTarget
+}
 
 // Call is one call made to the Cloud.
 type Call struct {
-	Op   string
-	Kind string
+	Op string
+	// Location is where the call acted: a region name, or "global".
+	Location string
+	Kind     string
 	// Name is empty for a list.
 	Name string
 	// Fields lists what a patch changed.
@@ -29,7 +33,8 @@ type Call struct {
 	Err error
 }
 
-// Mutating reports whether the call was an insert, patch or delete.
+// Mutating reports whether the call was a write: an insert, patch or delete, or an attach
+// or detach of endpoints, a setTarget.
 func (c Call) Mutating() bool { return mutating(c.Op) }
 
 // opKind selects the calls a latency applies to.

@@ -2,11 +2,17 @@ package fake
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"time"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/snapshot"
 )
 
 // ProviderName is the fake provider's name, as LoadBalancer spec.provider says it.
@@ -18,15 +24,23 @@ type Options struct {
 	ClusterID string
 	// Observer is told about every cloud call; nil observes nothing.
 	Observer providers.CallObserver
+	// SnapshotTTL is how long the shared reads serve before the cloud is listed again:
+	// 0 is snapshot.DefaultTTL; a negative TTL lists on every read.
+	SnapshotTTL time.Duration
+	// Clock is the time source of the snapshot; nil is the wall clock.
+	Clock snapshot.Clock
 }
 
-// Provider realises LoadBalancers in a Cloud. It keeps no state of its own: everything it
-// knows it reads from the Cloud, so any number of Providers can share one Cloud in turn.
+// Provider realises LoadBalancers in a Cloud. Everything it knows it reads from the Cloud,
+// through a snapshot shared by all its load balancers, so any number of Providers can share
+// one Cloud in turn; its only memory besides is the writes the Cloud refused as invalid.
 type Provider struct {
 	cloud    *Cloud
 	cluster  string
 	namer    providers.Namer
 	observer providers.CallObserver
+	engine   *plan.Engine
+	snap     *snapshot.Cache[Resource]
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -37,12 +51,15 @@ func New(cloud *Cloud, opts Options) *Provider {
 	if obs == nil {
 		obs = providers.NopObserver{}
 	}
-	return &Provider{
+	p := &Provider{
 		cloud:    cloud,
 		cluster:  opts.ClusterID,
 		namer:    providers.Namer{ClusterID: opts.ClusterID, MaxLength: 63},
 		observer: obs,
+		engine:   newEngine(),
 	}
+	p.snap = p.newSnapshot(opts)
+	return p
 }
 
 // Name implements providers.Provider.
@@ -55,12 +72,8 @@ func (p *Provider) Plan(ctx context.Context, want *providers.Desired) (*provider
 	if err != nil {
 		return nil, err
 	}
-	pl := diff(d, st)
-	out := &providers.Plan{Actions: []providers.Action{}}
-	for _, s := range pl.steps {
-		out.Actions = append(out.Actions, s.action())
-	}
-	return out, firstError(pl.errs)
+	pl := p.engine.Plan(d.graph(), st.observed())
+	return &providers.Plan{Actions: pl.Actions()}, pl.Err()
 }
 
 // Ensure implements providers.Provider.
@@ -69,11 +82,18 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 	if err != nil {
 		obs := &providers.Observed{}
 		if st != nil {
-			obs = observe(d, st.owned, st.others, nil, nil, err)
+			obs = observe(d, st, nil, func(Key) error { return nil }, err)
 		}
 		return obs, err
 	}
-	return p.apply(ctx, d, st, diff(d, st))
+	pl := p.engine.Plan(d.graph(), st.observed())
+	res := p.engine.Apply(ctx, client{p, d}, pl)
+	after, rerr := p.readState(ctx, d)
+	if rerr != nil {
+		return &providers.Observed{Changes: res.Changes}, errors.Join(res.Err, rerr)
+	}
+	cause := func(k Key) error { return pl.Cause(res.Broken, plan.Key(k)) }
+	return observe(d, after, res.Changes, cause, res.Err), res.Err
 }
 
 // prepare builds the desired state and reads the current one. The state is returned with an
@@ -90,10 +110,11 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (*desir
 	if err != nil {
 		return d, nil, err
 	}
-	if err := d.check(st); err != nil {
-		return d, st, err
+	err = p.check(ctx, d, st)
+	for _, kind := range d.stale {
+		p.snap.Invalidate(d.loc, kind)
 	}
-	return d, st, nil
+	return d, st, err
 }
 
 func (p *Provider) checkCluster() error {
@@ -104,32 +125,28 @@ func (p *Provider) checkCluster() error {
 }
 
 // Delete implements providers.Provider: it deletes every resource whose description names
-// this cluster and load balancer, in reverse dependency order.
+// this cluster and load balancer in lb.Location, in reverse dependency order. It reads the
+// shared snapshot; a resource it misses (made by another provider in the last TTL) is
+// found by the orphan sweep, whose Owned reads the cloud afresh.
 func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err := p.checkCluster(); err != nil {
 		return err
 	}
-	owner := providers.Owner{ClusterID: p.cluster, LoadBalancer: lb.Name}
-	for i := len(Kinds) - 1; i >= 0; i-- {
-		rs, err := p.list(ctx, Kinds[i])
-		if err != nil {
+	loc := locationOr(lb.Location)
+	owned, err := p.ownedIn(ctx, loc, lb.Name)
+	if err != nil {
+		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
+	}
+	keys := slices.Collect(maps.Keys(owned))
+	sortKeys(keys)
+	slices.Reverse(keys)
+	for _, k := range keys {
+		if err := p.deleteIn(ctx, loc, k); err != nil && !providers.IsNotFound(err) {
 			return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
-		}
-		for _, r := range rs {
-			if o, ok := providers.OwnerFromDescription(r.Description); !ok || o != owner {
-				continue
-			}
-			// A resource gone already is what Delete wants.
-			if err := p.delete(ctx, r.Key()); err != nil && !providers.IsNotFound(err) {
-				return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
-			}
 		}
 	}
 	return nil
 }
-
-// GlobalLocation is the location of a class without a fake location parameter.
-const GlobalLocation = "global"
 
 // Location implements providers.Provider: spec.fake.location of the parameters, else global.
 func (p *Provider) Location(params *v1alpha1.IngressClassParamsSpec) string {
@@ -139,37 +156,54 @@ func (p *Provider) Location(params *v1alpha1.IngressClassParamsSpec) string {
 	return GlobalLocation
 }
 
+// locationOf is where a load balancer's resources live: where they were made, when the
+// caller knows it, else where its parameters say.
+func (p *Provider) locationOf(want *providers.Desired) string {
+	if want.Ref.Location != "" {
+		return want.Ref.Location
+	}
+	return p.Location(want.Params)
+}
+
 // Owned implements providers.Provider: the load balancers of this cluster that own any
-// resource, sorted by name.
-func (p *Provider) Owned(ctx context.Context, _ []string) ([]providers.Ref, error) {
+// resource in the given locations (nil: global only), sorted by location then name.
+func (p *Provider) Owned(ctx context.Context, locations []string) ([]providers.Ref, error) {
 	if err := p.checkCluster(); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, kind := range Kinds {
-		rs, err := p.list(ctx, kind)
-		if err != nil {
-			return nil, fmt.Errorf("list owned load balancers: %w", err)
-		}
-		for _, r := range rs {
-			if o, ok := providers.OwnerFromDescription(r.Description); ok && o.ClusterID == p.cluster {
-				seen[o.LoadBalancer] = true
+	if len(locations) == 0 {
+		locations = []string{GlobalLocation}
+	}
+	seen := map[providers.Ref]bool{}
+	for _, loc := range locations {
+		for _, kind := range Kinds {
+			// The sweep deletes what it finds unclaimed: it reads the cloud, not the snapshot.
+			err := p.snap.Refresh(ctx, locationOr(loc), kind)
+			var rs []Resource
+			if err == nil {
+				rs, err = p.snap.All(ctx, locationOr(loc), kind)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("list owned load balancers in %s: %w", locationOr(loc), err)
+			}
+			for _, r := range rs {
+				if o, ok := providers.OwnerFromDescription(r.Description); ok && o.ClusterID == p.cluster {
+					seen[providers.Ref{Name: o.LoadBalancer, Location: r.Location}] = true
+				}
 			}
 		}
 	}
 	refs := make([]providers.Ref, 0, len(seen))
-	for name := range seen {
-		refs = append(refs, providers.Ref{Name: name})
+	for ref := range seen {
+		refs = append(refs, ref)
 	}
-	sort.Slice(refs, func(i, j int) bool { return refs[i].Name < refs[j].Name })
+	sort.Slice(refs, func(i, j int) bool {
+		if refs[i].Location != refs[j].Location {
+			return refs[i].Location < refs[j].Location
+		}
+		return refs[i].Name < refs[j].Name
+	})
 	return refs, nil
-}
-
-func firstError(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	return errs[0]
 }
 
 // portStatus reports a frontend port: a CamelCase reason in Error, as the Ingress API wants

@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/snapshot"
 )
 
 func TestEnsureCreatesTheResourceGraph(t *testing.T) {
@@ -93,25 +95,38 @@ func TestEnsureCreatesTheResourceGraph(t *testing.T) {
 	}
 }
 
-func TestSecondEnsureOnlyLists(t *testing.T) {
+// clock is a settable time source.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+func TestSecondEnsureReadsTheSnapshotAndWritesNothing(t *testing.T) {
 	c := NewCloud()
-	p := newProvider(c)
+	clk := &clock{now: time.Unix(1000, 0)}
+	p := New(c, Options{ClusterID: testCluster, Clock: clk})
 	want := withTLS(shop(), testCertificate(t, "shop.example.com"))
 	want.Spec.Backends[0].HealthCheck = &v1alpha1.HealthCheck{Path: "/healthz", IntervalSeconds: 2}
 	first := ensure(t, p, want)
 	c.ResetCalls()
 	second := ensure(t, p, want)
+	if calls := c.Calls(); len(calls) != 0 {
+		t.Errorf("an Ensure right after another made %d calls; the snapshot should serve it", len(calls))
+	}
+	clk.now = clk.now.Add(snapshot.DefaultTTL)
+	third := ensure(t, p, want)
 	calls := c.Calls()
 	if len(calls) != len(Kinds) {
-		t.Errorf("a resync made %d calls, want one list per kind (%d)", len(calls), len(Kinds))
+		t.Errorf("a resync after the TTL made %d calls, want one list per kind (%d)", len(calls), len(Kinds))
 	}
 	for _, call := range calls {
 		if call.Op != OpList {
 			t.Errorf("a resync made %s %s %s", call.Op, call.Kind, call.Name)
 		}
 	}
-	if len(second.Changes) != 0 || !reflect.DeepEqual(first.Resources, second.Resources) || !reflect.DeepEqual(first.Addresses, second.Addresses) {
-		t.Errorf("a resync changed what is observed: %+v", second)
+	for _, obs := range []*providers.Observed{second, third} {
+		if len(obs.Changes) != 0 || !reflect.DeepEqual(first.Resources, obs.Resources) || !reflect.DeepEqual(first.Addresses, obs.Addresses) {
+			t.Errorf("a resync changed what is observed: %+v", obs)
+		}
 	}
 }
 
@@ -125,13 +140,15 @@ func TestChangesWriteOnlyWhatChanged(t *testing.T) {
 		{"one path type", func(d *providers.Desired) { d.Spec.Rules[0].Paths[0].PathType = v1alpha1.PathTypeExact }, []string{"patch URLMap"}},
 		{"the targets of an ip backend", func(d *providers.Desired) {
 			d.Targets["cart"] = append(d.Targets["cart"], providers.Target{IP: "10.0.1.3", Port: 8080})
-		}, []string{"patch NetworkEndpointGroup"}},
+		}, []string{"attachNetworkEndpoints NetworkEndpointGroup"}},
 		{"the nodes of an instance backend", func(d *providers.Desired) { d.Targets["web"] = d.Targets["web"][:1] }, []string{"patch InstanceGroup"}},
 		{"a backend timeout", func(d *providers.Desired) { d.Spec.Backends[0].TimeoutSeconds = 120 }, []string{"patch BackendService"}},
 		{"a health check path", func(d *providers.Desired) {
 			d.Spec.Backends[1].HealthCheck = &v1alpha1.HealthCheck{Path: "/healthz"}
 		}, []string{"patch HealthCheck"}},
-		{"the scheme", func(d *providers.Desired) { d.Spec.Scheme = v1alpha1.SchemeInternal }, []string{"patch ForwardingRule"}},
+		{"the scheme, which GCE sets only at creation: the rule is replaced", func(d *providers.Desired) {
+			d.Spec.Scheme = v1alpha1.SchemeInternal
+		}, []string{"delete ForwardingRule", "insert ForwardingRule"}},
 		{"the target type: new group first, old one last", func(d *providers.Desired) {
 			d.Spec.Backends[0].TargetType = v1alpha1.TargetTypeInstance
 		}, []string{"insert InstanceGroup", "patch BackendService", "delete NetworkEndpointGroup"}},
@@ -204,11 +221,11 @@ func TestStaticAddress(t *testing.T) {
 		t.Errorf("addresses %v, inventory %v", obs.Addresses, kindCounts(c.Inventory()))
 	}
 
-	// Back to an ephemeral address: the new one is created before the rule moves to it, and
-	// the reserved one is left alone.
+	// Back to an ephemeral address: the new one is created first; a rule's address is set
+	// only at creation, so the rule is replaced; the reserved address is left alone.
 	c.ResetCalls()
 	obs = ensure(t, p, shop())
-	if got, want := writes(c), []string{"insert Address", "patch ForwardingRule"}; !slices.Equal(got, want) {
+	if got, want := writes(c), []string{"insert Address", "delete ForwardingRule", "insert ForwardingRule"}; !slices.Equal(got, want) {
 		t.Errorf("writes %v, want %v", got, want)
 	}
 	if _, ok := c.Lookup(KindAddress, "shop-ip"); !ok || obs.Addresses[0].IP == reserved.Spec.(AddressSpec).IP {
@@ -325,13 +342,13 @@ func TestOwnedListsOnlyThisCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []providers.Ref{{Name: "alpha"}, {Name: "zeta"}}; !reflect.DeepEqual(got, want) {
+	if want := []providers.Ref{{Name: "alpha", Location: GlobalLocation}, {Name: "zeta", Location: GlobalLocation}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("owned %v, want %v", got, want)
 	}
 	if err := p.Delete(ctx, providers.Ref{Name: "alpha"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := p.Owned(ctx, nil); !reflect.DeepEqual(got, []providers.Ref{{Name: "zeta"}}) {
+	if got, _ := p.Owned(ctx, nil); !reflect.DeepEqual(got, []providers.Ref{{Name: "zeta", Location: GlobalLocation}}) {
 		t.Errorf("after delete: %v", got)
 	}
 }

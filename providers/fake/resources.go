@@ -30,6 +30,15 @@ var Kinds = []string{
 // kindRank returns the position of kind in Kinds, or -1.
 func kindRank(kind string) int { return slices.Index(Kinds, kind) }
 
+// immutableFields lists, per kind, the fields GCE sets only at creation: the Cloud refuses
+// a patch of one, and the provider replaces the resource instead. A forwarding rule's target
+// is not among them (GCE's setTarget moves it).
+var immutableFields = map[string][]string{
+	KindForwardingRule:       {"address", "port", "ipProtocol", "loadBalancingScheme", "network"},
+	KindSslCertificate:       {"certificate"},
+	KindNetworkEndpointGroup: {"networkEndpointType", "zone"},
+}
+
 // StateReady is the state of every resource: the fake provisions at once.
 const StateReady = "Ready"
 
@@ -43,9 +52,11 @@ func (k Key) String() string { return k.Kind + "/" + k.Name }
 
 // Resource is one resource in the Cloud.
 type Resource struct {
-	Kind string `json:"kind"`
-	Name string `json:"name"`
-	// ID is a decimal number derived from kind and name, as stable as the name.
+	// Location is where the resource lives: a region name, or "global".
+	Location string `json:"location"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	// ID is a decimal number derived from location, kind and name, as stable as the name.
 	ID string `json:"id"`
 	// Description records the owner (providers.Owner.Description); empty for resources
 	// portico did not create, such as a reserved address.
@@ -113,6 +124,8 @@ type ForwardingRuleSpec struct {
 	IPProtocol string `json:"ipProtocol"`
 	// LoadBalancingScheme is EXTERNAL_MANAGED or INTERNAL_MANAGED.
 	LoadBalancingScheme string `json:"loadBalancingScheme"`
+	// Network is the VPC network of the rule.
+	Network string `json:"network"`
 }
 
 // Kind implements Spec.

@@ -171,3 +171,39 @@ func TestURLMapAgreesWithTheReferenceRouter(t *testing.T) {
 		}
 	}
 }
+
+// TestURLMapEvaluatesAsGoogleDoes: the cloud's evaluator follows Google's rules, not
+// Kubernetes': a host rule "*.foo.com" covers any number of labels, the longest wildcard
+// wins, and route rules go by priority with header matches on host. (The translation must
+// bridge the difference: TestURLMapHostSemantics.)
+func TestURLMapEvaluatesAsGoogleDoes(t *testing.T) {
+	um := URLMapSpec{
+		DefaultService: "default",
+		HostRules: []HostRule{
+			{Hosts: []string{"*.foo.com"}, PathMatcher: "wild"},
+			{Hosts: []string{"*.b.foo.com"}, PathMatcher: "deeper"},
+		},
+		PathMatchers: []PathMatcher{
+			{Name: "wild", PathRules: []PathRule{{Paths: []string{"/*"}, Service: "wild"}}},
+			{Name: "deeper", RouteRules: []RouteRule{
+				{Priority: 2, MatchRules: []MatchRule{{PrefixMatch: "/"}}, Service: "any"},
+				{Priority: 1, MatchRules: []MatchRule{{PrefixMatch: "/", HeaderMatches: []HeaderMatch{{HeaderName: "host", RegexMatch: `x\..*`}}}}, Service: "x"},
+			}},
+		},
+	}
+	if err := um.validate(); err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]string{
+		"a.foo.com": "wild", "a.b.c.foo.com": "wild", "a.b.foo.com": "any", "x.b.foo.com": "x", "x.y.b.foo.com": "x", "foo.com": "default",
+	} {
+		if got, _ := um.Route(host, "/p"); got != want {
+			t.Errorf("%s routed to %q, Google sends it to %q", host, got, want)
+		}
+	}
+	both := um.clone().(URLMapSpec)
+	both.PathMatchers[1].PathRules = []PathRule{{Paths: []string{"/a"}, Service: "x"}}
+	if err := both.validate(); CodeOf(err) != CodeInvalid {
+		t.Errorf("a matcher with path rules and route rules: %v", err)
+	}
+}

@@ -7,11 +7,14 @@ import (
 )
 
 // URLMapSpec routes requests to backend services, the way a GCE URL map does: a host rule
-// picks a path matcher, whose path rules pick a service.
+// picks a path matcher, whose route rules or path rules pick a service.
 //
-// Matching in the fake: a host matches a host rule that lists it exactly, else one whose
-// "*.suffix" covers it with exactly one label, else the rule with host "*". A path matches a
-// path rule that lists it exactly, else the longest "/prefix/*" it starts with ("/*" matches
+// Matching follows Google's rules, not Kubernetes': a host matches a host rule that lists it
+// exactly, else the one whose "*.suffix" is the longest suffix of it (covering ANY number of
+// labels: "*.foo.com" matches a.b.foo.com), else the rule with host "*". In a matcher with
+// route rules, the rule of lowest priority number whose match rule matches wins (a match
+// rule: a full path or a prefix, and every header match). Otherwise a path matches a path
+// rule that lists it exactly, else the longest "/prefix/*" it starts with ("/*" matches
 // every path). A host that matched falls back to its matcher's default service, any other to
 // the map's; an empty service means 404.
 type URLMapSpec struct {
@@ -28,11 +31,37 @@ type HostRule struct {
 	PathMatcher string   `json:"pathMatcher"`
 }
 
-// PathMatcher holds the path rules of some hosts.
+// PathMatcher holds the path rules, or the route rules, of some hosts: GCE allows one kind
+// per matcher.
 type PathMatcher struct {
-	Name           string     `json:"name"`
-	DefaultService string     `json:"defaultService,omitempty"`
-	PathRules      []PathRule `json:"pathRules,omitempty"`
+	Name           string      `json:"name"`
+	DefaultService string      `json:"defaultService,omitempty"`
+	PathRules      []PathRule  `json:"pathRules,omitempty"`
+	RouteRules     []RouteRule `json:"routeRules,omitempty"`
+}
+
+// RouteRule sends the requests that any of its match rules matches to a service; rules are
+// tried by ascending priority, which is unique in a matcher.
+type RouteRule struct {
+	Priority   int32       `json:"priority"`
+	MatchRules []MatchRule `json:"matchRules"`
+	Service    string      `json:"service"`
+}
+
+// MatchRule matches a request: a full path or a path prefix (exactly one), and every header
+// match.
+type MatchRule struct {
+	PrefixMatch   string        `json:"prefixMatch,omitempty"`
+	FullPathMatch string        `json:"fullPathMatch,omitempty"`
+	HeaderMatches []HeaderMatch `json:"headerMatches,omitempty"`
+}
+
+// HeaderMatch matches a header's value with an RE2 regular expression over the whole value;
+// InvertMatch negates it. The header "host" is the request's Host, port included.
+type HeaderMatch struct {
+	HeaderName  string `json:"headerName"`
+	RegexMatch  string `json:"regexMatch"`
+	InvertMatch bool   `json:"invertMatch,omitempty"`
 }
 
 // PathRule sends the listed paths ("/a/b" exactly, or "/a/*" for everything under "/a/")
@@ -61,6 +90,9 @@ func (s URLMapSpec) References() []Key {
 		for _, r := range m.PathRules {
 			add(r.Service)
 		}
+		for _, r := range m.RouteRules {
+			add(r.Service)
+		}
 	}
 	return refs
 }
@@ -74,6 +106,9 @@ func (s URLMapSpec) Summary() string {
 	for _, m := range s.PathMatchers {
 		for _, r := range m.PathRules {
 			paths += len(r.Paths)
+		}
+		for _, r := range m.RouteRules {
+			paths += len(r.MatchRules)
 		}
 	}
 	def := "404"
@@ -95,6 +130,14 @@ func (s URLMapSpec) clone() Spec {
 		for j := range m.PathRules {
 			m.PathRules[j].Paths = cloneSlice(m.PathRules[j].Paths)
 		}
+		m.RouteRules = cloneSlice(m.RouteRules)
+		for j := range m.RouteRules {
+			r := &m.RouteRules[j]
+			r.MatchRules = cloneSlice(r.MatchRules)
+			for k := range r.MatchRules {
+				r.MatchRules[k].HeaderMatches = cloneSlice(r.MatchRules[k].HeaderMatches)
+			}
+		}
 	}
 	return s
 }
@@ -108,6 +151,9 @@ func (s URLMapSpec) validate() error {
 			return apiError(CodeInvalid, "", "path matcher %q is defined twice", m.Name)
 		}
 		matchers[m.Name] = true
+		if err := m.validateRouteRules(); err != nil {
+			return err
+		}
 		paths := map[string]bool{}
 		for _, r := range m.PathRules {
 			for _, p := range r.Paths {
@@ -150,19 +196,27 @@ func (s URLMapSpec) Route(host, path string) (string, bool) {
 	if s.HTTPSRedirect {
 		return "", false
 	}
+	rawHost := strings.ToLower(host)
 	host, path = normalizeHost(host), normalizePath(path)
 	m := s.matcherFor(host)
 	if m == nil {
 		return s.DefaultService, s.DefaultService != ""
 	}
-	if svc, ok := m.match(path); ok {
+	if len(m.RouteRules) > 0 {
+		if svc, ok := m.matchRoute(rawHost, path); ok {
+			return svc, true
+		}
+	} else if svc, ok := m.match(path); ok {
 		return svc, true
 	}
 	return m.DefaultService, m.DefaultService != ""
 }
 
+// matcherFor picks the matcher of a host as Google does: the exact host, else the longest
+// wildcard suffix, else "*".
 func (s URLMapSpec) matcherFor(host string) *PathMatcher {
 	var name, wildcard, any string
+	longest := 0
 	for _, h := range s.HostRules {
 		for _, pattern := range h.Hosts {
 			switch {
@@ -170,8 +224,8 @@ func (s URLMapSpec) matcherFor(host string) *PathMatcher {
 				name = h.PathMatcher
 			case pattern == "*":
 				any = h.PathMatcher
-			case coversOneLabel(pattern, host):
-				wildcard = h.PathMatcher
+			case coversAnyLabels(pattern, host) && len(pattern) > longest:
+				wildcard, longest = h.PathMatcher, len(pattern)
 			}
 		}
 	}
@@ -185,14 +239,15 @@ func (s URLMapSpec) matcherFor(host string) *PathMatcher {
 	return nil
 }
 
-// coversOneLabel reports whether "*.foo.com" covers host with exactly one label.
-func coversOneLabel(pattern, host string) bool {
+// coversAnyLabels reports whether "*.foo.com" covers host, as Google's URL map does: with
+// one label or more (a.foo.com and a.b.foo.com alike).
+func coversAnyLabels(pattern, host string) bool {
 	suffix, ok := strings.CutPrefix(pattern, "*")
 	if !ok || !strings.HasPrefix(suffix, ".") {
 		return false
 	}
-	label, ok := strings.CutSuffix(host, suffix)
-	return ok && label != "" && !strings.Contains(label, ".")
+	labels, ok := strings.CutSuffix(host, suffix)
+	return ok && labels != ""
 }
 
 // match returns the service of the exact path, else of the longest "/prefix/*" path.

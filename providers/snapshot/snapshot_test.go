@@ -1,0 +1,119 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+type item struct{ name, owner, value string }
+
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+// cloud is a list call over a map, counting its calls.
+type cloud struct {
+	items map[string]item
+	lists int
+	err   error
+}
+
+func (c *cloud) list(_ context.Context, location, kind string) ([]item, error) {
+	c.lists++
+	if c.err != nil {
+		return nil, c.err
+	}
+	var out []item
+	for _, it := range c.items {
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+func setup(ttl time.Duration) (*Cache[item], *cloud, *clock) {
+	cl := &cloud{items: map[string]item{"a": {"a", "lb1", "1"}, "b": {"b", "lb2", "1"}, "c": {"c", "lb1", "1"}}}
+	clk := &clock{now: time.Unix(1000, 0)}
+	c := New(Options[item]{
+		List: cl.list, Name: func(i item) string { return i.name }, Group: func(i item) string { return i.owner },
+		TTL: ttl, Clock: clk,
+	})
+	return c, cl, clk
+}
+
+func names(items []item) []string {
+	var out []string
+	for _, i := range items {
+		out = append(out, i.name)
+	}
+	return out
+}
+
+func TestSnapshotSharesOneListPerTTL(t *testing.T) {
+	ctx := context.Background()
+	c, cl, clk := setup(5 * time.Second)
+	for range 50 {
+		if got, _ := c.Group(ctx, "eu", "URLMap", "lb1"); !reflect.DeepEqual(names(got), []string{"a", "c"}) {
+			t.Fatalf("group lb1: %v", names(got))
+		}
+	}
+	if cl.lists != 1 {
+		t.Errorf("%d lists for 50 reads within the TTL, want 1", cl.lists)
+	}
+	if _, err := c.All(ctx, "us", "URLMap"); err != nil || cl.lists != 2 {
+		t.Errorf("another location shared the snapshot: %d lists, %v", cl.lists, err)
+	}
+
+	// The provider's own writes show at once.
+	c.Put("eu", "URLMap", item{"d", "lb1", "1"})
+	c.Put("eu", "URLMap", item{"a", "lb2", "2"}) // a changes owner
+	c.Remove("eu", "URLMap", "c")
+	if got, _ := c.Group(ctx, "eu", "URLMap", "lb1"); !reflect.DeepEqual(names(got), []string{"d"}) {
+		t.Errorf("after writes, group lb1: %v", names(got))
+	}
+	if got, ok, _ := c.Get(ctx, "eu", "URLMap", "a"); !ok || got.value != "2" {
+		t.Errorf("get a: %+v %v", got, ok)
+	}
+
+	// A change outside is seen once the TTL has passed, not before.
+	cl.items["e"] = item{"e", "lb1", "1"}
+	clk.now = clk.now.Add(4 * time.Second)
+	if _, ok, _ := c.Get(ctx, "eu", "URLMap", "e"); ok {
+		t.Error("the snapshot listed again within the TTL")
+	}
+	clk.now = clk.now.Add(2 * time.Second)
+	if _, ok, _ := c.Get(ctx, "eu", "URLMap", "e"); !ok {
+		t.Error("a change outside is not seen after the TTL")
+	}
+	if cl.lists != 3 {
+		t.Errorf("%d lists, want 3", cl.lists)
+	}
+}
+
+func TestSnapshotRefreshInvalidateAndErrors(t *testing.T) {
+	ctx := context.Background()
+	c, cl, _ := setup(time.Minute)
+	c.Put("eu", "URLMap", item{"z", "lb9", "1"}) // not read yet: left to the first list
+	if _, ok, _ := c.Get(ctx, "eu", "URLMap", "z"); ok {
+		t.Error("a write to an unread snapshot invented a resource the cloud lacks")
+	}
+	c.Invalidate("eu", "URLMap")
+	cl.err = errors.New("503")
+	if _, err := c.All(ctx, "eu", "URLMap"); err == nil {
+		t.Error("a failed list was not reported")
+	}
+	cl.err = nil
+	if err := c.Refresh(ctx, "eu", "URLMap"); err != nil || cl.lists != 3 {
+		t.Errorf("refresh: %v, %d lists", err, cl.lists)
+	}
+
+	every, cl2, _ := setup(-1)
+	for range 3 {
+		_, _ = every.All(ctx, "eu", "URLMap")
+	}
+	if cl2.lists != 3 {
+		t.Errorf("a negative TTL listed %d times for 3 reads", cl2.lists)
+	}
+}
