@@ -252,7 +252,7 @@ func (d *desired) check(st *state) error {
 	}
 	for _, k := range d.keys() {
 		if r, ok := st.others[k]; ok {
-			return providers.Invalid("ResourceNameConflict", nil,
+			return providers.Conflict("NameConflict", nil,
 				"%s exists but is not owned by load balancer %s (description %q); delete or rename it", k, d.lb, r.Description)
 		}
 	}

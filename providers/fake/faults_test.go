@@ -175,7 +175,7 @@ func TestCloudErrorsBecomeTypedProviderErrors(t *testing.T) {
 			if _, err := c.Insert(ctx, name, "made by hand", healthCheckFor(nil)); err != nil {
 				t.Fatal(err)
 			}
-		}, providers.IsInvalid, "ResourceNameConflict"},
+		}, providers.IsConflict, "NameConflict"},
 		{"in use by a resource portico does not own", func(c *Cloud, p *Provider) {
 			ensure(t, p, shop())
 			if _, err := c.Insert(ctx, "my-map", "", URLMapSpec{DefaultService: p.namer.Name("bs", shop().Ref.Name, "cart")}); err != nil {
