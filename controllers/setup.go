@@ -5,22 +5,25 @@ package controllers
 
 import (
 	"context"
-
 	"fmt"
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"time"
-
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/index"
 	"github.com/portico-dev/portico/controllers/ingress"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/ratelimit"
 	"github.com/portico-dev/portico/controllers/sweep"
+	"github.com/portico-dev/portico/internal/secrets"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
 )
@@ -37,19 +40,27 @@ type Options struct {
 	OrphanSweepInterval time.Duration
 	// OrphansReportOnly reports orphans without deleting them.
 	OrphansReportOnly bool
-	// SlowRetry is the wait after a quota or not-found error from a provider; default one
-	// minute.
+	// SlowRetry is the first wait after a conflict, quota or not-found error from a
+	// provider, doubled at each failure; default one minute.
 	SlowRetry time.Duration
+	// Locations records every location each provider created resources in; nil keeps them
+	// in memory (tests and tools).
+	Locations cluster.Locations
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
 }
 
 // CacheOptions restricts what the manager caches: of the Secrets, only those of type
-// kubernetes.io/tls, so that portico never holds every Secret of the cluster in memory.
+// kubernetes.io/tls, so that portico never holds every Secret of the cluster in memory, and
+// of those no private key (secrets.Strip): a key is read from the API server only when a
+// provider uploads its certificate.
 func CacheOptions() cache.Options {
 	return cache.Options{ByObject: map[client.Object]cache.ByObject{
-		&corev1.Secret{}: {Field: fields.OneTermEqualSelector("type", string(corev1.SecretTypeTLS))},
+		&corev1.Secret{}: {
+			Field:     fields.OneTermEqualSelector("type", string(corev1.SecretTypeTLS)),
+			Transform: secrets.Strip,
+		},
 	}}
 }
 
@@ -63,22 +74,33 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		skip := true
 		copts.SkipNameValidation = &skip
 	}
+	// Each controller gets its own limiter (failure counts are per queue item) of one kind.
+	withLimiter := func(o controller.Options) controller.Options {
+		o.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
+		return o
+	}
 	ing := &ingress.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  mgr.GetEventRecorder(ingress.ReportingController),
 		Config:    model.Config{EnabledProviders: opts.Registry.Names(), DefaultProvider: opts.DefaultProvider},
 	}
-	if err := ing.SetupWithManager(mgr, copts); err != nil {
+	if err := ing.SetupWithManager(mgr, withLimiter(copts)); err != nil {
 		return fmt.Errorf("setting up the ingress controller: %w", err)
+	}
+	locations := opts.Locations
+	if locations == nil {
+		locations = &cluster.MemoryLocations{}
 	}
 	lb := &loadbalancer.Reconciler{
 		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
 		Registry:  opts.Registry,
 		Recorder:  mgr.GetEventRecorder("portico-loadbalancer"),
+		Locations: locations,
 		SlowRetry: opts.SlowRetry,
 	}
-	if err := lb.SetupWithManager(mgr, copts); err != nil {
+	if err := lb.SetupWithManager(mgr, withLimiter(copts)); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
 	}
 	metrics.LoadBalancers.Use(mgr.GetClient())

@@ -31,6 +31,9 @@ const (
 	LBService = "portico.lb.service"
 	// LBSecret indexes LoadBalancers by each TLS Secret, as "namespace/name".
 	LBSecret = "portico.lb.secret"
+	// LBParams indexes LoadBalancers by the IngressClassParams of their class, so that an
+	// edit of the parameters reaches exactly their load balancers.
+	LBParams = "portico.lb.params"
 	// LBTargetType indexes LoadBalancers by the target types of their backends.
 	LBTargetType = "portico.lb.targettype"
 	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
@@ -56,6 +59,7 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBService, lbServices},
 		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
 		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
+		{&v1alpha1.LoadBalancer{}, LBParams, lbParams},
 		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
@@ -147,6 +151,13 @@ func lbSecrets(o client.Object) []string {
 		}
 	}
 	return keys(set)
+}
+
+func lbParams(o client.Object) []string {
+	if ref := o.(*v1alpha1.LoadBalancer).Spec.ParametersRef; ref != "" {
+		return []string{ref}
+	}
+	return nil
 }
 
 func lbTargetTypes(o client.Object) []string {
