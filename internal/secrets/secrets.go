@@ -25,9 +25,11 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // Strip is a cache transform (cache.TransformFunc): it returns a Secret with the type, the
 // metadata (without managedFields and kubectl's last-applied copy) and tls.crt of obj,
 // KeyMarker for tls.key when obj has a key, and AnnotationHash. Other objects pass unchanged.
+// It is idempotent, as client-go asks of a transform: an informer may hand it an object it
+// already transformed, whose hash must then stay that of the real key.
 func Strip(obj any) (any, error) {
 	in, ok := obj.(*corev1.Secret)
-	if !ok {
+	if !ok || (in.Annotations[AnnotationHash] != "" && Stripped(in)) {
 		return obj, nil
 	}
 	out := &corev1.Secret{TypeMeta: in.TypeMeta, Type: in.Type}
@@ -61,8 +63,8 @@ func HashOf(s *corev1.Secret) string {
 	return providers.CertificateHash(s.Data[corev1.TLSCertKey], s.Data[corev1.TLSPrivateKeyKey])
 }
 
-// Stripped reports whether s went through Strip: its key is the marker, not a key.
+// Stripped reports whether s went through Strip and had a key: its key is the marker. A
+// Secret without a key is hashed from its data, which Strip keeps whole.
 func Stripped(s *corev1.Secret) bool {
-	key := s.Data[corev1.TLSPrivateKeyKey]
-	return len(key) == 0 || string(key) == string(KeyMarker)
+	return string(s.Data[corev1.TLSPrivateKeyKey]) == string(KeyMarker)
 }
