@@ -34,6 +34,9 @@ const (
 	// LBParams indexes LoadBalancers by the IngressClassParams of their class, so that an
 	// edit of the parameters reaches exactly their load balancers.
 	LBParams = "portico.lb.params"
+	// LBNamespace indexes LoadBalancers by the namespace of each member, so that a change of
+	// a namespace's labels (which decide what the class grants) reaches its load balancers.
+	LBNamespace = "portico.lb.namespace"
 	// LBTargetType indexes LoadBalancers by the target types of their backends.
 	LBTargetType = "portico.lb.targettype"
 	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
@@ -60,6 +63,7 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
 		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
 		{&v1alpha1.LoadBalancer{}, LBParams, lbParams},
+		{&v1alpha1.LoadBalancer{}, LBNamespace, lbNamespaces},
 		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
@@ -158,6 +162,14 @@ func lbParams(o client.Object) []string {
 		return []string{ref}
 	}
 	return nil
+}
+
+func lbNamespaces(o client.Object) []string {
+	set := map[string]bool{}
+	for _, m := range o.(*v1alpha1.LoadBalancer).Spec.Members {
+		set[m.Namespace] = true
+	}
+	return keys(set)
 }
 
 func lbTargetTypes(o client.Object) []string {

@@ -31,6 +31,9 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBSecret, serviceKey))).
 		Watches(&v1alpha1.IngressClassParams{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBParams, nameKey)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Metadata only, as the ingress controller watches namespaces: one informer for both.
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBNamespace, nameKey)),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.instanceLoadBalancers),
 			builder.WithPredicates(nodeTargetChanged{})).
 		Complete(r)
