@@ -103,14 +103,7 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 		ensureErr = r.leave(ctx, lb, place)
 	}
 	r.announce(ctx, lb, observed)
-	setAccepted(status, lb.Generation, lb.Spec.Provider, nil)
-	setObserved(status, lb, observed, keepsObservation(observed, ensureErr, place.moving()))
-	setProgrammed(status, lb.Generation, ensureErr, r.nextStep(ensureErr))
-	setReady(status, lb.Generation, want)
-	status.Provider, status.Location = place.fromProvider, place.from.Location
-	if ensureErr == nil {
-		status.Provider, status.Location = place.toProvider, place.to.Location
-	}
+	r.computeStatus(status, lb, place, observed, want, ensureErr)
 	r.announceTransition(ctx, lb, &lb.Status, status)
 	if err := r.writeStatus(ctx, lb, status); err != nil {
 		return ctrl.Result{}, err

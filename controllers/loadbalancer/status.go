@@ -17,6 +17,20 @@ import (
 // Fields another controller writes, such as status.members, are never touched here, so the
 // merge patch of the write leaves them alone.
 
+// computeStatus sets every field this controller owns from one Ensure: the conditions, what
+// the provider observed, and where the load balancer lives (the new place once a move
+// succeeded, the old one until then).
+func (r *Reconciler) computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, p place, observed *providers.Observed, want *providers.Desired, err error) {
+	setAccepted(status, lb.Generation, lb.Spec.Provider, nil)
+	setObserved(status, lb, observed, keepsObservation(observed, err, p.moving()))
+	setProgrammed(status, lb.Generation, err, r.nextStep(err))
+	setReady(status, lb.Generation, want)
+	status.Provider, status.Location = p.fromProvider, p.from.Location
+	if err == nil {
+		status.Provider, status.Location = p.toProvider, p.to.Location
+	}
+}
+
 // setAccepted says whether this controller runs the provider the load balancer asks for.
 func setAccepted(status *v1alpha1.LoadBalancerStatus, gen int64, provider string, enabled []string) {
 	if enabled == nil {

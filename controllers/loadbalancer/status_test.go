@@ -162,3 +162,22 @@ func TestSettersAreStable(t *testing.T) {
 		}
 	}
 }
+
+// TestComputeStatusRecordsThePlaceThatServes: during a move the status names the old place
+// until the move succeeded, then the new one.
+func TestComputeStatusRecordsThePlaceThatServes(t *testing.T) {
+	r := &Reconciler{}
+	lb := lbWithBackends("be")
+	p := place{fromProvider: "fake", toProvider: "fake",
+		from: providers.Ref{Name: "lb", Location: "eu"}, to: providers.Ref{Name: "lb", Location: "us"}}
+	want := &providers.Desired{Spec: lb.Spec}
+	status := &v1alpha1.LoadBalancerStatus{Location: "eu", Provider: "fake"}
+	r.computeStatus(status, lb, p, nil, want, errors.New("the old location does not answer"))
+	if status.Location != "eu" {
+		t.Errorf("after a failed move status.location is %q, want eu", status.Location)
+	}
+	r.computeStatus(status, lb, p, &providers.Observed{}, want, nil)
+	if status.Location != "us" || condition(t, status, v1alpha1.ConditionProgrammed).Status != "True" {
+		t.Errorf("after the move status.location is %q", status.Location)
+	}
+}
