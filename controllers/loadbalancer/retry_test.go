@@ -67,15 +67,15 @@ func TestConflictFixedInTheCloudIsRetriedSlowly(t *testing.T) {
 	if err := f.cloud.Delete(f.ctx, fake.KindAddress, taken); err != nil {
 		t.Fatal(err)
 	}
-	if res := f.reconcile(name); res.RequeueAfter != 0 {
+	res := f.reconcileUntil(name, "Programmed after the name was freed in the cloud", func() bool {
+		return f.programmed(name).Status == "True"
+	})
+	if res.RequeueAfter != 0 {
 		t.Errorf("after the success a retry is still planned in %v", res.RequeueAfter)
-	}
-	if c := f.programmed(name); c.Status != "True" {
-		t.Fatalf("after the name was freed in the cloud: Programmed %+v", c)
 	}
 
 	// A new conflict starts from the first wait again.
-	f.cloud.InjectError(fake.OpList, "", providers.Conflict("", nil, "taken again"), -1)
+	f.provider.ensureErr = providers.Conflict("", nil, "taken again")
 	if res := f.reconcile(name); res.RequeueAfter.Round(100*time.Millisecond) != time.Second {
 		t.Errorf("the first retry after a success waits %v, want the first wait 1s", res.RequeueAfter)
 	}
@@ -111,10 +111,10 @@ func TestInvalidInputIsNotRequeuedButStillEnsured(t *testing.T) {
 	if err := f.cloud.Delete(f.ctx, fake.KindBackendService, bs); err != nil {
 		t.Fatal(err)
 	}
-	f.reconcile(name)
-	if _, ok := f.cloud.Lookup(fake.KindBackendService, bs); !ok {
-		t.Error("the backend service deleted behind portico's back was not recreated while the URL map stays invalid")
-	}
+	f.reconcileUntil(name, "the backend service deleted behind portico's back recreated while the URL map stays invalid", func() bool {
+		_, ok := f.cloud.Lookup(fake.KindBackendService, bs)
+		return ok
+	})
 }
 
 // TestStatusWriteKeepsMembers: the ingress controller writes status.members; this

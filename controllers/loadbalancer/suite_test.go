@@ -114,6 +114,23 @@ func (f *fixture) get(name string) *v1alpha1.LoadBalancer {
 	return lb
 }
 
+// reconcileUntil reconciles until ok holds: a change made in the cloud behind the provider's
+// back may reach it only when its cached reads are refreshed.
+func (f *fixture) reconcileUntil(name, what string, ok func() bool) ctrl.Result {
+	f.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res := f.reconcile(name)
+		if ok() {
+			return res
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("reconciling did not bring %s", what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 func (f *fixture) programmed(name string) metav1.Condition {
 	f.t.Helper()
 	return condition(f.t, &f.get(name).Status, v1alpha1.ConditionProgrammed)
@@ -194,9 +211,11 @@ func (b *lbBuilder) create(f *fixture) string {
 // cloud's own: the fake of this branch keeps one store for every location.
 type recording struct {
 	*fake.Provider
-	mu        sync.Mutex
-	log       []string
-	onEnsure  func(*providers.Desired)
+	mu       sync.Mutex
+	log      []string
+	onEnsure func(*providers.Desired)
+	// ensureErr, when set, fails Ensure without calling the cloud.
+	ensureErr error
 	deleteErr error
 }
 
@@ -204,6 +223,12 @@ func (p *recording) Ensure(ctx context.Context, want *providers.Desired) (*provi
 	p.note("Ensure " + want.Ref.Location)
 	if p.onEnsure != nil {
 		p.onEnsure(want)
+	}
+	p.mu.Lock()
+	err := p.ensureErr
+	p.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
 	return p.Provider.Ensure(ctx, want)
 }
