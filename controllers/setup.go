@@ -40,12 +40,12 @@ type Options struct {
 	OrphanSweepInterval time.Duration
 	// OrphansReportOnly reports orphans without deleting them.
 	OrphansReportOnly bool
-	// SlowRetry is the first wait after a conflict, quota or not-found error from a
-	// provider, doubled at each failure; default one minute.
-	SlowRetry time.Duration
-	// Locations records every location each provider created resources in; nil keeps them
-	// in memory (tests and tools).
+	// Locations records every location each provider used (the cluster record), so that the
+	// orphan sweep scans them all; nil keeps them in memory only.
 	Locations cluster.Locations
+	// SlowRetry is the wait after a quota or not-found error from a provider; default one
+	// minute.
+	SlowRetry time.Duration
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
@@ -66,6 +66,9 @@ func CacheOptions() cache.Options {
 
 // Setup registers the indexes, both reconcilers, the metrics collector and the orphan sweep.
 func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
+	if opts.Locations == nil {
+		opts.Locations = &cluster.MemoryLocations{}
+	}
 	if err := index.Register(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
@@ -74,33 +77,28 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		skip := true
 		copts.SkipNameValidation = &skip
 	}
-	// Each controller gets its own limiter (failure counts are per queue item) of one kind.
-	withLimiter := func(o controller.Options) controller.Options {
-		o.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
-		return o
-	}
+	// Each controller gets a limiter of its own (failure counts are per queue item), of
+	// one kind: per-item backoff with jitter under an overall rate.
+	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
 	ing := &ingress.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  mgr.GetEventRecorder(ingress.ReportingController),
 		Config:    model.Config{EnabledProviders: opts.Registry.Names(), DefaultProvider: opts.DefaultProvider},
 	}
-	if err := ing.SetupWithManager(mgr, withLimiter(copts)); err != nil {
+	if err := ing.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the ingress controller: %w", err)
 	}
-	locations := opts.Locations
-	if locations == nil {
-		locations = &cluster.MemoryLocations{}
-	}
+	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
 	lb := &loadbalancer.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Registry:  opts.Registry,
 		Recorder:  mgr.GetEventRecorder("portico-loadbalancer"),
-		Locations: locations,
+		Locations: opts.Locations,
 		SlowRetry: opts.SlowRetry,
 	}
-	if err := lb.SetupWithManager(mgr, withLimiter(copts)); err != nil {
+	if err := lb.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
 	}
 	metrics.LoadBalancers.Use(mgr.GetClient())
