@@ -5,23 +5,25 @@ package controllers
 
 import (
 	"context"
-
 	"fmt"
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"time"
-
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/index"
 	"github.com/portico-dev/portico/controllers/ingress"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/ratelimit"
 	"github.com/portico-dev/portico/controllers/sweep"
+	"github.com/portico-dev/portico/internal/secrets"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
 )
@@ -53,10 +55,15 @@ type Options struct {
 }
 
 // CacheOptions restricts what the manager caches: of the Secrets, only those of type
-// kubernetes.io/tls, so that portico never holds every Secret of the cluster in memory.
+// kubernetes.io/tls, so that portico never holds every Secret of the cluster in memory, and
+// of those no private key (secrets.Strip): a key is read from the API server only when a
+// provider uploads its certificate.
 func CacheOptions() cache.Options {
 	return cache.Options{ByObject: map[client.Object]cache.ByObject{
-		&corev1.Secret{}: {Field: fields.OneTermEqualSelector("type", string(corev1.SecretTypeTLS))},
+		&corev1.Secret{}: {
+			Field:     fields.OneTermEqualSelector("type", string(corev1.SecretTypeTLS)),
+			Transform: secrets.Strip,
+		},
 	}}
 }
 
@@ -73,6 +80,9 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		skip := true
 		copts.SkipNameValidation = &skip
 	}
+	// Each controller gets a limiter of its own (failure counts are per queue item), of
+	// one kind: per-item backoff with jitter under an overall rate.
+	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
 	ing := &ingress.Reconciler{
 		Client:       mgr.GetClient(),
 		APIReader:    mgr.GetAPIReader(),
@@ -83,10 +93,13 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if err := ing.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the ingress controller: %w", err)
 	}
+	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
 	lb := &loadbalancer.Reconciler{
 		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
 		Registry:  opts.Registry,
 		Recorder:  mgr.GetEventRecorder("portico-loadbalancer"),
+		Locations: opts.Locations,
 		SlowRetry: opts.SlowRetry,
 	}
 	if err := lb.SetupWithManager(mgr, copts); err != nil {

@@ -23,6 +23,7 @@ const (
 	ReasonInvalid     = "Invalid"
 	ReasonQuota       = "QuotaExceeded"
 	ReasonNotFound    = "NotFound"
+	ReasonConflict    = "Conflict"
 	ReasonDeleteError = "DeleteFailed"
 
 	ReasonReady          = "Ready"

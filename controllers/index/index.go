@@ -35,6 +35,12 @@ const (
 	LBService = "portico.lb.service"
 	// LBSecret indexes LoadBalancers by each TLS Secret, as "namespace/name".
 	LBSecret = "portico.lb.secret"
+	// LBParams indexes LoadBalancers by the IngressClassParams of their class, so that an
+	// edit of the parameters reaches exactly their load balancers.
+	LBParams = "portico.lb.params"
+	// LBNamespace indexes LoadBalancers by the namespace of each member, so that a change of
+	// a namespace's labels (which decide what the class grants) reaches its load balancers.
+	LBNamespace = "portico.lb.namespace"
 	// LBTargetType indexes LoadBalancers by the target types of their backends.
 	LBTargetType = "portico.lb.targettype"
 	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
@@ -61,6 +67,8 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBService, lbServices},
 		{&v1alpha1.LoadBalancer{}, LBSecret, lbSecrets},
 		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
+		{&v1alpha1.LoadBalancer{}, LBParams, lbParams},
+		{&v1alpha1.LoadBalancer{}, LBNamespace, lbNamespaces},
 		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
@@ -157,6 +165,21 @@ func lbSecrets(o client.Object) []string {
 		if t.SecretRef != nil {
 			set[Key(t.SecretRef.Namespace, t.SecretRef.Name)] = true
 		}
+	}
+	return keys(set)
+}
+
+func lbParams(o client.Object) []string {
+	if ref := o.(*v1alpha1.LoadBalancer).Spec.ParametersRef; ref != "" {
+		return []string{ref}
+	}
+	return nil
+}
+
+func lbNamespaces(o client.Object) []string {
+	set := map[string]bool{}
+	for _, m := range o.(*v1alpha1.LoadBalancer).Spec.Members {
+		set[m.Namespace] = true
 	}
 	return keys(set)
 }

@@ -19,7 +19,6 @@ const (
 	ReasonResourceCreated = "ResourceCreated"
 	ReasonResourceUpdated = "ResourceUpdated"
 	ReasonResourceDeleted = "ResourceDeleted"
-	ReasonProviderChanged = "ProviderChanged"
 )
 
 var changeReasons = map[string]string{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -16,32 +15,35 @@ import (
 
 // finalize deletes the load balancer's cloud resources and lets the object go only once
 // nothing is left. While the provider fails, the finalizer stays and the status says why.
-// A load balancer that was moving to another provider may hold resources in both, so both
-// are cleaned.
+// A load balancer that was moving to another provider or location may hold resources in
+// both places, so both are cleaned.
 func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(lb, v1alpha1.Finalizer) {
 		return ctrl.Result{}, nil
 	}
 	status := lb.Status.DeepCopy()
-	for _, name := range holders(lb) {
-		p, ok := r.Registry.Get(name)
+	params, err := r.paramsOf(ctx, lb)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	for _, h := range r.holders(lb, params) {
+		p, ok := r.Registry.Get(h.provider)
 		if !ok {
-			setProgrammed(status, lb.Generation, metav1.ConditionFalse, v1alpha1.ReasonProviderNotEnabled, fmt.Sprintf(
+			setProgrammed(status, lb.Generation, providers.Invalid(v1alpha1.ReasonProviderNotEnabled, nil,
 				"cannot delete the cloud resources: provider %s is not enabled in this controller; enable it, or remove the finalizer %s after deleting them by hand",
-				name, v1alpha1.Finalizer))
+				h.provider, v1alpha1.Finalizer), "")
 			return ctrl.Result{}, r.writeStatus(ctx, lb, status)
 		}
-		if err := p.Delete(ctx, providers.Ref{Name: lb.Name}); err != nil {
-			setProgrammed(status, lb.Generation, metav1.ConditionFalse, v1alpha1.ReasonDeleteError,
-				"deleting the cloud resources failed and is retried: "+err.Error())
-			r.eventOn(lb, "Warning", v1alpha1.ReasonDeleteError, "Delete", "deleting the cloud resources in provider %s failed: %v", name, err)
+		if err := p.Delete(ctx, h.ref); err != nil {
+			setProgrammed(status, lb.Generation, providers.Retryable(v1alpha1.ReasonDeleteError, err, "deleting the cloud resources failed"), "retried")
+			r.eventOn(lb, "Warning", v1alpha1.ReasonDeleteError, "Delete", "deleting the cloud resources in provider %s, location %s failed: %v", h.provider, h.ref.Location, err)
 			if werr := r.writeStatus(ctx, lb, status); werr != nil {
 				return ctrl.Result{}, werr
 			}
-			return r.resultForDelete(err)
+			return r.resultForDelete(lb.Name, err)
 		}
 	}
-	r.invalid.forget(lb.Name)
+	r.slow.reset(lb.Name)
 	if n := len(lb.Status.Resources); n > 0 {
 		r.eventOn(lb, "Normal", ReasonResourceDeleted, "Delete", "deleted %d cloud resources of provider %s", n, lb.Status.Provider)
 	}
@@ -53,20 +55,46 @@ func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 	return ctrl.Result{}, nil
 }
 
-// holders lists the providers that may hold the load balancer's resources: the one that
-// served it and the one it asks for.
-func holders(lb *v1alpha1.LoadBalancer) []string {
-	out := []string{lb.Spec.Provider}
-	if p := lb.Status.Provider; p != "" && p != lb.Spec.Provider {
-		out = append([]string{p}, out...)
+// holder is a provider and a location that may hold resources of the load balancer.
+type holder struct {
+	provider string
+	ref      providers.Ref
+}
+
+// holders lists where the load balancer may have resources: where the status says it lives,
+// and where it was moving to (spec.provider, in the location its parameters give).
+func (r *Reconciler) holders(lb *v1alpha1.LoadBalancer, params classParams) []holder {
+	var out []holder
+	add := func(provider, location string) {
+		h := holder{provider, providers.Ref{Name: lb.Name, Location: location}}
+		for _, seen := range out {
+			if seen == h {
+				return
+			}
+		}
+		out = append(out, h)
+	}
+	from := lb.Status.Provider
+	if from == "" {
+		from = lb.Spec.Provider
+	}
+	switch {
+	case lb.Status.Location != "":
+		add(from, lb.Status.Location)
+	case from != lb.Spec.Provider:
+		add(from, r.locationIn(from, params))
+	}
+	if !params.missing || lb.Status.Location == "" {
+		add(lb.Spec.Provider, r.locationIn(lb.Spec.Provider, params))
 	}
 	return out
 }
 
-// resultForDelete retries every failed delete: nothing may leak, whatever the error.
-func (r *Reconciler) resultForDelete(err error) (ctrl.Result, error) {
-	if providers.IsQuota(err) || providers.IsInvalid(err) || providers.IsNotFound(err) {
-		return ctrl.Result{RequeueAfter: retryAfter(err, r.slowRetry())}, nil
+// resultForDelete retries every failed delete: nothing may leak, whatever the error. What
+// only a person can fix is retried slowly.
+func (r *Reconciler) resultForDelete(lb string, err error) (ctrl.Result, error) {
+	if providers.IsInvalid(err) || waitsOnAPerson(err) {
+		return ctrl.Result{RequeueAfter: r.slowDelay(lb, err)}, nil
 	}
 	return ctrl.Result{}, err
 }

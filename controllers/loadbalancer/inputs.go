@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -12,9 +11,34 @@ import (
 	"github.com/portico-dev/portico/providers"
 )
 
-// desiredOf gathers everything the provider needs: the spec, the class parameters, the
-// targets of every backend and the contents of every TLS Secret.
-func (r *Reconciler) desiredOf(ctx context.Context, lb *v1alpha1.LoadBalancer) (*providers.Desired, error) {
+// classParams are the settings of a load balancer's class, as far as they can be read.
+type classParams struct {
+	// spec is nil when the class names none, or names one that does not exist.
+	spec *v1alpha1.IngressClassParamsSpec
+	// missing is true when the class names an IngressClassParams that does not exist.
+	missing bool
+}
+
+// paramsOf reads the IngressClassParams the load balancer's class names.
+func (r *Reconciler) paramsOf(ctx context.Context, lb *v1alpha1.LoadBalancer) (classParams, error) {
+	if lb.Spec.ParametersRef == "" {
+		return classParams{}, nil
+	}
+	params := &v1alpha1.IngressClassParams{}
+	err := r.Client.Get(ctx, client.ObjectKey{Name: lb.Spec.ParametersRef}, params)
+	switch {
+	case apierrors.IsNotFound(err):
+		return classParams{missing: true}, nil
+	case err != nil:
+		return classParams{}, fmt.Errorf("reading IngressClassParams %s: %w", lb.Spec.ParametersRef, err)
+	}
+	return classParams{spec: params.Spec.DeepCopy()}, nil
+}
+
+// desiredOf gathers everything the provider needs to realise the load balancer at ref: the
+// spec, the class parameters, the targets of every backend, the certificate of every TLS
+// Secret, and what the class grants to the members' namespaces.
+func (r *Reconciler) desiredOf(ctx context.Context, lb *v1alpha1.LoadBalancer, params classParams, ref providers.Ref) (*providers.Desired, error) {
 	targets, err := r.resolveTargets(ctx, &lb.Spec)
 	if err != nil {
 		return nil, err
@@ -23,45 +47,16 @@ func (r *Reconciler) desiredOf(ctx context.Context, lb *v1alpha1.LoadBalancer) (
 	if err != nil {
 		return nil, err
 	}
-	want := &providers.Desired{
-		Ref:          providers.Ref{Name: lb.Name},
+	granted, err := r.grantedTo(ctx, params.spec, lb.Spec.Members)
+	if err != nil {
+		return nil, err
+	}
+	return &providers.Desired{
+		Ref:          ref,
 		Spec:         *lb.Spec.DeepCopy(),
+		Params:       params.spec,
 		Targets:      targets,
 		Certificates: certs,
-	}
-	if lb.Spec.ParametersRef != "" {
-		params := &v1alpha1.IngressClassParams{}
-		err := r.Client.Get(ctx, client.ObjectKey{Name: lb.Spec.ParametersRef}, params)
-		switch {
-		case err == nil:
-			want.Params = params.Spec.DeepCopy()
-		case !apierrors.IsNotFound(err):
-			return nil, fmt.Errorf("reading IngressClassParams %s: %w", lb.Spec.ParametersRef, err)
-		}
-	}
-	return want, nil
-}
-
-// resolveCertificates reads the TLS Secrets of the spec. A Secret that disappeared since the
-// translation is left out; the provider then serves the certificates that remain.
-func (r *Reconciler) resolveCertificates(ctx context.Context, spec *v1alpha1.LoadBalancerSpec) (map[string]providers.Certificate, error) {
-	out := map[string]providers.Certificate{}
-	for _, t := range spec.TLS {
-		if t.SecretRef == nil {
-			continue
-		}
-		secret := &corev1.Secret{}
-		err := r.Client.Get(ctx, client.ObjectKey{Namespace: t.SecretRef.Namespace, Name: t.SecretRef.Name}, secret)
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading Secret %s/%s: %w", t.SecretRef.Namespace, t.SecretRef.Name, err)
-		}
-		cert, key := secret.Data[corev1.TLSCertKey], secret.Data[corev1.TLSPrivateKeyKey]
-		out[t.SecretRef.Namespace+"/"+t.SecretRef.Name] = providers.Certificate{
-			CertPEM: cert, Key: providers.StaticKey(key), Hash: providers.CertificateHash(cert, key),
-		}
-	}
-	return out, nil
+		Granted:      granted,
+	}, nil
 }

@@ -5,8 +5,8 @@ package loadbalancer
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -17,29 +17,39 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/metrics"
 	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/providers"
 )
 
-// DefaultSlowRetry is how long to wait before trying again when waiting on a person, not on
-// a passing fault: a quota, or a cloud resource that does not exist yet.
-const DefaultSlowRetry = time.Minute
-
 // Reconciler reconciles LoadBalancers.
 type Reconciler struct {
-	Client   client.Client
-	Registry *providers.Registry
-	Recorder events.EventRecorder
-	// SlowRetry is the wait after a quota or not-found error; default DefaultSlowRetry.
-	SlowRetry time.Duration
+	// Client reads through the manager's cache and writes to the API server.
+	Client client.Client
+	// APIReader reads the private keys of TLS Secrets, which the cache does not hold; nil
+	// reads them through Client.
+	APIReader client.Reader
+	Registry  *providers.Registry
+	Recorder  events.EventRecorder
+	// Locations records every location a provider creates resources in, for the orphan
+	// sweep; nil keeps them in memory.
+	Locations cluster.Locations
+	// SlowRetry is the first wait after an error a person must fix outside Kubernetes
+	// (conflict, quota, not found); it doubles up to MaxSlowRetry. Defaults
+	// DefaultSlowRetry and DefaultMaxSlowRetry.
+	SlowRetry, MaxSlowRetry time.Duration
+	// Rand returns a number in [0, 1) for the jitter of slow retries; default math/rand.
+	Rand func() float64
 
-	invalid invalidInputs
+	slow     slowRetries
+	initOnce sync.Once
 }
 
 // +kubebuilder:rbac:groups=portico.dev,resources=loadbalancers,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=portico.dev,resources=loadbalancers/status;loadbalancers/finalizers,verbs=get;update;patch
-// +kubebuilder:rbac:groups="",resources=services;nodes,verbs=get;list;watch
+// +kubebuilder:rbac:groups=portico.dev,resources=ingressclassparams,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=services;nodes;namespaces;secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=discovery.k8s.io,resources=endpointslices,verbs=get;list;watch
 
 // Reconcile makes the provider match one LoadBalancer and reports what it did.
@@ -52,7 +62,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	log := log.FromContext(ctx).WithValues("loadbalancer", lb.Name, "provider", lb.Spec.Provider)
 	ctx = ctrl.LoggerInto(ctx, log)
 	defer func() {
-		metrics.ObserveReconcile("loadbalancer", start, err != nil, providers.ReasonOf(err))
+		metrics.ObserveReconcile("loadbalancer", start, err != nil, reasonOf(err))
 	}()
 	if !lb.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, lb)
@@ -67,63 +77,53 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	return r.ensure(ctx, lb)
 }
 
-// ensure calls the provider and writes the status.
+// ensure calls the provider where the load balancer belongs, finishes a move, and writes
+// the status once.
 func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctrl.Result, error) {
 	status := lb.Status.DeepCopy()
 	provider, ok := r.Registry.Get(lb.Spec.Provider)
 	if !ok {
-		setNotAccepted(status, lb.Generation, lb.Spec.Provider, r.Registry.Names())
+		r.setNotEnabled(status, lb)
 		return ctrl.Result{}, r.writeStatus(ctx, lb, status)
 	}
-	want, err := r.desiredOf(ctx, lb)
+	params, err := r.paramsOf(ctx, lb)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	fingerprint := fingerprintOf(want)
-	if r.invalid.same(lb.Name, fingerprint) {
-		// The provider refused exactly this input; retrying it cannot help.
-		return ctrl.Result{}, nil
+	place := r.placeOf(lb, provider, params)
+	if err := r.recordPlace(ctx, lb, place); err != nil {
+		return ctrl.Result{}, err
+	}
+	want, err := r.desiredOf(ctx, lb, params, place.to)
+	if err != nil {
+		return ctrl.Result{}, err
 	}
 	observed, ensureErr := provider.Ensure(ctx, want)
-	r.invalid.record(lb.Name, fingerprint, providers.IsInvalid(ensureErr))
 	if ensureErr == nil {
-		ensureErr = r.leaveOldProvider(ctx, lb, status)
-	}
-	if status.Provider == "" {
-		status.Provider = lb.Spec.Provider
+		ensureErr = r.leave(ctx, lb, place)
 	}
 	r.announce(ctx, lb, observed)
-	computeStatus(status, lb, observed, want, ensureErr, r.slowRetry())
-	if ensureErr == nil {
-		status.Provider = lb.Spec.Provider
-	}
+	r.computeStatus(status, lb, place, observed, want, ensureErr)
 	r.announceTransition(ctx, lb, &lb.Status, status)
 	if err := r.writeStatus(ctx, lb, status); err != nil {
 		return ctrl.Result{}, err
 	}
-	return r.resultFor(ctx, ensureErr)
+	return r.resultFor(ctx, lb.Name, ensureErr)
 }
 
-// leaveOldProvider deletes the load balancer from the provider it used before spec.provider
-// changed, once the new provider serves it: create before delete.
-func (r *Reconciler) leaveOldProvider(ctx context.Context, lb *v1alpha1.LoadBalancer, status *v1alpha1.LoadBalancerStatus) error {
-	old := status.Provider
-	if old == "" || old == lb.Spec.Provider {
-		return nil
-	}
-	p, ok := r.Registry.Get(old)
-	if !ok {
-		return providers.Invalid(v1alpha1.ReasonProviderNotEnabled, nil,
-			"the load balancer moved from provider %s, which this controller does not run, so its resources there cannot be deleted; enable %s or delete them by hand", old, old)
-	}
-	if err := p.Delete(ctx, providers.Ref{Name: lb.Name}); err != nil {
-		return fmt.Errorf("deleting the load balancer from its former provider %s: %w", old, err)
-	}
-	r.eventOn(lb, "Normal", ReasonProviderChanged, "Delete", "moved from provider %s to %s; its resources in %s are deleted", old, lb.Spec.Provider, old)
-	return nil
+// setNotEnabled reports a provider that this controller does not run.
+func (r *Reconciler) setNotEnabled(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer) {
+	gen := lb.Generation
+	setAccepted(status, gen, lb.Spec.Provider, r.Registry.Names())
+	setProgrammed(status, gen, providers.Invalid(v1alpha1.ReasonProviderNotEnabled, nil, "%s", notEnabled(lb.Spec.Provider, r.Registry.Names())), "")
+	setReady(status, gen, nil)
+	status.ObservedGeneration = gen
 }
 
-// writeStatus writes the status when it differs from the stored one.
+// writeStatus writes the status when it differs from the stored one. The merge patch holds
+// only the fields that changed from the stored copy the status was computed from, so a field
+// this controller does not compute (status.members, written by the ingress controller) is
+// never cleared.
 func (r *Reconciler) writeStatus(ctx context.Context, lb *v1alpha1.LoadBalancer, status *v1alpha1.LoadBalancerStatus) error {
 	if equality.Semantic.DeepEqual(&lb.Status, status) {
 		return nil
@@ -136,33 +136,11 @@ func (r *Reconciler) writeStatus(ctx context.Context, lb *v1alpha1.LoadBalancer,
 	return nil
 }
 
-// resultFor turns a provider error into a retry policy: backoff for passing faults, a slow
-// retry for quota and missing cloud resources, and none for invalid input, which waits for
-// the spec to change.
-func (r *Reconciler) resultFor(ctx context.Context, err error) (ctrl.Result, error) {
-	switch {
-	case err == nil:
-		return ctrl.Result{}, nil
-	case providers.IsInvalid(err):
-		log.FromContext(ctx).Info("Waiting for the input to change", "reason", providers.ReasonOf(err), "error", err.Error())
-		return ctrl.Result{}, nil
-	case providers.IsQuota(err), providers.IsNotFound(err):
-		return ctrl.Result{RequeueAfter: retryAfter(err, r.slowRetry())}, nil
-	}
-	return ctrl.Result{}, err
-}
-
-func (r *Reconciler) slowRetry() time.Duration {
-	if r.SlowRetry > 0 {
-		return r.SlowRetry
-	}
-	return DefaultSlowRetry
-}
-
-func retryAfter(err error, fallback time.Duration) time.Duration {
-	var e *providers.Error
-	if errors.As(err, &e) && e.RetryAfter > 0 {
-		return e.RetryAfter
-	}
-	return fallback
+func (r *Reconciler) locations() cluster.Locations {
+	r.initOnce.Do(func() {
+		if r.Locations == nil {
+			r.Locations = &cluster.MemoryLocations{}
+		}
+	})
+	return r.Locations
 }

@@ -2,11 +2,9 @@ package loadbalancer
 
 import (
 	"context"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
-	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -21,16 +19,9 @@ import (
 	"github.com/portico-dev/portico/controllers/index"
 )
 
-// Backoff of a load balancer whose provider keeps failing: from a second to five minutes,
-// never a hot loop.
-const (
-	backoffBase = time.Second
-	backoffMax  = 5 * time.Minute
-)
-
-// SetupWithManager registers the controller.
+// SetupWithManager registers the controller. opts.RateLimiter paces the retries of passing
+// faults (controllers.Setup gives it the shared limiter of controllers/ratelimit).
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	opts.RateLimiter = workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](backoffBase, backoffMax)
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("loadbalancer").
 		WithOptions(opts).
@@ -38,6 +29,11 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBService, serviceKey))).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBService, sliceServiceKey))).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBSecret, serviceKey))).
+		Watches(&v1alpha1.IngressClassParams{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBParams, nameKey)),
+			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Metadata only, as the ingress controller watches namespaces: one informer for both.
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBNamespace, nameKey)),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.instanceLoadBalancers),
 			builder.WithPredicates(nodeTargetChanged{})).
 		Complete(r)
@@ -55,6 +51,8 @@ func (specOrResync) Update(e event.UpdateEvent) bool {
 		!n.GetDeletionTimestamp().IsZero() ||
 		len(o.GetFinalizers()) != len(n.GetFinalizers())
 }
+
+func nameKey(o client.Object) string { return o.GetName() }
 
 func serviceKey(o client.Object) string { return index.Key(o.GetNamespace(), o.GetName()) }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -13,16 +12,73 @@ import (
 	"github.com/portico-dev/portico/providers"
 )
 
-// computeStatus sets the status from what the provider observed and the error it returned.
-// It is pure: the same inputs give the same status, so an unchanged load balancer writes
-// nothing.
-func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, observed *providers.Observed, want *providers.Desired, err error, slowRetry time.Duration) {
-	gen := lb.Generation
-	status.ObservedGeneration = gen
+// The status is computed in memory by the pure setters of this file, one per condition, from
+// a copy of the stored status, and written once at the end of a reconcile (writeStatus).
+// Fields another controller writes, such as status.members, are never touched here, so the
+// merge patch of the write leaves them alone.
+
+// computeStatus sets every field this controller owns from one Ensure: the conditions, what
+// the provider observed, and where the load balancer lives (the new place once a move
+// succeeded, the old one until then).
+func (r *Reconciler) computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, p place, observed *providers.Observed, want *providers.Desired, err error) {
+	setAccepted(status, lb.Generation, lb.Spec.Provider, nil)
+	setObserved(status, lb, observed, keepsObservation(observed, err, p.moving()))
+	setProgrammed(status, lb.Generation, err, r.nextStep(err))
+	setReady(status, lb.Generation, want)
+	status.Provider, status.Location = p.fromProvider, p.from.Location
+	if err == nil {
+		status.Provider, status.Location = p.toProvider, p.to.Location
+	}
+}
+
+// setAccepted says whether this controller runs the provider the load balancer asks for.
+func setAccepted(status *v1alpha1.LoadBalancerStatus, gen int64, provider string, enabled []string) {
+	if enabled == nil {
+		setCondition(status, gen, v1alpha1.ConditionAccepted, metav1.ConditionTrue, v1alpha1.ReasonAccepted,
+			fmt.Sprintf("provider %s serves the load balancer", provider))
+		return
+	}
+	setCondition(status, gen, v1alpha1.ConditionAccepted, metav1.ConditionFalse, v1alpha1.ReasonProviderNotEnabled,
+		notEnabled(provider, enabled))
+}
+
+// setProgrammed says whether the cloud matches the spec: True with the resource count, or
+// False with the reason of err and what happens next.
+func setProgrammed(status *v1alpha1.LoadBalancerStatus, gen int64, err error, next string) {
+	if err == nil {
+		setCondition(status, gen, v1alpha1.ConditionProgrammed, metav1.ConditionTrue, v1alpha1.ReasonProgrammed,
+			fmt.Sprintf("the cloud matches the spec: %d resources", status.ResourceCount))
+		return
+	}
+	msg := err.Error()
+	if next != "" {
+		msg += "; " + next
+	}
+	setCondition(status, gen, v1alpha1.ConditionProgrammed, metav1.ConditionFalse, reasonOf(err), msg)
+}
+
+// setReady says whether traffic can flow: programmed, and every backend has a target.
+func setReady(status *v1alpha1.LoadBalancerStatus, gen int64, want *providers.Desired) {
+	if !meta.IsStatusConditionTrue(status.Conditions, v1alpha1.ConditionProgrammed) {
+		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotProgrammed,
+			"the load balancer is not programmed; see the Programmed condition")
+		return
+	}
+	if empty := backendsWithoutTargets(want); len(empty) > 0 {
+		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNoReadyTargets,
+			"no ready target for backend "+strings.Join(empty, ", ")+": check the Services' endpoints (or nodes, for target type instance)")
+		return
+	}
+	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonReady,
+		"programmed, and every backend has ready targets")
+}
+
+// setObserved copies what the provider observed into the status, when keep says it should,
+// and the counts and generation of the spec.
+func setObserved(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, observed *providers.Observed, keep bool) {
+	status.ObservedGeneration = lb.Generation
 	status.MemberCount = int32(len(lb.Spec.Members))
-	setCondition(status, gen, v1alpha1.ConditionAccepted, metav1.ConditionTrue, v1alpha1.ReasonAccepted,
-		fmt.Sprintf("provider %s serves the load balancer", lb.Spec.Provider))
-	if keepsObservation(status, lb, observed, err) {
+	if keep && observed != nil {
 		status.Addresses = observed.Addresses
 		status.Ports = observed.Ports
 		status.Resources = observed.Resources
@@ -35,49 +91,21 @@ func computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalance
 			status.Address = status.Addresses[0].Hostname
 		}
 	}
-	if err != nil {
-		setProgrammed(status, gen, metav1.ConditionFalse, programmedReason(err), providerMessage(err, slowRetry))
-		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotProgrammed,
-			"the load balancer is not programmed; see the Programmed condition")
-		return
-	}
-	setProgrammed(status, gen, metav1.ConditionTrue, v1alpha1.ReasonProgrammed,
-		fmt.Sprintf("the cloud matches the spec: %d resources", status.ResourceCount))
-	if empty := backendsWithoutTargets(want); len(empty) > 0 {
-		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNoReadyTargets,
-			"no ready target for backend "+strings.Join(empty, ", ")+": check the Services' endpoints (or nodes, for target type instance)")
-		return
-	}
-	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonReady,
-		"programmed, and every backend has ready targets")
 }
 
 // keepsObservation decides whether what the provider observed replaces the status. After a
 // failure it does only when the provider saw resources, and the load balancer is not moving
-// to another provider: a failed read sees nothing, and during a failed move the former
-// provider still serves. Either way, the last known address stays where users look for it.
-func keepsObservation(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer, observed *providers.Observed, err error) bool {
+// to another provider or location: a failed read sees nothing, and during a failed move the
+// former place still serves. Either way, the last known address stays where users look.
+func keepsObservation(observed *providers.Observed, err error, moving bool) bool {
 	if observed == nil {
 		return false
 	}
-	if err == nil {
-		return true
-	}
-	moving := status.Provider != "" && status.Provider != lb.Spec.Provider
-	return len(observed.Resources) > 0 && !moving
+	return err == nil || (len(observed.Resources) > 0 && !moving)
 }
 
-// setNotAccepted reports a provider that this controller does not run.
-func setNotAccepted(status *v1alpha1.LoadBalancerStatus, gen int64, provider string, enabled []string) {
-	msg := fmt.Sprintf("provider %s is not enabled in this controller, which runs %s", provider, strings.Join(enabled, ", "))
-	setCondition(status, gen, v1alpha1.ConditionAccepted, metav1.ConditionFalse, v1alpha1.ReasonProviderNotEnabled, msg)
-	setProgrammed(status, gen, metav1.ConditionFalse, v1alpha1.ReasonProviderNotEnabled, msg)
-	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotProgrammed, msg)
-	status.ObservedGeneration = gen
-}
-
-func setProgrammed(status *v1alpha1.LoadBalancerStatus, gen int64, s metav1.ConditionStatus, reason, msg string) {
-	setCondition(status, gen, v1alpha1.ConditionProgrammed, s, reason, msg)
+func notEnabled(provider string, enabled []string) string {
+	return fmt.Sprintf("provider %s is not enabled in this controller, which runs %s", provider, strings.Join(enabled, ", "))
 }
 
 func setCondition(status *v1alpha1.LoadBalancerStatus, gen int64, typ string, s metav1.ConditionStatus, reason, msg string) {
@@ -86,10 +114,11 @@ func setCondition(status *v1alpha1.LoadBalancerStatus, gen int64, typ string, s 
 	})
 }
 
-// programmedReason is the provider's reason, or the generic reason of the error's kind.
-func programmedReason(err error) string {
+// reasonOf is the one mapping from an error to a condition reason: the provider's own reason
+// (providers.ReasonOf), else the generic reason of the error's kind.
+func reasonOf(err error) string {
 	if e, ok := providers.AsError(err); ok && e.Reason != "" {
-		return e.Reason
+		return providers.ReasonOf(err)
 	}
 	switch {
 	case providers.IsInvalid(err):
@@ -98,22 +127,10 @@ func programmedReason(err error) string {
 		return v1alpha1.ReasonQuota
 	case providers.IsNotFound(err):
 		return v1alpha1.ReasonNotFound
+	case providers.IsConflict(err):
+		return v1alpha1.ReasonConflict
 	}
 	return v1alpha1.ReasonRetrying
-}
-
-// providerMessage says what failed and what happens next.
-func providerMessage(err error, slowRetry time.Duration) string {
-	every := "retried every " + retryAfter(err, slowRetry).String()
-	switch {
-	case providers.IsInvalid(err):
-		return err.Error() + "; waiting for the spec to change"
-	case providers.IsQuota(err):
-		return err.Error() + "; " + every + " until the quota allows it"
-	case providers.IsNotFound(err):
-		return err.Error() + "; " + every
-	}
-	return err.Error() + "; retried with backoff"
 }
 
 func backendsWithoutTargets(want *providers.Desired) []string {

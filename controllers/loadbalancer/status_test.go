@@ -2,9 +2,9 @@ package loadbalancer
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -23,65 +23,139 @@ func lbWithBackends(names ...string) *v1alpha1.LoadBalancer {
 	return lb
 }
 
-func TestComputeStatus(t *testing.T) {
-	observed := &providers.Observed{
-		Addresses: []v1alpha1.Address{{IP: "192.0.2.7"}},
-		Ports:     []v1alpha1.PortStatus{{Port: 80, Protocol: "TCP"}},
-		Resources: []v1alpha1.CloudResource{{Kind: "URLMap", Name: "um", ID: "1", State: "Ready"}},
+func condition(t *testing.T, status *v1alpha1.LoadBalancerStatus, typ string) metav1.Condition {
+	t.Helper()
+	c := meta.FindStatusCondition(status.Conditions, typ)
+	if c == nil {
+		t.Fatalf("no %s condition in %+v", typ, status.Conditions)
 	}
+	return *c
+}
+
+func TestSetAccepted(t *testing.T) {
+	status := &v1alpha1.LoadBalancerStatus{}
+	setAccepted(status, 2, "gcp", []string{"fake", "nginx"})
+	if c := condition(t, status, v1alpha1.ConditionAccepted); c.Status != "False" || c.Reason != v1alpha1.ReasonProviderNotEnabled ||
+		!strings.Contains(c.Message, "runs fake, nginx") || c.ObservedGeneration != 2 {
+		t.Errorf("not enabled: %+v", c)
+	}
+	setAccepted(status, 3, "fake", nil)
+	if c := condition(t, status, v1alpha1.ConditionAccepted); c.Status != "True" || c.Reason != v1alpha1.ReasonAccepted || c.ObservedGeneration != 3 {
+		t.Errorf("enabled: %+v", c)
+	}
+}
+
+func TestSetProgrammed(t *testing.T) {
 	cases := []struct {
-		name                          string
-		err                           error
-		targets                       map[string][]providers.Target
-		programmed, ready             metav1.ConditionStatus
-		programmedReason, readyReason string
-		message                       string
+		name, next     string
+		err            error
+		status, reason string
+		message        string
 	}{
-		{"serving", nil, map[string][]providers.Target{"be": {{IP: "10.0.0.1", Port: 80}}},
-			"True", "True", v1alpha1.ReasonProgrammed, v1alpha1.ReasonReady, ""},
-		{"no targets", nil, map[string][]providers.Target{},
-			"True", "False", v1alpha1.ReasonProgrammed, v1alpha1.ReasonNoReadyTargets, "be"},
-		{"retryable with a reason", providers.Retryable("CloudUnavailable", nil, "503"), nil,
-			"False", "False", "CloudUnavailable", v1alpha1.ReasonNotProgrammed, "retried with backoff"},
-		{"unclassified", errors.New("boom"), nil,
-			"False", "False", v1alpha1.ReasonRetrying, v1alpha1.ReasonNotProgrammed, "boom"},
-		{"invalid", providers.Invalid("", nil, "bad"), nil,
-			"False", "False", v1alpha1.ReasonInvalid, v1alpha1.ReasonNotProgrammed, "waiting for the spec to change"},
-		{"quota", providers.Quota("", nil, "limit"), nil,
-			"False", "False", v1alpha1.ReasonQuota, v1alpha1.ReasonNotProgrammed, "retried every 1m0s until the quota allows it"},
+		{"success", "", nil, "True", v1alpha1.ReasonProgrammed, "4 resources"},
+		{"the provider's reason", "retried with backoff", providers.Retryable("CloudUnavailable", nil, "503"), "False", "CloudUnavailable", "503; retried with backoff"},
+		{"wrapped keeps the reason", "", fmt.Errorf("ensure: %w", providers.Quota("QuotaExceeded", nil, "limit 10")), "False", "QuotaExceeded", "limit 10"},
+		{"unclassified", "", errors.New("boom"), "False", v1alpha1.ReasonRetrying, "boom"},
+		{"invalid without reason", "", providers.Invalid("", nil, "bad"), "False", v1alpha1.ReasonInvalid, "bad"},
+		{"quota without reason", "", providers.Quota("", nil, "limit"), "False", v1alpha1.ReasonQuota, "limit"},
+		{"not found without reason", "", providers.NotFound("", nil, "gone"), "False", v1alpha1.ReasonNotFound, "gone"},
+		{"conflict without reason", "", providers.Conflict("", nil, "taken"), "False", v1alpha1.ReasonConflict, "taken"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			lb := lbWithBackends("be")
-			status := &v1alpha1.LoadBalancerStatus{}
-			want := &providers.Desired{Spec: lb.Spec, Targets: tc.targets}
-			computeStatus(status, lb, observed, want, tc.err, time.Minute)
-			prog := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionProgrammed)
-			ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
-			if prog.Status != tc.programmed || prog.Reason != tc.programmedReason || ready.Status != tc.ready || ready.Reason != tc.readyReason {
-				t.Fatalf("Programmed %s/%s Ready %s/%s, want %s/%s %s/%s", prog.Status, prog.Reason, ready.Status, ready.Reason,
-					tc.programmed, tc.programmedReason, tc.ready, tc.readyReason)
-			}
-			if tc.message != "" && !strings.Contains(prog.Message+ready.Message, tc.message) {
-				t.Errorf("the messages %q / %q do not say %q", prog.Message, ready.Message, tc.message)
-			}
-			if status.Address != "192.0.2.7" || status.ResourceCount != 1 || status.MemberCount != 1 || status.ObservedGeneration != 3 || prog.ObservedGeneration != 3 {
-				t.Errorf("address, counts or generation wrong: %+v", status)
+			status := &v1alpha1.LoadBalancerStatus{ResourceCount: 4}
+			setProgrammed(status, 7, tc.err, tc.next)
+			c := condition(t, status, v1alpha1.ConditionProgrammed)
+			if string(c.Status) != tc.status || c.Reason != tc.reason || !strings.Contains(c.Message, tc.message) || c.ObservedGeneration != 7 {
+				t.Errorf("Programmed %+v, want %s/%s saying %q", c, tc.status, tc.reason, tc.message)
 			}
 		})
 	}
 }
 
-// TestComputeStatusIsStable: computing the status twice from the same inputs gives the same
-// status, conditions' transition times included, so an unchanged load balancer writes nothing.
-func TestComputeStatusIsStable(t *testing.T) {
+func TestSetReady(t *testing.T) {
+	lb := lbWithBackends("cart", "front")
+	withTargets := func(names ...string) *providers.Desired {
+		want := &providers.Desired{Spec: lb.Spec, Targets: map[string][]providers.Target{}}
+		for _, n := range names {
+			want.Targets[n] = []providers.Target{{IP: "10.0.0.1", Port: 80}}
+		}
+		return want
+	}
+	cases := []struct {
+		name           string
+		programmed     error
+		want           *providers.Desired
+		status, reason string
+		message        string
+	}{
+		{"serving", nil, withTargets("cart", "front"), "True", v1alpha1.ReasonReady, ""},
+		{"a backend without targets", nil, withTargets("cart"), "False", v1alpha1.ReasonNoReadyTargets, "backend front"},
+		{"not programmed", errors.New("boom"), withTargets("cart", "front"), "False", v1alpha1.ReasonNotProgrammed, "Programmed condition"},
+		{"not programmed, nothing resolved", errors.New("boom"), nil, "False", v1alpha1.ReasonNotProgrammed, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status := &v1alpha1.LoadBalancerStatus{}
+			setProgrammed(status, 1, tc.programmed, "")
+			setReady(status, 1, tc.want)
+			c := condition(t, status, v1alpha1.ConditionReady)
+			if string(c.Status) != tc.status || c.Reason != tc.reason || !strings.Contains(c.Message, tc.message) {
+				t.Errorf("Ready %+v, want %s/%s saying %q", c, tc.status, tc.reason, tc.message)
+			}
+		})
+	}
+}
+
+// TestSetObservedKeepsTheAddressOfAFailedMove: what the provider observed replaces the
+// status after a success, and after a failure only when it saw resources where the load
+// balancer already lives; the last known address stays otherwise.
+func TestSetObservedKeepsTheAddressOfAFailedMove(t *testing.T) {
+	observed := &providers.Observed{
+		Addresses: []v1alpha1.Address{{IP: "192.0.2.9"}},
+		Resources: []v1alpha1.CloudResource{{Kind: "URLMap", Name: "um", ID: "1"}},
+	}
+	cases := []struct {
+		name        string
+		observed    *providers.Observed
+		err         error
+		moving      bool
+		wantAddress string
+	}{
+		{"success", observed, nil, false, "192.0.2.9"},
+		{"success of a move", observed, nil, true, "192.0.2.9"},
+		{"partial failure in place", observed, errors.New("boom"), false, "192.0.2.9"},
+		{"failed move", observed, errors.New("boom"), true, "192.0.2.7"},
+		{"failed read", &providers.Observed{}, errors.New("boom"), false, "192.0.2.7"},
+		{"no observation", nil, errors.New("boom"), false, "192.0.2.7"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lb := lbWithBackends("be")
+			status := &v1alpha1.LoadBalancerStatus{Addresses: []v1alpha1.Address{{IP: "192.0.2.7"}}}
+			setObserved(status, lb, tc.observed, keepsObservation(tc.observed, tc.err, tc.moving))
+			if status.Address != tc.wantAddress || status.ObservedGeneration != 3 || status.MemberCount != 1 {
+				t.Errorf("address %s generation %d members %d, want %s, 3, 1", status.Address, status.ObservedGeneration, status.MemberCount, tc.wantAddress)
+			}
+		})
+	}
+}
+
+// TestSettersAreStable: setting the same conditions twice changes nothing, transition
+// times included, so an unchanged load balancer writes nothing.
+func TestSettersAreStable(t *testing.T) {
 	lb := lbWithBackends("be")
 	want := &providers.Desired{Spec: lb.Spec, Targets: map[string][]providers.Target{"be": {{IP: "10.0.0.1"}}}}
-	observed := &providers.Observed{Addresses: []v1alpha1.Address{{IP: "192.0.2.7"}}}
+	apply := func(status *v1alpha1.LoadBalancerStatus) {
+		setAccepted(status, 3, "fake", nil)
+		setObserved(status, lb, &providers.Observed{Addresses: []v1alpha1.Address{{IP: "192.0.2.7"}}}, true)
+		setProgrammed(status, 3, nil, "")
+		setReady(status, 3, want)
+	}
 	first := &v1alpha1.LoadBalancerStatus{}
-	computeStatus(first, lb, observed, want, nil, time.Minute)
+	apply(first)
 	second := first.DeepCopy()
-	computeStatus(second, lb, observed, want, nil, time.Minute)
+	apply(second)
 	for i := range first.Conditions {
 		if first.Conditions[i] != second.Conditions[i] {
 			t.Errorf("condition %s changed on a second pass: %+v -> %+v", first.Conditions[i].Type, first.Conditions[i], second.Conditions[i])
@@ -89,11 +163,21 @@ func TestComputeStatusIsStable(t *testing.T) {
 	}
 }
 
-func TestSetNotAccepted(t *testing.T) {
-	status := &v1alpha1.LoadBalancerStatus{}
-	setNotAccepted(status, 2, "gcp", []string{"fake"})
-	acc := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionAccepted)
-	if acc == nil || acc.Status != "False" || acc.Reason != v1alpha1.ReasonProviderNotEnabled || !strings.Contains(acc.Message, "runs fake") {
-		t.Errorf("Accepted: %+v", acc)
+// TestComputeStatusRecordsThePlaceThatServes: during a move the status names the old place
+// until the move succeeded, then the new one.
+func TestComputeStatusRecordsThePlaceThatServes(t *testing.T) {
+	r := &Reconciler{}
+	lb := lbWithBackends("be")
+	p := place{fromProvider: "fake", toProvider: "fake",
+		from: providers.Ref{Name: "lb", Location: "eu"}, to: providers.Ref{Name: "lb", Location: "us"}}
+	want := &providers.Desired{Spec: lb.Spec}
+	status := &v1alpha1.LoadBalancerStatus{Location: "eu", Provider: "fake"}
+	r.computeStatus(status, lb, p, nil, want, errors.New("the old location does not answer"))
+	if status.Location != "eu" {
+		t.Errorf("after a failed move status.location is %q, want eu", status.Location)
+	}
+	r.computeStatus(status, lb, p, &providers.Observed{}, want, nil)
+	if status.Location != "us" || condition(t, status, v1alpha1.ConditionProgrammed).Status != "True" {
+		t.Errorf("after the move status.location is %q", status.Location)
 	}
 }
