@@ -104,7 +104,10 @@ func classify(err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return providers.Retryable("CloudCallCanceled", err, "the cloud call was cut short")
+		return providers.Retryable(reasonCanceled, err, "the cloud call was cut short")
 	}
 	return providers.Retryable("CloudError", err, "the cloud call failed")
 }
+
+// reasonCanceled: a call the context ended before it was sent.
+const reasonCanceled = "CloudCallCanceled"

@@ -115,17 +115,16 @@ func (p *Provider) deleteIn(ctx context.Context, loc string, k Key) error {
 }
 
 // wrote keeps the snapshot true after a write: the resource the cloud returned replaces the
-// old one; an error that shows the snapshot wrong (a name taken, a resource missing or in
-// use) makes the next read list the kind again. Other errors leave it: a refused or
-// interrupted call changed nothing.
+// old one. After any failed write the next read lists the kind again: the error may show the
+// snapshot wrong (a name taken, a resource missing or in use), and a call whose answer was
+// lost (a reset connection, a timeout) may have taken effect in the cloud. Only a write the
+// cloud refused for its input, or one never sent because the context ended first, changed
+// nothing for sure.
 func (p *Provider) wrote(loc string, k Key, r Resource, err error) {
 	switch {
 	case err == nil:
 		p.snap.Put(loc, k.Kind, r)
-	case providers.IsNotFound(err), staleReasons[providers.ReasonOf(err)]:
+	case !providers.IsInvalid(err) && providers.ReasonOf(err) != reasonCanceled:
 		p.snap.Invalidate(loc, k.Kind)
 	}
 }
-
-// staleReasons are the reasons of errors that show the snapshot out of date.
-var staleReasons = map[string]bool{"ResourceAlreadyExists": true, "ResourceInUse": true}

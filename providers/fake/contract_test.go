@@ -58,7 +58,7 @@ func (c *contractCloud) Resources() []providertest.Resource {
 	out := make([]providertest.Resource, 0, len(inv))
 	for _, r := range inv {
 		o, _ := providers.OwnerFromDescription(r.Description)
-		out = append(out, providertest.Resource{Kind: r.Kind, Name: r.Name, Owner: o})
+		out = append(out, providertest.Resource{Location: r.Location, Kind: r.Kind, Name: r.Name, Owner: o})
 	}
 	return out
 }

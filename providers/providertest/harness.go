@@ -78,8 +78,10 @@ func (c Counts) Sub(before Counts) Counts {
 
 // Resource is one resource of the cloud.
 type Resource struct {
-	Kind string
-	Name string
+	// Location is where the resource lives; "" for a cloud without locations.
+	Location string
+	Kind     string
+	Name     string
 	// Owner is who the cloud says owns it; zero when nothing records an owner.
 	Owner providers.Owner
 }

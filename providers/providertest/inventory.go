@@ -20,7 +20,7 @@ func ownedBy(rs []Resource, o providers.Owner) []string {
 	var out []string
 	for _, r := range rs {
 		if r.Owner == o {
-			out = append(out, r.Kind+" "+r.Name)
+			out = append(out, r.id())
 		}
 	}
 	slices.Sort(out)
@@ -99,5 +99,28 @@ func without(all, some []string) []string {
 			out = append(out, s)
 		}
 	}
+	return out
+}
+
+// id names a resource in messages and comparisons: its kind and name, after its location
+// when it has one, since two locations may hold resources of the same name.
+func (r Resource) id() string {
+	if r.Location == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Location + "/" + r.Kind + " " + r.Name
+}
+
+// withoutLocation drops the location from ids made by Resource.id, for a comparison with what
+// an Observed lists (which names no location).
+func withoutLocation(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if slash := strings.Index(id, "/"); slash >= 0 && slash < strings.Index(id, " ") {
+			id = id[slash+1:]
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
 	return out
 }
