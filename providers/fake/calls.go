@@ -86,7 +86,7 @@ func classify(err error) error {
 			return providers.NotFound("ResourceNotFound", nil, "%s", api.Message)
 		case CodeAlreadyExists:
 			// Another writer got there first; the next pass reads it and adopts or reports it.
-			return providers.Retryable("ResourceAlreadyExists", nil, "%s", api.Message)
+			return providers.Retryable(reasonAlreadyExists, nil, "%s", api.Message)
 		case CodeInUse:
 			return providers.Retryable("ResourceInUse", nil, "%s", api.Message)
 		case CodeIPInUse:
@@ -111,3 +111,6 @@ func classify(err error) error {
 
 // reasonCanceled: a call the context ended before it was sent.
 const reasonCanceled = "CloudCallCanceled"
+
+// reasonAlreadyExists: an insert found the name taken.
+const reasonAlreadyExists = "ResourceAlreadyExists"

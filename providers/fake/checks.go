@@ -41,8 +41,9 @@ func (p *Provider) check(ctx context.Context, d *desired, st *state) error {
 	for _, k := range d.keys() {
 		if r, ok := st.others[k]; ok {
 			d.stale = append(d.stale, k.Kind)
-			return providers.Conflict(ReasonNameConflict, nil,
-				"%s exists but is not owned by load balancer %s (description %q); delete or rename it", k, d.lb, r.Description)
+			// Worded as the engine words the insert that would fail, so that the
+			// condition reads the same whichever of the two finds the clash.
+			return providers.Conflict(ReasonNameConflict, nil, "%s %s: %s", providers.OpCreate, k, nameConflict(k, d.lb, r.Description))
 		}
 	}
 	for _, name := range d.preShared {
@@ -134,4 +135,9 @@ func (d *desired) blockHTTPS(err error) {
 			d.blocked[k] = err
 		}
 	}
+}
+
+// nameConflict says that a name portico needs is taken by a resource it does not own.
+func nameConflict(k Key, lb, description string) string {
+	return fmt.Sprintf("%s exists but is not owned by load balancer %s (description %q); delete or rename it", k, lb, description)
 }

@@ -30,11 +30,32 @@ func (c client) Insert(ctx context.Context, want plan.Resource) error {
 		spec = empty
 	}
 	r, err := c.p.insert(ctx, c.d.loc, k, c.d.description, spec)
+	if providers.ReasonOf(err) == reasonAlreadyExists {
+		r, err = c.taken(ctx, k, err)
+	}
 	c.p.wrote(c.d.loc, k, r, err)
 	if err != nil || !isNEG || len(neg.Endpoints) == 0 {
 		return err
 	}
 	return c.endpoints(ctx, OpAttach, k, neg.Endpoints)
+}
+
+// taken reads a resource whose name the cloud says is taken, which the snapshot did not
+// show: one this load balancer made (an earlier answer was lost) is adopted, and the next
+// pass patches it if it differs; anyone else's is a NameConflict at once, not a retry.
+func (c client) taken(ctx context.Context, k Key, insertErr error) (Resource, error) {
+	var r Resource
+	err := c.p.call(OpGet, k, func() (err error) {
+		r, err = c.p.cloud.In(c.d.loc).Get(ctx, k.Kind, k.Name)
+		return err
+	})
+	switch {
+	case err != nil:
+		return Resource{}, insertErr
+	case r.Description == c.d.description:
+		return r, nil
+	}
+	return Resource{}, providers.Conflict(ReasonNameConflict, nil, "%s", nameConflict(k, c.d.lb, r.Description))
 }
 
 // Patch changes a resource. A network endpoint group's endpoints change by one attach call
