@@ -416,6 +416,13 @@ type LoadBalancerStatus struct {
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
+	// UnreadyBackends names the backends that have no ready target, so that the ingress
+	// controller tells the members that route to them.
+	// +optional
+	// +kubebuilder:validation:MaxItems=1000
+	// +listType=atomic
+	UnreadyBackends []string `json:"unreadyBackends,omitempty"`
+
 	// Resources lists every cloud resource behind the load balancer.
 	// +optional
 	// +listType=atomic

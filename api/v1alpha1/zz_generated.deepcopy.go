@@ -475,6 +475,11 @@ func (in *LoadBalancerStatus) DeepCopyInto(out *LoadBalancerStatus) {
 			(*in)[i].DeepCopyInto(&(*out)[i])
 		}
 	}
+	if in.UnreadyBackends != nil {
+		in, out := &in.UnreadyBackends, &out.UnreadyBackends
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	if in.Resources != nil {
 		in, out := &in.Resources, &out.Resources
 		*out = make([]CloudResource, len(*in))

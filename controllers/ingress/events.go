@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/portico-dev/portico/controllers/notice"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -125,11 +126,19 @@ func (r *Reconciler) reportProblems(ctx context.Context, ing *networkingv1.Ingre
 		return every - now.Sub(at)
 	}
 	for _, p := range problems {
-		r.event(ing, "Warning", p.Reason, "Translate "+p.Field, "%s", problemNote(p))
+		n := notice.Notice{Type: "Warning", Reason: p.Reason, Action: "Translate " + p.Field, Note: problemNote(p)}
+		if err := r.Notices.Tell(ctx, ing, ingressKind, n); err != nil {
+			// Not remembered as told: the next reconcile tries again.
+			log.FromContext(ctx).Error(err, "Failed to tell a problem", "ingress", ing.Namespace+"/"+ing.Name, "reason", p.Reason)
+			return every
+		}
 	}
 	r.memory.tellProblems(ing.UID, sig, now)
 	return every
 }
+
+// ingressKind is the kind the Events about Ingresses name.
+var ingressKind = networkingv1.SchemeGroupVersion.WithKind("Ingress")
 
 func problemNote(p model.Problem) string {
 	return limitNote(fmt.Sprintf("%s: %s", p.Field, p.Message))

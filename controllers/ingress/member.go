@@ -21,7 +21,11 @@ import (
 // names its LoadBalancer, the address in its status, and Events for its problems. It writes
 // only what differs, and returns when its standing problems must be told again.
 func (r *Reconciler) syncMember(ctx context.Context, ing *networkingv1.Ingress, m model.Member, res *model.Result, lb *v1alpha1.LoadBalancer) (time.Duration, error) {
-	refresh := r.reportProblems(ctx, ing, res.ProblemsOf(m.Ingress))
+	problems := res.ProblemsOf(m.Ingress)
+	if m.Accepted && lb != nil && m.State != v1alpha1.MemberMoving {
+		problems = append(problems, loadBalancerProblems(lb, m.Ingress)...)
+	}
+	refresh := r.reportProblems(ctx, ing, problems)
 	current := ing.Annotations[model.AnnotationLoadBalancer]
 	switch {
 	case m.State == v1alpha1.MemberMoving:

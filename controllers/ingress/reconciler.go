@@ -20,6 +20,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/notice"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -39,6 +40,9 @@ type Reconciler struct {
 	EventRefresh time.Duration
 	// Clock tells the time; default the real clock.
 	Clock clock.PassiveClock
+	// Notices keeps each standing problem as one Event on its Ingress; SetupWithManager
+	// makes it when nil.
+	Notices *notice.Board
 
 	memory *memory
 }

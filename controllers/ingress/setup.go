@@ -17,6 +17,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/index"
+	"github.com/portico-dev/portico/controllers/notice"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -24,6 +25,9 @@ import (
 // group keys it affects, through the indexes.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	r.memory = newMemory()
+	if r.Notices == nil {
+		r.Notices = &notice.Board{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Controller: ReportingController, Clock: r.Clock}
+	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("ingress").
 		WithOptions(opts).

@@ -147,7 +147,13 @@ func (r *Reconciler) announceTransition(ctx context.Context, lb *v1alpha1.LoadBa
 	}
 	note := limit(fmt.Sprintf("%s: %s", cur.Reason, cur.Message))
 	action := actionFor(cur.Reason, note)
-	for _, obj := range r.audience(ctx, lb) {
+	audience := r.audience(ctx, lb)
+	if eventType == "Warning" {
+		// The members hear of a standing failure from the ingress controller, again for as
+		// long as it lasts (see controllers/ingress loadBalancerProblems).
+		audience = audience[:1]
+	}
+	for _, obj := range audience {
 		r.Recorder.Eventf(obj, nil, eventType, reason, action, "%s", note)
 	}
 }

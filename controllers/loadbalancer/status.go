@@ -60,11 +60,14 @@ func setProgrammed(status *v1alpha1.LoadBalancerStatus, gen int64, err error, ne
 // setReady says whether traffic can flow: programmed, and every backend has a target.
 func setReady(status *v1alpha1.LoadBalancerStatus, gen int64, want *providers.Desired) {
 	if !meta.IsStatusConditionTrue(status.Conditions, v1alpha1.ConditionProgrammed) {
+		status.UnreadyBackends = nil
 		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotProgrammed,
 			"the load balancer is not programmed; see the Programmed condition")
 		return
 	}
-	if empty := backendsWithoutTargets(want); len(empty) > 0 {
+	empty := backendsWithoutTargets(want)
+	status.UnreadyBackends = empty
+	if len(empty) > 0 {
 		setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNoReadyTargets,
 			"no ready target for backend "+strings.Join(empty, ", ")+": check the Services' endpoints (or nodes, for target type instance)")
 		return

@@ -93,6 +93,8 @@ func TestNoReadyTargetsIsReported(t *testing.T) {
 	if msg := readyMessage(lb); !strings.Contains(msg, ns+"/cart:80") || strings.Contains(msg, "front") {
 		t.Errorf("the Ready message must name the backend without targets only: %q", msg)
 	}
+	// The member that routes to it is told too, naming the Service.
+	waitEvent(t, getIngress(t, ns, "web"), "NoReadyTargets", "Service "+ns+"/cart")
 	setEndpoints(t, ns, "cart", "10.0.0.9")
 	if _, err := env.WaitCondition(timeout(t), lbName, v1alpha1.ConditionReady, "True", v1alpha1.ReasonReady); err != nil {
 		t.Fatal(err)

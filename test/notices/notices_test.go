@@ -118,11 +118,13 @@ func TestNoProblemNoWrites(t *testing.T) {
 	if err := env.ApplyYAML(ctx, strings.ReplaceAll(badIngress, "NAMESPACE", ns)); err != nil {
 		t.Fatal(err)
 	}
-	fixed := strings.ReplaceAll(strings.ReplaceAll(badIngress, "flase", "\"false\""), "NAMESPACE", ns)
+	fixed := strings.ReplaceAll(strings.ReplaceAll(badIngress, "flase", "\"true\""), "NAMESPACE", ns)
 	if err := env.ApplyYAML(ctx, fixed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.WaitProgrammed(ctx, ns, "web"); err != nil {
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := env.WaitProgrammed(wait, ns, "web"); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(eventTTL + refresh) // every Event told so far expires
