@@ -1,7 +1,8 @@
 // Package bench measures portico at scale against a real API server with the fake provider:
 // how long N Ingresses take to be served, how long a restarted controller takes to converge,
 // what a resync writes, and how much memory the controller holds per Ingress. Run it with
-// `make bench`; PORTICO_BENCH_INGRESSES sets N (default 300).
+// `make bench`; PORTICO_BENCH_INGRESSES sets the sizes N, comma-separated (default 300;
+// `make bench` runs 1000 and 3000, `make bench-large` 10000).
 package bench
 
 import (
@@ -10,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,29 +27,44 @@ import (
 	"github.com/portico-dev/portico/testenv"
 )
 
-func ingressCount() int {
-	if n, err := strconv.Atoi(os.Getenv("PORTICO_BENCH_INGRESSES")); err == nil && n > 0 {
-		return n
+// ingressCounts are the sizes to measure, from PORTICO_BENCH_INGRESSES.
+func ingressCounts() []int {
+	var out []int
+	for _, f := range strings.Split(os.Getenv("PORTICO_BENCH_INGRESSES"), ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
 	}
-	return 300
+	if len(out) == 0 {
+		return []int{300}
+	}
+	return out
 }
 
 // BenchmarkConverge creates N Ingresses, each with its own Service, and reports:
-//   - s-to-serve: seconds until every Ingress has its address;
-//   - s-restart: seconds until a restarted controller has seen every load balancer again;
+//   - s-to-serve: seconds until every Ingress has its address, and s/lb-serve per load
+//     balancer;
+//   - s-restart: seconds until a restarted controller has reconciled every load balancer
+//     again, and s/lb-restart per load balancer: both per-LB figures must stay flat as N
+//     grows (work that grows faster than N shows here first);
+//   - restart-cloud-lists: the list calls of that restart (one per resource kind, not per
+//     load balancer);
 //   - resync-api-writes, resync-cloud-writes: writes of a restart with nothing changed
 //     (targets: 0);
 //   - KiB/ingress: the heap the controller holds per Ingress, measured as what stopping it
 //     frees (target: at most 50).
 func BenchmarkConverge(b *testing.B) {
-	n := ingressCount()
-	for b.Loop() {
-		converge(b, n)
+	for _, n := range ingressCounts() {
+		b.Run(fmt.Sprintf("ingresses=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				converge(b, n)
+			}
+		})
 	}
 }
 
 func converge(b *testing.B, n int) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Minute)
 	defer cancel()
 	env, err := testenv.Start(ctx, testenv.Options{ClusterID: "bench", SyncPeriod: 10 * time.Hour})
 	if err != nil {
@@ -60,7 +77,9 @@ func converge(b *testing.B, n int) {
 		createIngress(ctx, b, env.Client, i)
 	}
 	waitAllServed(ctx, b, env, n)
-	b.ReportMetric(time.Since(start).Seconds(), "s-to-serve")
+	serve := time.Since(start).Seconds()
+	b.ReportMetric(serve, "s-to-serve")
+	b.ReportMetric(serve/float64(n), "s/lb-serve")
 
 	// The controller's memory is what stopping it frees: the fake cloud, the test's client
 	// and the API server (another process) stay.
@@ -77,7 +96,10 @@ func converge(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	waitAllEnsured(ctx, b, env, n)
-	b.ReportMetric(time.Since(start).Seconds(), "s-restart")
+	restart := time.Since(start).Seconds()
+	b.ReportMetric(restart, "s-restart")
+	b.ReportMetric(restart/float64(n), "s/lb-restart")
+	b.ReportMetric(float64(cloudLists(env.Cloud)), "restart-cloud-lists")
 	time.Sleep(2 * time.Second) // let the last reconciles finish before counting
 	b.ReportMetric(float64(len(env.APIWrites())), "resync-api-writes")
 	b.ReportMetric(float64(cloudWrites(env.Cloud)), "resync-cloud-writes")
@@ -159,6 +181,16 @@ func cloudWrites(c *fake.Cloud) int {
 	n := 0
 	for _, call := range c.Calls() {
 		if call.Op != fake.OpGet && call.Op != fake.OpList {
+			n++
+		}
+	}
+	return n
+}
+
+func cloudLists(c *fake.Cloud) int {
+	n := 0
+	for _, call := range c.Calls() {
+		if call.Op == fake.OpList {
 			n++
 		}
 	}

@@ -79,6 +79,15 @@ func TestMetricsCountCloudCallsReconcilesAndLoadBalancers(t *testing.T) {
 	if _, err := env.WaitCondition(timeout(t), lbNameOf(ns, "web"), "Ready", "True", "Ready"); err != nil {
 		t.Fatal(err)
 	}
+	// A reconcile is counted when it returns, just after the status write the wait saw.
+	_ = waitFor(t, "the last reconcile to be counted", func() bool {
+		for i, s := range series {
+			if now, found := metricValue(t, s.name, s.labels); !found || now-before[i] < s.min {
+				return false
+			}
+		}
+		return true
+	})
 	for i, s := range series {
 		now, found := metricValue(t, s.name, s.labels)
 		if !found || now-before[i] < s.min {
