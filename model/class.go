@@ -43,11 +43,11 @@ func IsOurs(c *networkingv1.IngressClass) bool {
 type ClassState int
 
 const (
-	// ClassOurs: the class exists and is portico's.
+	// ClassOurs means the class exists and is portico's.
 	ClassOurs ClassState = iota
-	// ClassForeign: the class exists and belongs to another controller.
+	// ClassForeign means the class exists and belongs to another controller.
 	ClassForeign
-	// ClassMissing: the class the Ingress names does not exist (or it names none and there
+	// ClassMissing means the class the Ingress names does not exist (or it names none and there
 	// is no default class). A Helm upgrade that re-creates a class passes through this state,
 	// so it never makes portico let go of a load balancer.
 	ClassMissing

@@ -12,13 +12,13 @@ import (
 type Placement int
 
 const (
-	// PlaceNone: the Ingress is not this load balancer's concern.
+	// PlaceNone means the Ingress is not this load balancer's concern.
 	PlaceNone Placement = iota
-	// PlaceMember: translate it as a member.
+	// PlaceMember means: translate it as a member.
 	PlaceMember
-	// PlaceHold: keep serving it as it was last accepted (see Hold).
+	// PlaceHold means: keep serving it as it was last accepted (see Hold).
 	PlaceHold
-	// PlaceRelease: it left portico's class for another controller's; let it go.
+	// PlaceRelease means it left portico's class for another controller's; let it go.
 	PlaceRelease
 )
 

@@ -81,14 +81,6 @@ func (m *memory) changed(uid types.UID, topic, what string) bool {
 	return true
 }
 
-// known reports whether the Ingress was told anything on the topic since this process started.
-func (m *memory) known(uid types.UID, topic string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	_, ok := m.told[uid][topic]
-	return ok
-}
-
 func (m *memory) forget(uid types.UID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -90,9 +90,10 @@ func (r *Reconciler) audience(ctx context.Context, lb *v1alpha1.LoadBalancer) []
 	return out
 }
 
-func (r *Reconciler) eventOn(lb *v1alpha1.LoadBalancer, eventType, reason, action, format string, args ...any) {
+// deleteEventOn tells the LoadBalancer about a deletion of cloud resources.
+func (r *Reconciler) deleteEventOn(lb *v1alpha1.LoadBalancer, eventType, reason, format string, args ...any) {
 	note := limit(fmt.Sprintf(format, args...))
-	r.Recorder.Eventf(lb, nil, eventType, reason, actionFor(action, note), "%s", note)
+	r.Recorder.Eventf(lb, nil, eventType, reason, actionFor(providers.OpDelete, note), "%s", note)
 }
 
 // actionFor makes an Event action that tells Events apart: the events API merges Events of

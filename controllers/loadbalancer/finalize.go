@@ -36,7 +36,7 @@ func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 		}
 		if err := p.Delete(ctx, h.ref); err != nil {
 			setProgrammed(status, lb.Generation, providers.Retryable(v1alpha1.ReasonDeleteError, err, "deleting the cloud resources failed"), "retried")
-			r.eventOn(lb, "Warning", v1alpha1.ReasonDeleteError, "Delete", "deleting the cloud resources in provider %s, location %s failed: %v", h.provider, h.ref.Location, err)
+			r.deleteEventOn(lb, "Warning", v1alpha1.ReasonDeleteError, "deleting the cloud resources in provider %s, location %s failed: %v", h.provider, h.ref.Location, err)
 			if werr := r.writeStatus(ctx, lb, status); werr != nil {
 				return ctrl.Result{}, werr
 			}
@@ -45,7 +45,7 @@ func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 	}
 	r.slow.reset(lb.Name)
 	if n := len(lb.Status.Resources); n > 0 {
-		r.eventOn(lb, "Normal", ReasonResourceDeleted, "Delete", "deleted %d cloud resources of provider %s", n, lb.Status.Provider)
+		r.deleteEventOn(lb, "Normal", ReasonResourceDeleted, "deleted %d cloud resources of provider %s", n, lb.Status.Provider)
 	}
 	change := patch.Locked(lb)
 	controllerutil.RemoveFinalizer(lb, v1alpha1.Finalizer)

@@ -92,11 +92,11 @@ func (r *Reconciler) leave(ctx context.Context, lb *v1alpha1.LoadBalancer, p pla
 		return fmt.Errorf("deleting the load balancer from provider %s in location %s, which it moved out of: %w", p.fromProvider, p.from.Location, err)
 	}
 	if p.fromProvider != p.toProvider {
-		r.eventOn(lb, "Normal", ReasonProviderChanged, "Delete", "moved from provider %s to %s; its resources in %s are deleted",
+		r.deleteEventOn(lb, "Normal", ReasonProviderChanged, "moved from provider %s to %s; its resources in %s are deleted",
 			p.fromProvider, p.toProvider, p.fromProvider)
 	}
 	if p.from.Location != p.to.Location {
-		r.eventOn(lb, "Normal", ReasonLocationChanged, "Delete", "moved from location %s to %s; its resources in %s are deleted",
+		r.deleteEventOn(lb, "Normal", ReasonLocationChanged, "moved from location %s to %s; its resources in %s are deleted",
 			p.from.Location, p.to.Location, p.from.Location)
 	}
 	return nil

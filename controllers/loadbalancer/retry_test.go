@@ -88,7 +88,7 @@ func TestInvalidInputIsNotRequeuedButStillEnsured(t *testing.T) {
 	name := f.loadBalancer("web").create(f)
 	f.cloud.InjectError(fake.OpInsert, fake.KindURLMap, providers.Invalid("URLMapInvalid", nil, "too many rules"), -1)
 	for i := 0; i < 2; i++ {
-		if res := f.reconcile(name); res.RequeueAfter != 0 || res.Requeue {
+		if res := f.reconcile(name); res.RequeueAfter != 0 {
 			t.Fatalf("invalid input is retried: %+v", res)
 		}
 		if c := f.programmed(name); c.Reason != "URLMapInvalid" || c.Status != "False" {

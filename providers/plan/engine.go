@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"errors"
 
 	"slices"
 	"strings"
@@ -135,7 +136,7 @@ func newDiff(e *Engine, g Graph, observed []Resource) *diff {
 // block1 leaves k as it is; a root cause is reported once in Errs.
 func (d *diff) block1(k Key, err error, root bool) {
 	d.blocked[k] = err
-	if root && !slices.ContainsFunc(d.errs, func(e error) bool { return e == err }) {
+	if root && !slices.ContainsFunc(d.errs, func(e error) bool { return errors.Is(e, err) }) {
 		d.errs = append(d.errs, err)
 	}
 }

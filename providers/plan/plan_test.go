@@ -243,7 +243,7 @@ func TestBlockedResourceKeepsWhatServes(t *testing.T) {
 	if got := actions(p); !reflect.DeepEqual(got, []string{"Create BackendService/bs2"}) {
 		t.Errorf("plan %v: want only the unrelated create; the proxy and its old certificate stay", got)
 	}
-	if p.Err() != bad || p.Blocked[Key{px, "px"}] != bad || p.Blocked[Key{fr, "fr"}] != bad {
+	if !errors.Is(p.Err(), bad) || !errors.Is(p.Blocked[Key{px, "px"}], bad) || !errors.Is(p.Blocked[Key{fr, "fr"}], bad) {
 		t.Errorf("blocked %v", p.Blocked)
 	}
 }

@@ -166,7 +166,6 @@ func TestReplaceForceNeverAdoptsADyingLoadBalancer(t *testing.T) {
 		t.Fatal(err)
 	}
 	apply(t, ns, webIngress)
-	again := getIngress(t, ns, "web")
 	// The controller has looked at it once it tells it its problems or its assignment; give
 	// it a moment either way, then check it was not given the dying load balancer.
 	settleCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -174,7 +173,7 @@ func TestReplaceForceNeverAdoptsADyingLoadBalancer(t *testing.T) {
 	_ = waitForCtx(settleCtx, "the re-created Ingress to be given an address", func() bool {
 		return len(getIngress(t, ns, "web").Status.LoadBalancer.Ingress) > 0
 	})
-	again = getIngress(t, ns, "web")
+	again := getIngress(t, ns, "web")
 	if again.Annotations[model.AnnotationLoadBalancer] != "" || len(again.Status.LoadBalancer.Ingress) != 0 {
 		t.Fatalf("the re-created Ingress was given the dying load balancer: %v %+v", again.Annotations, again.Status.LoadBalancer)
 	}
