@@ -19,7 +19,6 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/internal/controlplane"
-	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/fake"
 )
@@ -30,26 +29,7 @@ import (
 var apiServer client.Client
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	cp, err := controlplane.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = cp.Stop() }()
-	scheme, err := porticoscheme.New()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if apiServer, err = client.New(cp.Config, client.Options{Scheme: scheme}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(controlplane.RunSuite(m, func(c client.Client) { apiServer = c }))
 }
 
 const clusterID = "unit"

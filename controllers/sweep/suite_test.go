@@ -13,7 +13,6 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/internal/controlplane"
-	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 )
 
 // k8s reaches a real API server; no controller runs against it, so the tests alone write the
@@ -21,27 +20,7 @@ import (
 var k8s client.Client
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	cp, err := controlplane.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = cp.Stop() }()
-	scheme, err := porticoscheme.New()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	k8s, err = client.New(cp.Config, client.Options{Scheme: scheme})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(controlplane.RunSuite(m, func(c client.Client) { k8s = c }))
 }
 
 var names atomic.Int64
