@@ -183,10 +183,7 @@ func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("creating a client: %w", err)
 	}
-	ns := opts.namespace
-	if ns == "" {
-		ns = cluster.NamespaceFromEnv()
-	}
+	ns := cluster.Namespace(opts.namespace)
 	return cluster.Open(ctx, c, cluster.Options{Namespace: ns, ClusterID: opts.clusterID})
 }
 

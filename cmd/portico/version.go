@@ -91,10 +91,7 @@ func readCluster(ctx context.Context, opts versionOptions) (*cluster.Info, error
 	if err != nil {
 		return nil, fmt.Errorf("creating a client: %w", err)
 	}
-	ns := opts.namespace
-	if ns == "" {
-		ns = cluster.NamespaceFromEnv()
-	}
+	ns := cluster.Namespace(opts.namespace)
 	return cluster.Read(ctx, c, ns)
 }
 

@@ -35,6 +35,15 @@ const (
 // NamespaceFromEnv returns POD_NAMESPACE (set from the downward API by config/manager), else
 // DefaultNamespace.
 func NamespaceFromEnv() string {
+	return Namespace("")
+}
+
+// Namespace is the controller's namespace: the flag's value when set, else POD_NAMESPACE,
+// else DefaultNamespace.
+func Namespace(flag string) string {
+	if flag != "" {
+		return flag
+	}
 	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
 		return ns
 	}

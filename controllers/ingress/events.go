@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/controllers/notice"
 	"github.com/portico-dev/portico/model"
 )
@@ -133,7 +134,7 @@ func (r *Reconciler) reportProblems(ctx context.Context, ing *networkingv1.Ingre
 var ingressKind = networkingv1.SchemeGroupVersion.WithKind("Ingress")
 
 func problemNote(p model.Problem) string {
-	return limitNote(fmt.Sprintf("%s: %s", p.Field, p.Message))
+	return text.Truncate(fmt.Sprintf("%s: %s", p.Field, p.Message), maxNote)
 }
 
 // toldBefore returns when this controller last told the Ingress every one of the problems,
@@ -203,18 +204,12 @@ const maxNote = 1000
 // ReportingController is the name this controller's Events carry.
 const ReportingController = "portico-ingress"
 
-func limitNote(note string) string {
-	if len(note) > maxNote {
-		return note[:maxNote-3] + "..."
-	}
-	return note
-}
 
 // event emits an Event. The action carries the subject: the events API merges Events of one
 // object with equal type, reason and action into a series that keeps the first note only,
 // so two problems, or two addresses one after the other, must differ in their action.
 func (r *Reconciler) event(ing *networkingv1.Ingress, eventType, reason, action, format string, args ...any) {
-	note := limitNote(fmt.Sprintf(format, args...))
+	note := text.Truncate(fmt.Sprintf(format, args...), maxNote)
 	if len(action) > 128 {
 		action = action[:128]
 	}

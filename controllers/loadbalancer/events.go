@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 )
@@ -45,7 +46,7 @@ func (r *Reconciler) announce(ctx context.Context, lb *v1alpha1.LoadBalancer, ob
 		// one series that keeps only the first note.
 		action := actionFor(c.Op, c.Kind+"/"+c.Name)
 		for _, obj := range targets {
-			r.Recorder.Eventf(obj, nil, "Normal", changeReasons[c.Op], action, "%s", limit(note))
+			r.Recorder.Eventf(obj, nil, "Normal", changeReasons[c.Op], action, "%s", text.Truncate(note, maxNote))
 		}
 	}
 }
@@ -92,7 +93,7 @@ func (r *Reconciler) audience(ctx context.Context, lb *v1alpha1.LoadBalancer) []
 
 // deleteEventOn tells the LoadBalancer about a deletion of cloud resources.
 func (r *Reconciler) deleteEventOn(lb *v1alpha1.LoadBalancer, eventType, reason, format string, args ...any) {
-	note := limit(fmt.Sprintf(format, args...))
+	note := text.Truncate(fmt.Sprintf(format, args...), maxNote)
 	r.Recorder.Eventf(lb, nil, eventType, reason, actionFor(providers.OpDelete, note), "%s", note)
 }
 
@@ -118,12 +119,6 @@ func pastTense(op string) string {
 	return op
 }
 
-func limit(note string) string {
-	if len(note) > 1000 {
-		return note[:997] + "..."
-	}
-	return note
-}
 
 // Event reasons for the Programmed condition changing.
 const (
@@ -146,7 +141,7 @@ func (r *Reconciler) announceTransition(ctx context.Context, lb *v1alpha1.LoadBa
 		}
 		eventType, reason = "Normal", ReasonNowProgrammed
 	}
-	note := limit(fmt.Sprintf("%s: %s", cur.Reason, cur.Message))
+	note := text.Truncate(fmt.Sprintf("%s: %s", cur.Reason, cur.Message), maxNote)
 	action := actionFor(cur.Reason, note)
 	audience := r.audience(ctx, lb)
 	if eventType == "Warning" {
@@ -158,3 +153,6 @@ func (r *Reconciler) announceTransition(ctx context.Context, lb *v1alpha1.LoadBa
 		r.Recorder.Eventf(obj, nil, eventType, reason, action, "%s", note)
 	}
 }
+
+// maxNote is below the 1 KiB limit the API server puts on an Event's note.
+const maxNote = 1000

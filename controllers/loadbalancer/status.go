@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 )
@@ -113,7 +114,7 @@ func notEnabled(provider string, enabled []string) string {
 
 func setCondition(status *v1alpha1.LoadBalancerStatus, gen int64, typ string, s metav1.ConditionStatus, reason, msg string) {
 	meta.SetStatusCondition(&status.Conditions, metav1.Condition{
-		Type: typ, Status: s, Reason: reason, Message: truncate(msg), ObservedGeneration: gen,
+		Type: typ, Status: s, Reason: reason, Message: text.Truncate(msg, maxConditionMessage), ObservedGeneration: gen,
 	})
 }
 
@@ -147,11 +148,6 @@ func backendsWithoutTargets(want *providers.Desired) []string {
 	return empty
 }
 
-// truncate keeps a condition message within the API's 32 KiB limit with room to spare.
-func truncate(s string) string {
-	const max = 4096
-	if len(s) > max {
-		return s[:max-3] + "..."
-	}
-	return s
-}
+
+// maxConditionMessage keeps a condition message well within the API's 32 KiB limit.
+const maxConditionMessage = 4096

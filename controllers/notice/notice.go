@@ -21,6 +21,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/portico-dev/portico/internal/text"
 )
 
 // Notice is one standing problem of an object.
@@ -79,10 +81,10 @@ func (b *Board) create(ctx context.Context, obj client.Object, gvk schema.GroupV
 		EventTime:           metav1.NewMicroTime(b.now()),
 		ReportingController: b.Controller,
 		ReportingInstance:   b.Controller + "-" + hostname(),
-		Action:              limit(n.Action, 128),
-		Reason:              limit(n.Reason, 128),
+		Action:              text.Truncate(n.Action, 128),
+		Reason:              text.Truncate(n.Reason, 128),
 		Type:                n.Type,
-		Note:                limit(n.Note, 1000),
+		Note:                text.Truncate(n.Note, 1000),
 		Regarding: corev1.ObjectReference{
 			APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
 			Namespace: obj.GetNamespace(), Name: obj.GetName(), UID: obj.GetUID(), ResourceVersion: obj.GetResourceVersion(),
@@ -98,7 +100,7 @@ func (b *Board) create(ctx context.Context, obj client.Object, gvk schema.GroupV
 // problem, so that each standing problem has exactly one Event.
 func Name(obj client.Object, n Notice) string {
 	sum := sha256.Sum256([]byte(string(obj.GetUID()) + "\x00" + n.Reason + "\x00" + n.Action + "\x00" + n.Note))
-	return limit(obj.GetName(), 200) + ".notice-" + hex.EncodeToString(sum[:])[:16]
+	return text.Truncate(obj.GetName(), 200) + ".notice-" + hex.EncodeToString(sum[:])[:16]
 }
 
 func eventNamespace(obj client.Object) string {
@@ -115,12 +117,6 @@ func (b *Board) now() time.Time {
 	return time.Now()
 }
 
-func limit(s string, n int) string {
-	if len(s) > n {
-		return s[:n-3] + "..."
-	}
-	return s
-}
 
 func hostname() string {
 	h, err := os.Hostname()
