@@ -16,8 +16,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
-	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/controllers/notice"
+	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/model"
 )
 
@@ -203,7 +203,6 @@ const maxNote = 1000
 
 // ReportingController is the name this controller's Events carry.
 const ReportingController = "portico-ingress"
-
 
 // event emits an Event. The action carries the subject: the events API merges Events of one
 // object with equal type, reason and action into a series that keeps the first note only,

@@ -10,8 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -118,7 +118,6 @@ func pastTense(op string) string {
 	}
 	return op
 }
-
 
 // Event reasons for the Programmed condition changing.
 const (

@@ -8,8 +8,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/internal/text"
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -147,7 +147,6 @@ func backendsWithoutTargets(want *providers.Desired) []string {
 	sort.Strings(empty)
 	return empty
 }
-
 
 // maxConditionMessage keeps a condition message well within the API's 32 KiB limit.
 const maxConditionMessage = 4096

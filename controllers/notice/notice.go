@@ -117,7 +117,6 @@ func (b *Board) now() time.Time {
 	return time.Now()
 }
 
-
 func hostname() string {
 	h, err := os.Hostname()
 	if err != nil || h == "" {
