@@ -153,8 +153,8 @@ func (r *Result) addMember(m *merger, ing *networkingv1.Ingress, class Class, pr
 	}
 	first := firstError((*ps)[before:])
 	if pm, was := previousMember(prev, ing); was && m.add(frozenDraft(ing, prev), Class{}, pm) {
-		msg := "the load balancer keeps serving generation " + strconv.FormatInt(pm.Generation, 10) +
-			" of this Ingress, the last it accepted, until the problem is fixed: " + first.Field + ": " + first.Message
+		msg := "the load balancer keeps serving this Ingress as it last accepted it (generation " + strconv.FormatInt(pm.Generation, 10) +
+			"), until the problem is fixed: " + first.Field + ": " + first.Message
 		ps.add(d.id, SeverityWarning, "metadata.generation", ReasonServingLastAccepted, "%s", msg)
 		r.Members = append(r.Members, Member{Ingress: d.id, Accepted: true, Generation: pm.Generation,
 			State: v1alpha1.MemberFrozen, Reason: first.Reason, Message: msg})
