@@ -3,6 +3,7 @@ package providers
 import (
 	"errors"
 	"fmt"
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"time"
 )
 
@@ -121,10 +122,23 @@ func IgnoreNotFound(err error) error {
 	return err
 }
 
-// ReasonOf returns the condition reason of err: the provider's reason, or ProviderError.
+// ReasonOf returns the condition reason of err: the provider's own reason, else the reason
+// of its kind (Invalid, QuotaExceeded, NotFound, Conflict), else Retrying, as an error the
+// provider did not classify is retried with backoff. It is the one place a reason is
+// derived from an error.
 func ReasonOf(err error) string {
 	if e, ok := AsError(err); ok && e.Reason != "" {
 		return e.Reason
 	}
-	return "ProviderError"
+	switch {
+	case IsInvalid(err):
+		return v1alpha1.ReasonInvalid
+	case IsQuota(err):
+		return v1alpha1.ReasonQuota
+	case IsNotFound(err):
+		return v1alpha1.ReasonNotFound
+	case IsConflict(err):
+		return v1alpha1.ReasonConflict
+	}
+	return v1alpha1.ReasonRetrying
 }

@@ -71,7 +71,7 @@ func TestTypedErrors(t *testing.T) {
 		{fmt.Errorf("ensuring url map: %w", Invalid("CertificateInvalid", nil, "bad cert")), false, true, false, false, "CertificateInvalid"},
 		{Quota("QuotaExceeded", nil, "forwarding rules"), false, false, true, false, "QuotaExceeded"},
 		{NotFound("StaticAddressNotFound", nil, "address x"), false, false, false, true, "StaticAddressNotFound"},
-		{base, true, false, false, false, "ProviderError"},
+		{base, true, false, false, false, "Retrying"},
 	}
 	for _, tc := range cases {
 		if IsRetryable(tc.err) != tc.retryable || IsInvalid(tc.err) != tc.invalid ||

@@ -62,7 +62,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	log := log.FromContext(ctx).WithValues("loadbalancer", lb.Name, "provider", lb.Spec.Provider)
 	ctx = ctrl.LoggerInto(ctx, log)
 	defer func() {
-		metrics.ObserveReconcile("loadbalancer", start, err != nil, reasonOf(err))
+		metrics.ObserveReconcile("loadbalancer", start, err != nil, providers.ReasonOf(err))
 	}()
 	if !lb.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, lb)

@@ -61,7 +61,7 @@ func (r *Reconciler) resultFor(ctx context.Context, lb string, err error) (ctrl.
 		r.slow.reset(lb)
 		return ctrl.Result{}, nil
 	case providers.IsInvalid(err):
-		log.FromContext(ctx).Info("Waiting for the input to change", "reason", reasonOf(err), "error", err.Error())
+		log.FromContext(ctx).Info("Waiting for the input to change", "reason", providers.ReasonOf(err), "error", err.Error())
 		return ctrl.Result{}, nil
 	case waitsOnAPerson(err):
 		return ctrl.Result{RequeueAfter: r.slowDelay(lb, err)}, nil

@@ -55,7 +55,7 @@ func setProgrammed(status *v1alpha1.LoadBalancerStatus, gen int64, err error, ne
 	if next != "" {
 		msg += "; " + next
 	}
-	setCondition(status, gen, v1alpha1.ConditionProgrammed, metav1.ConditionFalse, reasonOf(err), msg)
+	setCondition(status, gen, v1alpha1.ConditionProgrammed, metav1.ConditionFalse, providers.ReasonOf(err), msg)
 }
 
 // setReady says whether traffic can flow: programmed, and every backend has a target.
@@ -116,25 +116,6 @@ func setCondition(status *v1alpha1.LoadBalancerStatus, gen int64, typ string, s 
 	meta.SetStatusCondition(&status.Conditions, metav1.Condition{
 		Type: typ, Status: s, Reason: reason, Message: text.Truncate(msg, maxConditionMessage), ObservedGeneration: gen,
 	})
-}
-
-// reasonOf is the one mapping from an error to a condition reason: the provider's own reason
-// (providers.ReasonOf), else the generic reason of the error's kind.
-func reasonOf(err error) string {
-	if e, ok := providers.AsError(err); ok && e.Reason != "" {
-		return providers.ReasonOf(err)
-	}
-	switch {
-	case providers.IsInvalid(err):
-		return v1alpha1.ReasonInvalid
-	case providers.IsQuota(err):
-		return v1alpha1.ReasonQuota
-	case providers.IsNotFound(err):
-		return v1alpha1.ReasonNotFound
-	case providers.IsConflict(err):
-		return v1alpha1.ReasonConflict
-	}
-	return v1alpha1.ReasonRetrying
 }
 
 func backendsWithoutTargets(want *providers.Desired) []string {
