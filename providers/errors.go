@@ -3,8 +3,9 @@ package providers
 import (
 	"errors"
 	"fmt"
-	"github.com/portico-dev/portico/api/v1alpha1"
 	"time"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
 )
 
 // ErrorKind classifies a provider error by what the controller should do about it.
