@@ -30,7 +30,9 @@ func previousMember(prev *v1alpha1.LoadBalancerSpec, ing *networkingv1.Ingress) 
 		return v1alpha1.IngressRef{}, false
 	}
 	for _, m := range prev.Members {
-		if m.Namespace == ing.Namespace && m.Name == ing.Name && m.UID != "" && m.UID == string(ing.UID) {
+		// A spec written before members recorded their UID (an upgrade) matches by name, so
+		// that the first invalid edit after the upgrade freezes the Ingress too.
+		if m.Namespace == ing.Namespace && m.Name == ing.Name && (m.UID == string(ing.UID) || m.UID == "") {
 			return m, true
 		}
 	}
@@ -56,19 +58,42 @@ func frozenDraft(ing *networkingv1.Ingress, prev *v1alpha1.LoadBalancerSpec) *dr
 			d.keepBackend(prev, p.Backend)
 		}
 	}
-	for _, c := range prev.Claims {
-		if c.Ingress == owner {
+	for _, c := range claimsOf(prev) {
+		if c.Ingress == owner || c.Ingress == "" {
 			d.applyClaim(prev, c)
 		}
 	}
+	legacy := len(prev.Claims) == 0
 	for _, t := range prev.TLS {
-		if slices.Contains(t.Ingresses, owner) {
+		if slices.Contains(t.Ingresses, owner) || legacy && len(t.Ingresses) == 0 {
 			cert := *t.DeepCopy()
 			cert.Ingresses = nil
 			d.tls = append(d.tls, tlsEntry{cert: cert, field: "spec.tls (as last accepted)"})
 		}
 	}
 	return d
+}
+
+// claimsOf returns the spec's claims. A spec written before claims were recorded (an
+// upgrade) has none: its load-balancer-wide settings are then claimed by nobody in
+// particular, and every frozen member keeps them, so an upgrade never changes an address.
+func claimsOf(prev *v1alpha1.LoadBalancerSpec) []v1alpha1.SettingClaim {
+	if len(prev.Claims) > 0 {
+		return prev.Claims
+	}
+	var out []v1alpha1.SettingClaim
+	add := func(setting, value string) {
+		if value != "" {
+			out = append(out, v1alpha1.SettingClaim{Setting: setting, Value: value})
+		}
+	}
+	add(v1alpha1.SettingProvider, prev.Provider)
+	add(v1alpha1.SettingStaticAddress, prev.StaticAddress)
+	add(v1alpha1.SettingScheme, prev.Scheme)
+	add(v1alpha1.SettingAllowHTTP, strconv.FormatBool(prev.Frontends.HTTP))
+	add(v1alpha1.SettingSSLRedirect, strconv.FormatBool(prev.Frontends.SSLRedirect))
+	add(v1alpha1.SettingDefaultBackend, prev.DefaultBackend)
+	return out
 }
 
 func (d *draft) keepBackend(prev *v1alpha1.LoadBalancerSpec, name string) {

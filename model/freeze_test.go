@@ -152,3 +152,32 @@ func memberOf(res *Result, name string) Member {
 func namespace(name string, labels map[string]string) corev1.Namespace {
 	return corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
 }
+
+// TestFreezingWorksOnASpecWrittenBeforeTheUpgrade: a LoadBalancer written by an earlier
+// version records no member UIDs, claims or certificate owners; the first invalid edit after
+// the upgrade must still keep everything, the static address first of all.
+func TestFreezingWorksOnASpecWrittenBeforeTheUpgrade(t *testing.T) {
+	web := mustIngress(t, frozenWeb)
+	before := TranslateGroup(frontGroup(t, web), offline(), Config{})
+	legacy := before.Spec.DeepCopy()
+	legacy.Claims = nil
+	for i := range legacy.Members {
+		legacy.Members[i].UID, legacy.Members[i].Generation = "", 0
+	}
+	for i := range legacy.TLS {
+		legacy.TLS[i].Ingresses = nil
+	}
+
+	typo := web.DeepCopy()
+	typo.Annotations[AnnotationAllowHTTP] = "flase"
+	g := frontGroup(t, typo)
+	g.Previous = legacy
+	after := TranslateGroup(g, offline(), Config{})
+	if m := memberOf(after, "web"); m.State != v1alpha1.MemberFrozen {
+		t.Fatalf("member web = %+v, want Frozen", m)
+	}
+	s := after.Spec
+	if s.StaticAddress != "shop-ip" || len(s.TLS) != 1 || s.DefaultBackend == "" || len(s.Rules) != 1 || !s.Frontends.HTTP {
+		t.Errorf("the upgraded load balancer lost part of what it served: %+v", s)
+	}
+}
