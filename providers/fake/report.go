@@ -42,7 +42,8 @@ func (p *Provider) Report(ctx context.Context, want *providers.Desired) (*plan.R
 	}), nil
 }
 
-// routingOf says what in a resource decides where traffic goes, one line each. Hosts and
+// routingOf says what in a resource decides where traffic goes beyond its summary (which
+// names a forwarding rule's port and target, a proxy's URL map), one line each. Hosts and
 // paths are quoted, so that no value can forge a line of the output.
 func routingOf(spec Spec, svc *v1alpha1.ServiceRef) []string {
 	switch s := spec.(type) {
@@ -53,12 +54,8 @@ func routingOf(spec Spec, svc *v1alpha1.ServiceRef) []string {
 			return nil
 		}
 		return []string{fmt.Sprintf("serves Service %s port %s", strconv.Quote(svc.Namespace+"/"+svc.Name), servicePort(*svc))}
-	case ForwardingRuleSpec:
-		return []string{fmt.Sprintf("%s port %d on address %s -> %s %s", s.IPProtocol, s.Port, s.Address, s.TargetKind, s.Target)}
-	case TargetHTTPProxySpec:
-		return []string{"URL map " + s.URLMap}
 	case TargetHTTPSProxySpec:
-		return []string{"URL map " + s.URLMap, "certificates " + strings.Join(s.SslCertificates, ", ")}
+		return []string{"certificates " + strings.Join(s.SslCertificates, ", ")}
 	}
 	return nil
 }

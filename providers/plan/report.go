@@ -11,6 +11,41 @@ import (
 	"github.com/portico-dev/portico/providers"
 )
 
+// Document is what `portico plan -o json|yaml` prints: the plan of every load balancer the
+// files make, the problems of the input, and what portico assumed. Every provider's plan
+// prints as one. Its JSON is a stable interface that scripts read: fields are added, never
+// renamed or removed.
+type Document struct {
+	// LoadBalancers are sorted by name.
+	LoadBalancers []Report `json:"loadBalancers"`
+	// Problems are objects the API server would refuse and problems of the Ingresses, as
+	// Events would tell them.
+	Problems []Problem `json:"problems,omitempty"`
+	// Ignored are Ingresses that are not portico's, and why.
+	Ignored []Ignored `json:"ignored,omitempty"`
+	// Assumptions say what portico assumed for what the input did not say.
+	Assumptions []string `json:"assumptions,omitempty"`
+}
+
+// Problem is one thing wrong with one object of the input, with the field at fault.
+type Problem struct {
+	// Object is the kind and the namespace/name, for example "Ingress shop/web".
+	Object string `json:"object"`
+	// Field is the path of the field at fault, for example spec.rules[0].http.paths[1].path.
+	Field string `json:"field"`
+	// Severity is Error (the object is left out) or Warning.
+	Severity string `json:"severity"`
+	// Reason is a CamelCase reason; Message says what is wrong and what is allowed.
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+// Ignored is an Ingress that is not portico's, and why.
+type Ignored struct {
+	Ingress string `json:"ingress"`
+	Reason  string `json:"reason"`
+}
+
 // Report is one load balancer's plan as `portico plan -o json|yaml` prints it, the same for
 // every provider: the writes Ensure would make, in order, each with the resource as the
 // provider would send it to its cloud, and the resources left as they are, and why. Its JSON
