@@ -317,3 +317,36 @@ func TestPlanUsageErrors(t *testing.T) {
 		t.Errorf("--default-provider fake: exit %d %s", code, errOut)
 	}
 }
+
+func TestPlanStaticAddressIsAssumedReserved(t *testing.T) {
+	file := writeManifest(t, strings.Replace(planIngress, "metadata: {name: web, namespace: shop}",
+		"metadata: {name: web, namespace: shop, annotations: {portico.dev/static-address: shop-ip}}", 1))
+	code, out, errOut := runPortico(t, "plan", "-f", file, "--provider", "fake", "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc := parsePlan(t, out)
+	for _, r := range doc.LoadBalancers[0].Resources {
+		if r.Kind == "Address" {
+			t.Errorf("the plan creates an address although the Ingress names a static one: %s", r.Name)
+		}
+		var fr struct {
+			Address string `json:"address"`
+		}
+		if r.Kind == "ForwardingRule" && (json.Unmarshal(r.Spec, &fr) != nil || fr.Address != "shop-ip") {
+			t.Errorf("the forwarding rule does not listen on the static address: %s", r.Spec)
+		}
+	}
+	if !strings.Contains(strings.Join(doc.Assumptions, "\n"), "the static address shop-ip is reserved") {
+		t.Errorf("the assumption is not said: %q", doc.Assumptions)
+	}
+}
+
+func TestPlanClusterIDNamesTheResources(t *testing.T) {
+	file := writeManifest(t, planIngress)
+	_, a, _ := runPortico(t, "plan", "-f", file, "--provider", "fake", "--cluster-id", "prod-eu")
+	_, b, _ := runPortico(t, "plan", "-f", file, "--provider", "fake")
+	if !strings.Contains(a, "-prod-eu-") || a == b {
+		t.Errorf("--cluster-id does not reach the names:\n%s", a)
+	}
+}

@@ -177,3 +177,29 @@ func TestValidate(t *testing.T) {
 		t.Error("an unknown class was accepted")
 	}
 }
+
+// TestConcurrentCallersShareTheRate runs many callers on the wall clock at a short rate:
+// together they get no more than the rate allows (a lower bound on the time only, so that
+// a slow machine never fails it).
+func TestConcurrentCallersShareTheRate(t *testing.T) {
+	l, err := New(Config{WritesPerSecond: 1000, WriteBurst: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const callers = 40
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := l.Wait(context.Background(), Write); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if elapsed := time.Since(start); elapsed < (callers-2)*time.Millisecond {
+		t.Errorf("%d writes at 1000/s took %v: the callers did not share one bucket", callers, elapsed)
+	}
+}
