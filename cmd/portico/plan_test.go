@@ -350,3 +350,46 @@ func TestPlanClusterIDNamesTheResources(t *testing.T) {
 		t.Errorf("--cluster-id does not reach the names:\n%s", a)
 	}
 }
+
+func TestPlanProviderFromTheClassParams(t *testing.T) {
+	classes := `
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: portico, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+spec:
+  controller: portico.dev/ingress-controller
+  parameters: {apiGroup: portico.dev, kind: IngressClassParams, name: demo}
+---
+apiVersion: portico.dev/v1alpha1
+kind: IngressClassParams
+metadata: {name: demo}
+spec: {provider: PROVIDER}
+---`
+	for provider, exit := range map[string]int{"fake": exitOK, "gcp": exitUsage} {
+		file := writeManifest(t, strings.Replace(classes, "PROVIDER", provider, 1)+planIngress)
+		code, out, errOut := runPortico(t, "plan", "-f", file)
+		if code != exit {
+			t.Errorf("class params choose %s: exit %d, want %d: %s", provider, code, exit, errOut)
+		}
+		if exit == exitOK && !strings.Contains(out, "(provider fake, location global)") {
+			t.Errorf("the plan does not use the class's provider:\n%s", out)
+		}
+	}
+	code, _, errOut := runPortico(t, "plan", "-f", writeManifest(t, strings.Replace(classes, "PROVIDER", "gcp", 1)+planIngress), "--provider", "fake")
+	if code != exitOK {
+		t.Errorf("--provider fake does not override the class params: exit %d %s", code, errOut)
+	}
+}
+
+func TestPlanReadsStdin(t *testing.T) {
+	var out, errOut strings.Builder
+	root := newRootCommand(&out, &errOut)
+	root.SetIn(strings.NewReader(planIngress))
+	root.SetArgs([]string{"plan", "-f", "-", "--provider", "fake"})
+	if err := root.Execute(); err != nil {
+		t.Fatalf("plan -f -: %v %s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "members: shop/web") {
+		t.Errorf("stdin was not planned:\n%s", out.String())
+	}
+}
