@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
@@ -17,12 +18,15 @@ import (
 type Objects struct {
 	Ingresses []*networkingv1.Ingress
 	Snapshot
+	// EndpointSlices are read for the tools that resolve targets offline (portico plan); the
+	// translation does not use them.
+	EndpointSlices []discoveryv1.EndpointSlice
 	// Skipped lists the kinds of documents that the model does not read.
 	Skipped []string
 }
 
 // ParseObjects reads a stream of YAML or JSON documents (and v1 Lists) holding Ingresses,
-// Services, Secrets, Namespaces, IngressClasses and IngressClassParams. Fields that the types
+// Services, EndpointSlices, Secrets, Namespaces, IngressClasses and IngressClassParams. Fields that the types
 // lack are an error, so that a typo in a manifest is reported instead of ignored.
 func ParseObjects(data []byte, into *Objects) error {
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
@@ -75,6 +79,8 @@ func (o *Objects) add(doc []byte, raw map[string]any) error {
 		err = appendNamespaced(doc, &o.Services, func(s *corev1.Service) *string { return &s.Namespace })
 	case "v1 Secret":
 		err = appendNamespaced(doc, &o.Secrets, func(s *corev1.Secret) *string { return &s.Namespace })
+	case "discovery.k8s.io/v1 EndpointSlice":
+		err = appendNamespaced(doc, &o.EndpointSlices, func(s *discoveryv1.EndpointSlice) *string { return &s.Namespace })
 	case "v1 Namespace":
 		err = appendStrict(doc, &o.Namespaces)
 	case "v1 List":

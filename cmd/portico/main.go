@@ -75,6 +75,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newVersionCommand(),
 		newControllerCommand(),
 		newExplainCommand(),
+		newPlanCommand(),
 		newDevCommand(),
 	)
 	for _, c := range root.Commands() {

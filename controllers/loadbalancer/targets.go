@@ -60,13 +60,18 @@ func (r *Reconciler) servicePort(ctx context.Context, ref v1alpha1.ServiceRef) (
 		}
 		return nil, nil, fmt.Errorf("reading Service %s/%s: %w", ref.Namespace, ref.Name, err)
 	}
+	return svc, PortOf(svc, ref), nil
+}
+
+// PortOf returns the port of the Service a backend names, by name or number, or nil.
+func PortOf(svc *corev1.Service, ref v1alpha1.ServiceRef) *corev1.ServicePort {
 	for i := range svc.Spec.Ports {
 		p := &svc.Spec.Ports[i]
 		if (ref.PortName != "" && p.Name == ref.PortName) || (ref.PortName == "" && p.Port == ref.PortNumber) {
-			return svc, p, nil
+			return p
 		}
 	}
-	return svc, nil, nil
+	return nil
 }
 
 // endpointTargets returns the ready endpoints of a Service port from its EndpointSlices.
@@ -75,9 +80,16 @@ func (r *Reconciler) endpointTargets(ctx context.Context, svc *corev1.Service, p
 	if err := r.Client.List(ctx, slices, client.MatchingFields{index.SliceService: index.Key(svc.Namespace, svc.Name)}); err != nil {
 		return nil, fmt.Errorf("listing the EndpointSlices of Service %s/%s: %w", svc.Namespace, svc.Name, err)
 	}
+	return TargetsOf(slices.Items, port), nil
+}
+
+// TargetsOf returns the ready endpoints of a Service port in the EndpointSlices of its
+// Service, sorted and without repeats. portico plan uses it offline, with the slices of the
+// files it reads.
+func TargetsOf(slices []discoveryv1.EndpointSlice, port *corev1.ServicePort) []providers.Target {
 	seen := map[providers.Target]bool{}
 	var out []providers.Target
-	for _, slice := range slices.Items {
+	for _, slice := range slices {
 		number := slicePort(slice.Ports, port.Name)
 		if number == 0 {
 			continue
@@ -99,7 +111,7 @@ func (r *Reconciler) endpointTargets(ctx context.Context, svc *corev1.Service, p
 		}
 	}
 	sortTargets(out)
-	return out, nil
+	return out
 }
 
 // slicePort returns the port number of the slice port named like the Service port.

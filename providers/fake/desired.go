@@ -172,7 +172,7 @@ func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []provider
 		return "", providers.Invalid("TargetTypeInvalid", nil, "backend %s: target type %q is not ip or instance", b.Name, b.TargetType)
 	}
 
-	bs := Key{KindBackendService, p.namer.Name("bs", d.lb, b.Name)}
+	bs := Key{KindBackendService, p.backendServiceName(d.lb, b.Name)}
 	timeout := b.TimeoutSeconds
 	if timeout == 0 {
 		timeout = defaultTimeoutSec
@@ -201,6 +201,11 @@ func (p *Provider) addZonalGroups(d *desired, backend string, eps []Endpoint) []
 	}
 	slices.Sort(names)
 	return names
+}
+
+// backendServiceName names the backend service of one backend of a load balancer.
+func (p *Provider) backendServiceName(lb, backend string) string {
+	return p.namer.Name("bs", lb, backend)
 }
 
 // healthCheckFor fills the defaults of a backend's health check. An unset timeout never
