@@ -28,15 +28,15 @@ func parseConf(src string) (*parsed, error) {
 	i := 0
 	for i < len(src) {
 		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		switch c {
+		case ' ', '\t', '\n', '\r':
 			i++
-		case c == '#':
+		case '#':
 			p.comments++
 			for i < len(src) && src[i] != '\n' {
 				i++
 			}
-		case c == ';' || c == '{':
+		case ';', '{':
 			if len(words) == 0 {
 				return nil, fmt.Errorf("unexpected %q at byte %d", c, i)
 			}
@@ -48,13 +48,13 @@ func parseConf(src string) (*parsed, error) {
 			}
 			words = nil
 			i++
-		case c == '}':
+		case '}':
 			if len(words) != 0 || len(stack) == 1 {
 				return nil, fmt.Errorf("unexpected } at byte %d", i)
 			}
 			stack = stack[:len(stack)-1]
 			i++
-		case c == '"' || c == '\'':
+		case '"', '\'':
 			end := i + 1
 			for end < len(src) && src[end] != c {
 				if src[end] == '\\' {
