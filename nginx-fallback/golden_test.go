@@ -74,7 +74,23 @@ func goldenInputs() map[string]Input {
 			return in
 		}(),
 		"listen-address": withAddress,
+		// The longest values the API allows: a 253-character host and wildcard, a
+		// 1024-character path, the longest timeout.
+		"long-values": input(lb("long").
+			host(longHost("")).prefix(longPath(), "web").timeout("web", 86400).target("web", "10.0.0.1", 80).
+			host(longHost("*.")).exact(longPath()+"/", "web")),
 	}
+}
+
+// longHost is a 253-character host of 63-character labels, after prefix.
+func longHost(prefix string) string {
+	label := strings.Repeat("a", 63)
+	h := prefix + label + "." + label + "." + label + "."
+	return h + strings.Repeat("b", 253-len(h))
+}
+
+func longPath() string {
+	return "/" + strings.Repeat("p", 1022)
 }
 
 // TestRenderGolden renders each golden input and compares it with its file. Run

@@ -44,6 +44,7 @@ func renderHTTPSettings(c *conf) {
 	c.directive("port_in_redirect", "off")
 	c.directive("server_name_in_redirect", "off")
 	c.directive("ssl_protocols", "TLSv1.2", "TLSv1.3")
-	c.directive("server_names_hash_bucket_size", "128")
+	// A bucket holds the longest host the API allows (253 characters).
+	c.directive("server_names_hash_bucket_size", "512")
 	c.directive("server_names_hash_max_size", "65536")
 }
