@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -31,13 +32,20 @@ type echo struct {
 type backends struct {
 	t       *testing.T
 	servers map[string]*httptest.Server
+	// conns counts the connections each backend accepted.
+	conns sync.Map // name → *atomic.Int64
+}
+
+func (bs *backends) connections(name string) int64 {
+	v, _ := bs.conns.LoadOrStore(name, new(atomic.Int64))
+	return v.(*atomic.Int64).Load()
 }
 
 func (bs *backends) port(name string) int32 {
 	if s, ok := bs.servers[name]; ok {
 		return int32(s.Listener.Addr().(*net.TCPAddr).Port)
 	}
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			select { // longer than the backend's timeout, bounded
 			case <-r.Context().Done():
@@ -50,6 +58,13 @@ func (bs *backends) port(name string) int32 {
 			RequestID: r.Header.Get("X-Request-ID"),
 		})
 	}))
+	count, _ := bs.conns.LoadOrStore(name, new(atomic.Int64))
+	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			count.(*atomic.Int64).Add(1)
+		}
+	}
+	s.Start()
 	bs.t.Cleanup(s.Close)
 	bs.servers[name] = s
 	return bs.port(name)
@@ -207,6 +222,15 @@ func TestEndToEndThroughNginx(t *testing.T) {
 		got = c.do(t, "http", "b.test", "/only", map[string]string{"X-Request-ID": "trace-1"}).echo
 		if got.RequestID != "trace-1" || got.Proto != "http" {
 			t.Fatalf("headers the backend got: %+v", got)
+		}
+	})
+	t.Run("keepalive to upstreams", func(t *testing.T) {
+		before := bs.connections("b-only")
+		for i := 0; i < 20; i++ {
+			c.expect(t, "http", "b.test", "/only", "b-only")
+		}
+		if opened := bs.connections("b-only") - before; opened > 2 {
+			t.Fatalf("20 requests opened %d connections to the backend; keepalive should reuse one", opened)
 		}
 	})
 	t.Run("a refused configuration never replaces the serving one", func(t *testing.T) {

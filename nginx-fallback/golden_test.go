@@ -62,7 +62,7 @@ func goldenInputs() map[string]Input {
 				lb("secure").host("a.test").prefix("/", "web").target("web", "10.0.0.1", 80).
 					host("b.wild.test").prefix("/", "web").
 					host("c.test").prefix("/", "web").
-					prefix("/", "web").
+					host("").prefix("/", "web").
 					tls("ns/a-cert", testCert("aaaa"), "a.test").
 					tls("ns/wild-cert", testCert("bbbb"), "*.wild.test").
 					tls("ns/any-cert", testCert("cccc")).
