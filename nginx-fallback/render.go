@@ -44,11 +44,7 @@ func Render(in Input) ([]byte, error) {
 			c.blank()
 			renderUpstream(&c, u)
 		}
-		for _, s := range sites {
-			if renderErr == nil {
-				renderErr = renderSite(&c, s, in.Settings)
-			}
-		}
+		renderErr = renderSites(&c, sites, in.Settings)
 	})
 	if renderErr != nil {
 		return nil, renderErr

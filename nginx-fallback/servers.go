@@ -11,38 +11,117 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 )
 
-// renderSite renders the two servers of a site: plain HTTP and HTTPS. A host is rendered on
-// both ports even where its LoadBalancer has no such listener, with a 404 or a refused TLS
-// handshake, so that its requests never reach another LoadBalancer's catch-all.
-func renderSite(c *conf, s site, set Settings) error {
-	name := ""
-	if s.host != "" {
+// grouped collects the hosts whose servers answer alike, so that they share one server
+// block: nginx builds a TLS context per server block, and thousands of identical ones would
+// cost seconds at every reload.
+type grouped struct {
+	notFound, redirect, rejectTLS []string // server names
+}
+
+// renderSites renders the catch-all's two default servers, then each host's own servers,
+// then the shared ones. A host is present on both ports even where its LoadBalancer has no
+// such listener (a 404, a refused TLS handshake), so that its requests never reach another
+// LoadBalancer's catch-all.
+func renderSites(c *conf, sites []site, set Settings) error {
+	var g grouped
+	for _, s := range sites {
 		var err error
-		if name, err = serverName(s.host); err != nil {
-			return err
+		if s.host == "" {
+			err = renderCatchAll(c, s, set)
+		} else {
+			err = renderHost(c, s, set, &g)
+		}
+		if err != nil {
+			return siteError(s, err)
 		}
 	}
-	c.blank()
+	renderGrouped(c, g, set)
+	return nil
+}
+
+func renderCatchAll(c *conf, s site, set Settings) error {
 	var err error
+	c.blank()
 	c.block("server", nil, func() {
-		c.directive("listen", listenArgs(set.ListenAddress, set.HTTPPort, s.host == "", false)...)
-		if name != "" {
-			c.directive("server_name", name)
-		}
+		c.directive("listen", listenArgs(set.ListenAddress, set.HTTPPort, true, false)...)
 		err = renderHTTPBody(c, s, set)
 	})
 	if err != nil {
-		return siteError(s, err)
+		return err
 	}
 	c.blank()
 	c.block("server", nil, func() {
-		c.directive("listen", listenArgs(set.ListenAddress, set.HTTPSPort, s.host == "", true)...)
-		if name != "" {
-			c.directive("server_name", name)
-		}
+		c.directive("listen", listenArgs(set.ListenAddress, set.HTTPSPort, true, true)...)
 		err = renderHTTPSBody(c, s)
 	})
-	return siteError(s, err)
+	return err
+}
+
+func renderHost(c *conf, s site, set Settings, g *grouped) error {
+	name, err := serverName(s.host)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !s.lb.Spec.Frontends.HTTP:
+		g.notFound = append(g.notFound, name)
+	case s.lb.Spec.Frontends.SSLRedirect:
+		g.redirect = append(g.redirect, name)
+	default:
+		c.blank()
+		c.block("server", nil, func() {
+			c.directive("listen", listenArgs(set.ListenAddress, set.HTTPPort, false, false)...)
+			c.directive("server_name", name)
+			err = renderLocations(c, s)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	crt, key := "", ""
+	if s.lb.Spec.Frontends.HTTPS {
+		crt, key = certificateFor(s.lb, s.host)
+	}
+	if crt == "" {
+		g.rejectTLS = append(g.rejectTLS, name)
+		return nil
+	}
+	c.blank()
+	c.block("server", nil, func() {
+		c.directive("listen", listenArgs(set.ListenAddress, set.HTTPSPort, false, true)...)
+		c.directive("server_name", name)
+		c.directive("ssl_certificate", crt)
+		c.directive("ssl_certificate_key", key)
+		err = renderLocations(c, s)
+	})
+	return err
+}
+
+func renderGrouped(c *conf, g grouped, set Settings) {
+	group := func(names []string, port int, ssl bool, body func()) {
+		if len(names) == 0 {
+			return
+		}
+		c.blank()
+		c.block("server", nil, func() {
+			c.directive("listen", listenArgs(set.ListenAddress, port, false, ssl)...)
+			c.directive("server_name", names...)
+			body()
+		})
+	}
+	group(g.notFound, set.HTTPPort, false, func() { c.directive("return", "404") })
+	group(g.redirect, set.HTTPPort, false, func() { c.directive("return", "308", redirectTarget(set)) })
+	group(g.rejectTLS, set.HTTPSPort, true, func() {
+		c.directive("ssl_reject_handshake", "on")
+		c.directive("return", "404")
+	})
+}
+
+func redirectTarget(set Settings) string {
+	if p := set.RedirectHTTPSPort; p != 0 && p != 443 {
+		return "https://$host:" + strconv.Itoa(p) + "$request_uri"
+	}
+	return "https://$host$request_uri"
 }
 
 func siteError(s site, err error) error {
@@ -73,11 +152,7 @@ func renderHTTPBody(c *conf, s site, set Settings) error {
 		c.directive("return", "404")
 		return nil
 	case s.lb.Spec.Frontends.SSLRedirect:
-		target := "https://$host$request_uri"
-		if p := set.RedirectHTTPSPort; p != 0 && p != 443 {
-			target = "https://$host:" + strconv.Itoa(p) + "$request_uri"
-		}
-		c.directive("return", "308", target)
+		c.directive("return", "308", redirectTarget(set))
 		return nil
 	}
 	return renderLocations(c, s)
