@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 )
 
 // Writer puts configurations into nginx's prefix directory. A configuration reaches Dir only
@@ -20,6 +21,9 @@ type Writer struct {
 	Nginx string
 	// Dir is nginx's prefix directory: nginx.conf, certs/, and what nginx writes itself.
 	Dir string
+
+	// mu serialises Apply: two writes interleaved could prune each other's files.
+	mu sync.Mutex
 }
 
 // file is one certificate or key file, relative to CertDir.
@@ -44,6 +48,8 @@ func (w *Writer) Apply(ctx context.Context, in Input) (bool, error) {
 }
 
 func (w *Writer) apply(ctx context.Context, config []byte, files []file) (bool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.current(config, files) {
 		return false, nil
 	}

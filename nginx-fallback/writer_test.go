@@ -143,3 +143,28 @@ func snapshotDir(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestConcurrentAppliesLeaveAConsistentPrefix runs applies of different certificates at
+// once: whichever wins, every file the installed configuration names exists.
+func TestConcurrentAppliesLeaveAConsistentPrefix(t *testing.T) {
+	w := &Writer{Nginx: nginxBinary(t), Dir: t.TempDir()}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		in := secureInput(t, selfSigned(t, "a.test"))
+		go func() {
+			_, err := w.Apply(testContext(t), in)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Validate(testContext(t), w.Nginx, w.Dir); err != nil {
+		t.Fatalf("the installed prefix does not validate: %v", err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(w.Dir, CertDir, "*")); len(files) != 2 {
+		t.Fatalf("want the two files of one certificate, got %v", files)
+	}
+}
