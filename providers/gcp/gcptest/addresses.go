@@ -13,6 +13,13 @@ var globalAddresses = register(&kind{
 	newItem: func() proto.Message { return &computepb.Address{} },
 	newList: func() proto.Message { return &computepb.AddressList{} },
 	prepare: prepareAddress,
+	present: func(p *project, m proto.Message) {
+		a := m.(*computepb.Address)
+		a.Users = p.usersOf(a.GetSelfLink())
+		if len(a.Users) > 0 {
+			a.Status = proto.String("IN_USE")
+		}
+	},
 	validate: func(_ *project, m proto.Message) error {
 		a := m.(*computepb.Address)
 		if t := a.GetAddressType(); t != "" && t != "EXTERNAL" {

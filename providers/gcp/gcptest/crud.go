@@ -30,7 +30,16 @@ func (s *Server) get(c *call) (proto.Message, error) {
 	if !ok {
 		return nil, errNotFound(relOf(p.selfLink(c.kind, c.zone, c.name)))
 	}
-	return proto.Clone(m), nil
+	return presented(c.kind, p, m), nil
+}
+
+// presented is the copy of a stored resource that a read returns.
+func presented(k *kind, p *project, m proto.Message) proto.Message {
+	out := proto.Clone(m)
+	if k.present != nil {
+		k.present(p, out)
+	}
+	return out
 }
 
 func (s *Server) insert(c *call) (proto.Message, error) {

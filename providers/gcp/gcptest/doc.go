@@ -18,7 +18,8 @@
 //     returned as full URLs, and must exist (404 otherwise);
 //   - URL maps and backend services need their current fingerprint on patch
 //     and update, target proxies and forwarding rules check it when sent
-//     (412 conditionNotMet); every write gives a new fingerprint;
+//     (412 conditionNotMet); every write gives a new fingerprint; health
+//     checks, which the API gives no fingerprint, are updated without one;
 //   - every mutation returns an Operation that is DONE after
 //     Options.OperationPolls polls (get or wait); a retried request with the
 //     same requestId gets the same operation and changes nothing twice;
@@ -29,8 +30,12 @@
 //     refers to (a forwarding rule's IP literal counts for its address);
 //   - backend services and forwarding rules must use the EXTERNAL_MANAGED
 //     scheme; a path matcher may not mix pathRules and routeRules; fields set
-//     only at creation (a forwarding rule's IP, ports, scheme and target, a
-//     backend service's scheme) cannot be patched;
+//     only at creation cannot be patched (a global forwarding rule's patch
+//     changes its networkTier only, its target changes through setTarget; a
+//     backend service keeps its scheme); a global address lists its users
+//     and is IN_USE while a forwarding rule holds it;
+//   - backendServices.getHealth reports each endpoint of a NEG backend in
+//     the state a test set (SetEndpointHealth), else Options.InitialHealth;
 //   - lists page with maxResults (at most 500) and pageToken, and filter
 //     with "FIELD eq RE2", "FIELD ne RE2", `FIELD = "v"` or `FIELD != "v"`
 //     on top-level fields, several joined by AND or in parentheses;
@@ -50,7 +55,7 @@
 // groups, SSL policies and every other collection; the ".use" permissions a
 // real caller also needs on referenced resources; asynchronous application
 // (a write applies at once, only its Operation lags); health state of
-// endpoints (listNetworkEndpoints reports none); quotas; header, query and
+// endpoints in listNetworkEndpoints (only getHealth reports it); quotas; header, query and
 // method matches other than the host in route rules, weighted and redirect
 // actions in Route; and any filter syntax beyond comparisons.
 package gcptest

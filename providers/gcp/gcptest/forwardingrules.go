@@ -10,13 +10,13 @@ import (
 )
 
 // globalForwardingRules send an IP and port to a target proxy. The target
-// changes through setTarget only; address, ports and scheme never change.
+// changes through setTarget only, and patch changes only the network tier.
 var globalForwardingRules = register(&kind{
 	collection: "forwardingRules", iamName: "globalForwardingRules", kindName: "compute#forwardingRule",
 	newItem:   func() proto.Message { return &computepb.ForwardingRule{} },
 	newList:   func() proto.Message { return &computepb.ForwardingRuleList{} },
 	patch:     true,
-	immutable: []string{"IPAddress", "IPProtocol", "portRange", "loadBalancingScheme", "target", "network"},
+	patchable: []string{"networkTier"},
 	prepare: func(s *Server, _ *project, m proto.Message) {
 		if f := m.(*computepb.ForwardingRule); f.IPAddress == nil {
 			f.IPAddress = proto.String(s.newIP())

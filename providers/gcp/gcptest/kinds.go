@@ -21,6 +21,11 @@ type kind struct {
 	// immutable lists the JSON fields that neither patch nor update may change:
 	// the API only lets them be set at creation (or through a set* method).
 	immutable []string
+	// patchable, when set, lists the only JSON fields a patch may change.
+	patchable []string
+	// present decorates a copy of a resource as it is returned (an
+	// address's users).
+	present func(p *project, m proto.Message)
 	// prepare fills server-side defaults on insert (an address's IP).
 	prepare func(s *Server, p *project, m proto.Message)
 	// extraRefs lists references that are not URLs (a forwarding rule's IP

@@ -23,7 +23,7 @@ func (s *Server) list(c *call) (proto.Message, error) {
 	var items []proto.Message
 	for _, m := range p.inZone(c.kind, c.zone) {
 		if keep(m) {
-			items = append(items, proto.Clone(m))
+			items = append(items, presented(c.kind, p, m))
 		}
 	}
 	page, next, err := paginate(items, c.query.Get("maxResults"), c.query.Get("pageToken"))

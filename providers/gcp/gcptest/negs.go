@@ -121,6 +121,7 @@ func detachEndpoints(s *Server, c *call) (proto.Message, error) {
 		drop := map[string]bool{}
 		for _, ep := range body.NetworkEndpoints {
 			drop[endpointID(ep)] = true
+			delete(p.health, healthKey(link, endpointID(ep)))
 		}
 		var kept []*computepb.NetworkEndpoint
 		for _, ep := range p.endpoints[link] {

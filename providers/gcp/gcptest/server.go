@@ -20,6 +20,9 @@ type Options struct {
 	OperationPolls int
 	// Permissions is the IAM allow-list of the caller; nil grants every permission.
 	Permissions []string
+	// InitialHealth is the health state getHealth reports for an endpoint
+	// before SetEndpointHealth names it; "" means HEALTHY.
+	InitialHealth string
 	// Now is the clock for timestamps; nil uses time.Now.
 	Now func() time.Time
 }

@@ -2,6 +2,7 @@ package gcptest
 
 import (
 	"sort"
+	"strings"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/protobuf/proto"
@@ -15,13 +16,14 @@ type project struct {
 	refs      map[string][]string                 // selfLink → the URLs it refers to
 	users     map[string]map[string]bool          // URL → selfLinks of its users
 	endpoints map[string][]*computepb.NetworkEndpoint
+	health    map[string]string // NEG selfLink#ip:port → reported health state
 	requests  map[string]string // requestId → operation key, for idempotent retries
 }
 
 func newProject(name string) *project {
 	return &project{name: name, items: map[string]map[string]proto.Message{},
 		refs: map[string][]string{}, users: map[string]map[string]bool{},
-		endpoints: map[string][]*computepb.NetworkEndpoint{}, requests: map[string]string{}}
+		endpoints: map[string][]*computepb.NetworkEndpoint{}, health: map[string]string{}, requests: map[string]string{}}
 }
 
 // itemKey is a resource's key in its collection: zonal names are unique per zone.
@@ -75,6 +77,11 @@ func (p *project) remove(k *kind, zone, name string) {
 	p.unindex(link)
 	delete(p.items[k.collection], itemKey(k, zone, name))
 	delete(p.endpoints, link)
+	for key := range p.health {
+		if strings.HasPrefix(key, link+"#") {
+			delete(p.health, key)
+		}
+	}
 }
 
 func (p *project) unindex(link string) {

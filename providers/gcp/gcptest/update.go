@@ -22,7 +22,38 @@ func (s *Server) patchItem(c *call) (proto.Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := onlyPatchable(c.kind, cur, merged); err != nil {
+		return nil, err
+	}
 	return s.replace(c, "patch", cur, merged)
+}
+
+// onlyPatchable refuses a patch that changes a field the API does not let
+// patch change (a global forwarding rule's patch takes networkTier only).
+func onlyPatchable(k *kind, cur, next proto.Message) error {
+	if k.patchable == nil {
+		return nil
+	}
+	a, err := toMap(cur)
+	if err != nil {
+		return err
+	}
+	b, err := toMap(next)
+	if err != nil {
+		return err
+	}
+	allowed := map[string]bool{}
+	for _, f := range append(k.patchable, outputOnly...) {
+		allowed[f] = true
+	}
+	for _, m := range []map[string]any{a, b} {
+		for f := range m {
+			if !allowed[f] && !reflect.DeepEqual(a[f], b[f]) {
+				return errInvalid("Invalid value for field 'resource.%s': patch cannot change this field", f)
+			}
+		}
+	}
+	return nil
 }
 
 // updateItem replaces the resource with the body (PUT).

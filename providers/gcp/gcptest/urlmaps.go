@@ -44,6 +44,9 @@ func validateHostRules(rules []*computepb.HostRule, matchers map[string]bool) er
 			return errInvalid("Invalid value for field 'resource.hostRules[%d].pathMatcher': '%s'. The path matcher does not exist", i, hr.GetPathMatcher())
 		}
 		for _, h := range hr.Hosts {
+			if err := validHostPattern(i, h); err != nil {
+				return err
+			}
 			if hosts[h] {
 				return errInvalid("Invalid value for field 'resource.hostRules[%d].hosts': '%s'. Duplicate host", i, h)
 			}
@@ -112,6 +115,17 @@ func validateRouteRules(field string, rules []*computepb.HttpRouteRule) error {
 				return errInvalid("Invalid value for field '%s.routeRules[%d].matchRules[%d]': only one of prefixMatch, fullPathMatch, regexMatch and pathTemplateMatch may be set", field, i, j)
 			}
 		}
+	}
+	return nil
+}
+
+// validHostPattern: "*" may only come first, alone or followed by "." or "-".
+func validHostPattern(i int, h string) error {
+	rest, wild := strings.CutPrefix(h, "*")
+	ok := h != "" && !strings.Contains(rest, "*") &&
+		(!wild || rest == "" || rest[0] == '.' || rest[0] == '-')
+	if !ok {
+		return errInvalid("Invalid value for field 'resource.hostRules[%d].hosts': '%s'. A * may only be the first character, followed by . or -", i, h)
 	}
 	return nil
 }
