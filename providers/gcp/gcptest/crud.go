@@ -105,7 +105,7 @@ func (s *Server) delete(c *call) (proto.Message, error) {
 	}
 	link := getString(m, "selfLink")
 	if users := p.usersOf(link); len(users) > 0 {
-		return nil, errInUse(strings.TrimPrefix(k.kindName, "compute#"), relOf(link), relOf(users[0]))
+		return nil, errInUse(snake(strings.TrimPrefix(k.kindName, "compute#")), relOf(link), relOf(users[0]))
 	}
 	return s.mutate(c, link, getID(m), "delete", func() uint64 {
 		p.remove(k, c.zone, c.name)
@@ -166,4 +166,17 @@ func checkFingerprint(k *kind, cur, sent proto.Message) error {
 		return errConditionNotMet(relOf(getString(cur, "selfLink")))
 	}
 	return nil
+}
+
+// snake spells a kind as Google's messages do: backendService → backend_service.
+func snake(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

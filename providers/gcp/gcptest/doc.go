@@ -51,11 +51,12 @@
 // labels), then route rules by priority or the longest path rule, then the
 // path matcher's default service.
 //
-// It deliberately stops short of: regional and aggregated methods, instance
+// It deliberately stops short of: regional methods and aggregated lists
+// other than the NEGs' (served, so that one call reads every zone); instance
 // groups, SSL policies and every other collection; the ".use" permissions a
 // real caller also needs on referenced resources; asynchronous application
-// (a write applies at once, only its Operation lags); health state of
-// endpoints in listNetworkEndpoints (only getHealth reports it); quotas; header, query and
-// method matches other than the host in route rules, weighted and redirect
-// actions in Route; and any filter syntax beyond comparisons.
+// (a write applies at once, only its Operation lags); endpoint health in
+// listNetworkEndpoints (only getHealth reports it); quotas; in Route, header
+// matches other than the host, query and method matches, and weighted or
+// redirect actions; and filter syntax beyond comparisons.
 package gcptest

@@ -107,7 +107,7 @@ func TestDeleteInReverseOrderAndInUse(t *testing.T) {
 	e.createGraph()
 	_, err := e.c.BackendServices.Delete(e.ctx, &computepb.DeleteBackendServiceRequest{Project: proj, BackendService: "lb-be"})
 	wantAPIError(t, err, http.StatusBadRequest, "resourceInUseByAnotherResource")
-	if !strings.Contains(err.Error(), "projects/p/global/urlMaps/lb-um") {
+	if !strings.Contains(err.Error(), "The backend_service resource 'projects/p/global/backendServices/lb-be' is already being used by 'projects/p/global/urlMaps/lb-um'") {
 		t.Fatalf("the error does not name the user: %v", err)
 	}
 	_, err = e.c.Addresses.Delete(e.ctx, &computepb.DeleteGlobalAddressRequest{Project: proj, Address: "lb-ip"})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"sort"
 	"testing"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
@@ -99,5 +100,39 @@ func TestListNetworkEndpointsPages(t *testing.T) {
 	n, err := e.c.NEGs.Get(e.ctx, &computepb.GetNetworkEndpointGroupRequest{Project: proj, Zone: zone, NetworkEndpointGroup: "n"})
 	if err != nil || n.GetSize() != 4 || n.GetZone() != googleBase+"projects/p/zones/"+zone {
 		t.Fatalf("NEG = %v %v, want size 4 and its zone URL", n, err)
+	}
+}
+
+func TestAggregatedNEGsAcrossZones(t *testing.T) {
+	e := newEnv(t, Options{})
+	for _, z := range []string{"us-central1-b", zone, "europe-west1-b"} {
+		for _, n := range []string{"neg-b", "neg-a"} {
+			e.done(e.c.NEGs.Insert(e.ctx, &computepb.InsertNetworkEndpointGroupRequest{Project: proj, Zone: z, NetworkEndpointGroupResource: neg(n)}))
+		}
+	}
+	e.srv.ResetCalls()
+	it := e.c.NEGs.AggregatedList(e.ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: proj,
+		MaxResults: proto.Uint32(4), Filter: proto.String("name eq neg-.*")})
+	var got []string
+	for {
+		pair, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range pair.Value.GetNetworkEndpointGroups() {
+			got = append(got, pair.Key+"/"+n.GetName())
+		}
+	}
+	sort.Strings(got)
+	want := []string{"zones/europe-west1-b/neg-a", "zones/europe-west1-b/neg-b", "zones/us-central1-a/neg-a",
+		"zones/us-central1-a/neg-b", "zones/us-central1-b/neg-a", "zones/us-central1-b/neg-b"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("aggregated = %v, want %v", got, want)
+	}
+	if e.srv.Reads() != 2 {
+		t.Fatalf("6 NEGs in pages of 4 took %d reads, want 2", e.srv.Reads())
 	}
 }
