@@ -44,9 +44,6 @@ func presented(k *kind, p *project, m proto.Message) proto.Message {
 
 func (s *Server) insert(c *call) (proto.Message, error) {
 	k, p := c.kind, s.project(c.project)
-	if op, ok := s.replay(p, c); ok {
-		return op, nil
-	}
 	m := k.newItem()
 	if err := decode(c.body, m); err != nil {
 		return nil, err
@@ -96,9 +93,6 @@ func (s *Server) check(c *call, m proto.Message) error {
 
 func (s *Server) delete(c *call) (proto.Message, error) {
 	k, p := c.kind, s.project(c.project)
-	if op, ok := s.replay(p, c); ok {
-		return op, nil
-	}
 	m, ok := p.lookup(k, c.zone, c.name)
 	if !ok {
 		return nil, errNotFound(relOf(p.selfLink(k, c.zone, c.name)))

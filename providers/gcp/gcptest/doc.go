@@ -21,8 +21,8 @@
 //     (412 conditionNotMet); every write gives a new fingerprint; health
 //     checks, which the API gives no fingerprint, are updated without one;
 //   - every mutation returns an Operation that is DONE after
-//     Options.OperationPolls polls (get or wait); a retried request with the
-//     same requestId gets the same operation and changes nothing twice;
+//     Options.OperationPolls polls (get or wait); any write retried with the
+//     same requestId gets the operation it started and changes nothing twice;
 //   - errors use Google's JSON error body: 400 invalid or required, 403
 //     forbidden, 404 notFound, 409 alreadyExists, 412 conditionNotMet, 429
 //     rateLimitExceeded, 503 backendError, and 400
@@ -45,7 +45,7 @@
 //     the permissions its calls used.
 //
 // For tests it injects faults (a rate of 429 and 503 answers, operations
-// that fail, latency), keeps a call log with read and write counts, lists
+// that fail, answers lost after the change was applied, latency), keeps a call log with read and write counts, lists
 // its inventory, and evaluates a URL map as Google does (Server.Route):
 // exact host, then the longest wildcard host (which matches any number of
 // labels), then route rules by priority or the longest path rule, then the

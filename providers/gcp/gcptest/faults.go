@@ -15,6 +15,9 @@ type Faults struct {
 	// OperationFailureRate is the share of mutations whose Operation ends DONE
 	// with an error, having changed nothing.
 	OperationFailureRate float64
+	// LostResponseRate is the share of mutations that are applied but whose
+	// answer is lost: the caller gets a 503 for a change that happened.
+	LostResponseRate float64
 	// Latency is added to every call, before it takes the server's lock.
 	Latency time.Duration
 	// Seed makes the injected failures reproducible.
@@ -26,6 +29,7 @@ type faults struct {
 	rand     *rand.Rand
 	failNext []int // statuses the next calls fail with, in order
 	failOps  int   // the next mutations whose operations fail
+	lose     int   // the next mutations whose answers are lost
 }
 
 func newFaults() faults { return faults{rand: rand.New(rand.NewSource(1))} }
@@ -53,6 +57,23 @@ func (s *Server) FailNextOperations(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults.failOps += n
+}
+
+// LoseNextResponses makes the next n mutations apply and then answer 503,
+// as when a response is lost on the way back.
+func (s *Server) LoseNextResponses(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.lose += n
+}
+
+// loseResponse reports whether this applied mutation's answer is lost.
+func (f *faults) loseResponse() bool {
+	if f.lose > 0 {
+		f.lose--
+		return true
+	}
+	return f.cfg.LostResponseRate > 0 && f.rand.Float64() < f.cfg.LostResponseRate
 }
 
 func (s *Server) sleep() {

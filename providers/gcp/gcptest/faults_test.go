@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestFailNextCalls(t *testing.T) {
@@ -81,5 +82,64 @@ func TestLatency(t *testing.T) {
 	}
 	if d := time.Since(start); d < 30*time.Millisecond {
 		t.Fatalf("the call took %v, less than the injected latency", d)
+	}
+}
+
+func TestLostResponses(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.srv.LoseNextResponses(2)
+	req := &computepb.InsertHealthCheckRequest{Project: proj, HealthCheckResource: healthCheck("hc", "/"),
+		RequestId: proto.String("0b7e4e0c-7a51-4d2e-9c39-56f1a2b3c4d5")}
+	_, err := e.c.HealthChecks.Insert(e.ctx, req)
+	wantAPIError(t, err, http.StatusServiceUnavailable, "backendError")
+	if got := e.srv.Inventory(); !reflect.DeepEqual(got, []string{"projects/p/global/healthChecks/hc"}) {
+		t.Fatalf("a lost answer must still apply the change: %v", got)
+	}
+	_, err = e.c.HealthChecks.Insert(e.ctx, req)
+	wantAPIError(t, err, http.StatusServiceUnavailable, "backendError")
+	e.done(e.c.HealthChecks.Insert(e.ctx, req))
+	if got := len(e.srv.Inventory()); got != 1 {
+		t.Fatalf("retries with the same requestId made %d resources", got)
+	}
+}
+
+func TestConcurrentClients(t *testing.T) {
+	e := newEnv(t, Options{OperationPolls: 1})
+	errs := make(chan error, 20)
+	for i := range 20 {
+		go func() {
+			op, err := e.c.HealthChecks.Insert(e.ctx, &computepb.InsertHealthCheckRequest{Project: proj,
+				HealthCheckResource: healthCheck(fmt.Sprintf("hc-%02d", i), "/")})
+			if err == nil {
+				_, err = e.c.GlobalOperations.Wait(e.ctx, &computepb.WaitGlobalOperationRequest{Project: proj, Operation: op.Name()})
+			}
+			errs <- err
+		}()
+	}
+	for range 20 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(e.srv.Inventory()); got != 20 {
+		t.Fatalf("%d resources after 20 concurrent inserts", got)
+	}
+}
+
+func TestRetriedPatchAfterLostAnswerIsNotStale(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.createGraph()
+	read := e.urlMap("lb-um")
+	req := &computepb.PatchUrlMapRequest{Project: proj, UrlMap: "lb-um", RequestId: proto.String("3d6f8a2b-1c4e-4f5a-8b9c-0d1e2f3a4b5c"),
+		UrlMapResource: &computepb.UrlMap{Fingerprint: read.Fingerprint, Description: proto.String("v2")}}
+	e.srv.LoseNextResponses(1)
+	_, err := e.c.URLMaps.Patch(e.ctx, req)
+	wantAPIError(t, err, http.StatusServiceUnavailable, "")
+	e.done(e.c.URLMaps.Patch(e.ctx, req))
+	req.RequestId = nil
+	_, err = e.c.URLMaps.Patch(e.ctx, req)
+	wantAPIError(t, err, http.StatusPreconditionFailed, "conditionNotMet")
+	if got := e.urlMap("lb-um").GetDescription(); got != "v2" {
+		t.Fatalf("description = %q", got)
 	}
 }

@@ -137,7 +137,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.finish(w, c, nil, err)
 		return
 	}
-	resp, err := rt.handle(s, c)
+	resp, err := s.handle(rt, c)
+	if err == nil && c.write && s.faults.loseResponse() {
+		resp, err = nil, injected(http.StatusServiceUnavailable)
+	}
 	s.finish(w, c, resp, err)
 }
 
@@ -150,4 +153,15 @@ func (s *Server) finish(w http.ResponseWriter, c *call, resp proto.Message, err 
 		writeJSON(w, resp)
 	}
 	s.record(c, status)
+}
+
+// handle runs the route's handler; a write retried with a requestId already
+// seen gets the operation it started and changes nothing again.
+func (s *Server) handle(rt *route, c *call) (proto.Message, error) {
+	if c.write {
+		if op, ok := s.replay(s.project(c.project), c); ok {
+			return op, nil
+		}
+	}
+	return rt.handle(s, c)
 }
