@@ -52,8 +52,19 @@ func validateBackendService(b *computepb.BackendService) error {
 	if len(b.HealthChecks) > 1 {
 		return errInvalid("Invalid value for field 'resource.healthChecks': a backend service takes at most one health check")
 	}
+	for _, hc := range b.HealthChecks {
+		if r, _ := parseRef(hc, ""); r.collection != healthChecks.collection {
+			return errInvalid("Invalid value for field 'resource.healthChecks': '%s'. An Application Load Balancer takes a global health check (healthChecks)", hc)
+		}
+	}
+	return validateBackends(b.Backends)
+}
+
+// validateBackends: each group once; a NEG of GCE_VM_IP_PORT endpoints is
+// balanced by RATE, with a maximum rate.
+func validateBackends(backends []*computepb.Backend) error {
 	seen := map[string]bool{}
-	for i, be := range b.Backends {
+	for i, be := range backends {
 		if be.GetGroup() == "" {
 			return errRequired(fmt.Sprintf("resource.backends[%d].group", i))
 		}
@@ -61,6 +72,13 @@ func validateBackendService(b *computepb.BackendService) error {
 			return errInvalid("Invalid value for field 'resource.backends[%d].group': '%s'. Duplicate backend group", i, be.GetGroup())
 		}
 		seen[be.GetGroup()] = true
+		r, _ := parseRef(be.GetGroup(), "")
+		if r.collection != networkEndpointGroups.collection {
+			continue
+		}
+		if be.GetBalancingMode() != "RATE" || (be.MaxRate == nil && be.MaxRatePerEndpoint == nil) {
+			return errInvalid("Invalid value for field 'resource.backends[%d].balancingMode': '%s'. A network endpoint group backend needs balancingMode RATE with maxRate or maxRatePerEndpoint", i, be.GetBalancingMode())
+		}
 	}
 	return nil
 }

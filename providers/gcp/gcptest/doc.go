@@ -29,7 +29,9 @@
 //     resourceInUseByAnotherResource when deleting a resource that another
 //     refers to (a forwarding rule's IP literal counts for its address);
 //   - backend services and forwarding rules must use the EXTERNAL_MANAGED
-//     scheme; a path matcher may not mix pathRules and routeRules; fields set
+//     scheme; a path matcher needs a default and may not mix pathRules and
+//     routeRules; a NEG backend is balanced by RATE with a maximum rate; two
+//     forwarding rules may not share an IP and port range; fields set
 //     only at creation cannot be patched (a global forwarding rule's patch
 //     changes its networkTier only, its target changes through setTarget; a
 //     backend service keeps its scheme); a global address lists its users

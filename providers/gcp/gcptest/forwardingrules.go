@@ -28,7 +28,13 @@ var globalForwardingRules = register(&kind{
 		}
 		return nil
 	},
-	validate: func(_ *project, m proto.Message) error { return validateForwardingRule(m.(*computepb.ForwardingRule)) },
+	validate: func(p *project, m proto.Message) error {
+		f := m.(*computepb.ForwardingRule)
+		if err := validateForwardingRule(f); err != nil {
+			return err
+		}
+		return portFree(p, f)
+	},
 })
 
 func init() {
@@ -76,4 +82,18 @@ func setTarget(s *Server, c *call) (proto.Message, error) {
 	return s.setOn(c, body, "setTarget", func(next proto.Message) {
 		next.(*computepb.ForwardingRule).Target = body.Target
 	})
+}
+
+// portFree refuses a second forwarding rule on the same address and ports.
+func portFree(p *project, f *computepb.ForwardingRule) error {
+	if f.IPAddress == nil {
+		return nil
+	}
+	for _, m := range p.items["forwardingRules"] {
+		other := m.(*computepb.ForwardingRule)
+		if other.GetName() != f.GetName() && other.GetIPAddress() == f.GetIPAddress() && other.GetPortRange() == f.GetPortRange() {
+			return errInvalid("Invalid value for field 'resource.IPAddress': '%s'. Specified IP address is in-use and would result in a conflict.", f.GetIPAddress())
+		}
+	}
+	return nil
 }

@@ -61,6 +61,9 @@ func validatePathMatcher(i int, pm *computepb.PathMatcher) error {
 	if pm.GetName() == "" {
 		return errRequired(field + ".name")
 	}
+	if pm.DefaultService == nil && pm.DefaultUrlRedirect == nil && pm.DefaultRouteAction == nil {
+		return errInvalid("Invalid value for field '%s': a path matcher needs a defaultService, defaultUrlRedirect or defaultRouteAction", field)
+	}
 	if len(pm.PathRules) > 0 && len(pm.RouteRules) > 0 {
 		return errInvalid("Invalid value for field '%s': a path matcher cannot have both pathRules and routeRules", field)
 	}

@@ -123,6 +123,37 @@ func TestInsertRules(t *testing.T) {
 			return err
 		}, 400, "required"},
 	}
+	noMatcherDefault := urlMap("um3", "lb-be").host("m", "lb-be", "a.com").build()
+	noMatcherDefault.PathMatchers[0].DefaultService = nil
+	utilization := backendService("util", "lb-hc", "lb-neg")
+	utilization.Backends[0].BalancingMode = proto.String("UTILIZATION")
+	legacyCheck := backendService("legacy", "")
+	legacyCheck.HealthChecks = []string{"global/httpHealthChecks/old"}
+	cases = append(cases, []struct {
+		name   string
+		call   func() error
+		code   int
+		reason string
+	}{
+		{"path matcher without a default", func() error {
+			_, err := c.URLMaps.Insert(ctx, &computepb.InsertUrlMapRequest{Project: proj, UrlMapResource: noMatcherDefault})
+			return err
+		}, 400, "invalid"},
+		{"NEG backend not balanced by RATE", func() error {
+			_, err := c.BackendServices.Insert(ctx, &computepb.InsertBackendServiceRequest{Project: proj, BackendServiceResource: utilization})
+			return err
+		}, 400, "invalid"},
+		{"legacy HTTP health check", func() error {
+			_, err := c.BackendServices.Insert(ctx, &computepb.InsertBackendServiceRequest{Project: proj, BackendServiceResource: legacyCheck})
+			return err
+		}, 400, "invalid"},
+		{"second forwarding rule on the same IP and port", func() error {
+			addr, _ := c.Addresses.Get(ctx, &computepb.GetGlobalAddressRequest{Project: proj, Address: "lb-ip"})
+			_, err := c.ForwardingRules.Insert(ctx, &computepb.InsertGlobalForwardingRuleRequest{Project: proj,
+				ForwardingRuleResource: forwardingRule("dup", global("targetHttpProxies", "lb-http"), "80", addr.GetAddress())})
+			return err
+		}, 400, "invalid"},
+	}...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { wantAPIError(t, tc.call(), tc.code, tc.reason) })
 	}
