@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"reflect"
 	"sort"
 	"testing"
@@ -134,5 +135,20 @@ func TestAggregatedNEGsAcrossZones(t *testing.T) {
 	}
 	if e.srv.Reads() != 2 {
 		t.Fatalf("6 NEGs in pages of 4 took %d reads, want 2", e.srv.Reads())
+	}
+	zonal := e.c.NEGs.List(e.ctx, &computepb.ListNetworkEndpointGroupsRequest{Project: proj, Zone: zone})
+	var names []string
+	for {
+		n, err := zonal.Next()
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, path.Base(n.GetZone())+"/"+n.GetName())
+	}
+	if want := []string{zone + "/neg-a", zone + "/neg-b"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("zonal list = %v, want %v", names, want)
 	}
 }
