@@ -1,0 +1,64 @@
+// Package gcptest is a local emulator of the Compute Engine REST API (v1),
+// for exactly the resources of a global external Application Load Balancer
+// that portico's GCP provider makes: global addresses, health checks,
+// backend services, URL maps, target HTTP and HTTPS proxies, SSL
+// certificates, global forwarding rules, zonal network endpoint groups
+// (GCE_VM_IP_PORT) with their endpoints, firewall rules, and the global and
+// zonal operations their mutations return.
+//
+// The real SDK (cloud.google.com/go/compute/apiv1, REST transport) talks to
+// it unchanged: Server.Clients returns the SDK's clients pointed at it. It
+// serves the request paths the SDK uses (the set* methods of target proxies
+// have no "global/" segment), reads protojson bodies strictly (an unknown
+// field is a 400), and answers as Google documents:
+//
+//   - resources are kept per project, NEGs per zone; ids are uint64, with
+//     selfLink (https://www.googleapis.com/compute/v1/...), kind and
+//     creationTimestamp; references are accepted as full or partial URLs and
+//     returned as full URLs, and must exist (404 otherwise);
+//   - URL maps and backend services need their current fingerprint on patch
+//     and update, target proxies and forwarding rules check it when sent
+//     (412 conditionNotMet); every write gives a new fingerprint; health
+//     checks, which the API gives no fingerprint, are updated without one;
+//   - every mutation returns an Operation that is DONE after
+//     Options.OperationPolls polls (get or wait); any write retried with the
+//     same requestId gets the operation it started and changes nothing twice;
+//   - errors use Google's JSON error body: 400 invalid or required, 403
+//     forbidden, 404 notFound, 409 alreadyExists, 412 conditionNotMet, 429
+//     rateLimitExceeded, 503 backendError, and 400
+//     resourceInUseByAnotherResource when deleting a resource that another
+//     refers to (a forwarding rule's IP literal counts for its address);
+//   - backend services and forwarding rules must use the EXTERNAL_MANAGED
+//     scheme; a path matcher needs a default and may not mix pathRules and
+//     routeRules; a NEG backend is balanced by RATE with a maximum rate; two
+//     forwarding rules may not share an IP and port range; fields set
+//     only at creation cannot be patched (a global forwarding rule's patch
+//     changes its networkTier only, its target changes through setTarget; a
+//     backend service keeps its scheme); a global address lists its users
+//     and is IN_USE while a forwarding rule holds it;
+//   - backendServices.getHealth reports each endpoint of a NEG backend in
+//     the state a test set (SetEndpointHealth), else Options.InitialHealth;
+//   - lists page with maxResults (at most 500) and pageToken, and filter
+//     with "FIELD eq RE2", "FIELD ne RE2", `FIELD = "v"` or `FIELD != "v"`
+//     on top-level fields, several joined by AND or in parentheses;
+//   - each method needs the IAM permission the API reference names
+//     (compute.urlMaps.create, compute.targetHttpProxies.setUrlMap, ...);
+//     Options.Permissions is the caller's allow-list, and the server records
+//     the permissions its calls used.
+//
+// For tests it injects faults (a rate of 429 and 503 answers, operations
+// that fail, answers lost after the change was applied, latency), keeps a call log with read and write counts, lists
+// its inventory, and evaluates a URL map as Google does (Server.Route):
+// exact host, then the longest wildcard host (which matches any number of
+// labels), then route rules by priority or the longest path rule, then the
+// path matcher's default service.
+//
+// It deliberately stops short of: regional methods and aggregated lists
+// other than the NEGs' (served, so that one call reads every zone); instance
+// groups, SSL policies and every other collection; the ".use" permissions a
+// real caller also needs on referenced resources; asynchronous application
+// (a write applies at once, only its Operation lags); endpoint health in
+// listNetworkEndpoints (only getHealth reports it); quotas; in Route, header
+// matches other than the host, query and method matches, and weighted or
+// redirect actions; and filter syntax beyond comparisons.
+package gcptest
