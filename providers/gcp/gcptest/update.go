@@ -34,11 +34,7 @@ func onlyPatchable(k *kind, cur, next proto.Message) error {
 	if k.patchable == nil {
 		return nil
 	}
-	a, err := toMap(cur)
-	if err != nil {
-		return err
-	}
-	b, err := toMap(next)
+	a, b, err := toMaps(cur, next)
 	if err != nil {
 		return err
 	}
@@ -133,11 +129,7 @@ func immutableKept(k *kind, cur, next proto.Message) error {
 	if len(k.immutable) == 0 {
 		return nil
 	}
-	a, err := toMap(cur)
-	if err != nil {
-		return err
-	}
-	b, err := toMap(next)
+	a, b, err := toMaps(cur, next)
 	if err != nil {
 		return err
 	}
@@ -147,4 +139,14 @@ func immutableKept(k *kind, cur, next proto.Message) error {
 		}
 	}
 	return nil
+}
+
+// toMaps reads two versions of a resource as JSON objects, to compare them field by field.
+func toMaps(cur, next proto.Message) (map[string]any, map[string]any, error) {
+	a, err := toMap(cur)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := toMap(next)
+	return a, b, err
 }
