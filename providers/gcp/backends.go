@@ -34,11 +34,11 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 		return "", providers.Invalid("TargetTypeUnsupported", nil,
 			"backend %s: target type %q is not supported by the gcp provider yet; use ip", be.Name, be.TargetType)
 	}
-	hcName := b.name("hc", be.Name)
+	hcName := b.name(KindHealthCheck, be.Name)
 	hc := b.add(KindHealthCheck, hcName, "HTTP health check", b.healthCheck(hcName, be.HealthCheck))
 	groups := b.addZonalGroups(be.Name, b.want.Targets[be.Name])
 
-	name := b.name("bs", be.Name)
+	name := b.name(KindBackendService, be.Name)
 	bs := &computepb.BackendService{
 		Name: proto.String(name), Description: proto.String(b.description),
 		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String("HTTP"),
@@ -99,7 +99,7 @@ func (b *builder) addZonalGroups(backend string, targets []providers.Target) []z
 	var out []zonalGroup
 	for _, zone := range slices.Sorted(maps.Keys(byZone)) {
 		eps := byZone[zone]
-		name := b.name("neg", backend, zone)
+		name := b.name(KindNetworkEndpointGroup, backend, zone)
 		spec := negSpec{Zone: zone, Endpoints: eps, Group: &computepb.NetworkEndpointGroup{
 			Name: proto.String(name), Description: proto.String(b.description), NetworkEndpointType: proto.String("GCE_VM_IP_PORT"),
 		}}

@@ -20,7 +20,7 @@ type certSpec struct {
 // addHTTPSProxy adds the certificates and the HTTPS proxy. When a certificate cannot be
 // built, the proxy is blocked: what serves keeps serving until the Secret is fixed.
 func (b *builder) addHTTPSProxy(routes plan.Key) plan.Key {
-	name := b.name("sp")
+	name := b.name(KindTargetHTTPSProxy)
 	proxy := plan.Key{Kind: KindTargetHTTPSProxy, Name: name}
 	certs, err := b.addCertificates()
 	if err != nil {
@@ -80,7 +80,7 @@ func (b *builder) addCertificate(ref string) (string, error) {
 		}
 		hash = providers.CertificateHash(c.CertPEM, key)
 	}
-	name := b.name("cert", hash)
+	name := b.name(KindSslCertificate, hash)
 	if !slices.ContainsFunc(b.g.Resources, func(r plan.Resource) bool { return r.Key == plan.Key{Kind: KindSslCertificate, Name: name} }) {
 		b.add(KindSslCertificate, name, "certificate of "+ref, certSpec{Key: c.Key, Cert: &computepb.SslCertificate{
 			Name: proto.String(name), Description: proto.String(b.description), Certificate: proto.String(string(c.CertPEM)),

@@ -3,7 +3,6 @@ package gcp
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -71,7 +70,7 @@ func canonical(raw json.RawMessage) string {
 func endpointList(eps []*computepb.NetworkEndpoint) string {
 	out := make([]string, 0, len(eps))
 	for _, e := range eps {
-		out = append(out, fmt.Sprintf("%s:%d", e.GetIpAddress(), e.GetPort()))
+		out = append(out, endpointKey(e))
 	}
 	slices.Sort(out)
 	b, _ := json.Marshal(out)
@@ -80,3 +79,10 @@ func endpointList(eps []*computepb.NetworkEndpoint) string {
 
 // relative drops googleBase from a URL.
 func relative(url string) string { return strings.TrimPrefix(url, googleBase) }
+
+// stringField reads a canonical field that holds a JSON string; "" when it holds none.
+func stringField(v string) string {
+	var s string
+	_ = json.Unmarshal([]byte(v), &s)
+	return s
+}

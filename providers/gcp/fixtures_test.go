@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/internal/testcert"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
@@ -72,4 +73,14 @@ func find(t *testing.T, g plan.Graph, kind string) plan.Resource {
 	}
 	t.Fatalf("the graph has no %s", kind)
 	return plan.Resource{}
+}
+
+// testCertificate returns a provider certificate for the hosts, self-signed.
+func testCertificate(t *testing.T, hosts ...string) providers.Certificate {
+	t.Helper()
+	c, k, err := testcert.SelfSigned(hosts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return providers.Certificate{CertPEM: c, Key: providers.StaticKey(k), Hash: providers.CertificateHash(c, k)}
 }

@@ -32,6 +32,8 @@ const (
 type kindInfo struct {
 	// collection is the kind's part of a resource URL.
 	collection string
+	// abbrev starts the names of the kind's resources (see providers.Namer).
+	abbrev string
 	// owned are the JSON names of the fields portico sets and compares.
 	owned []string
 	// immutable are those Google sets only at creation (a change replaces the resource).
@@ -41,22 +43,22 @@ type kindInfo struct {
 // kinds describes every kind. Descriptions hold ownership and never change; what Google
 // cannot patch (an address, a certificate, a group's type) is immutable.
 var kinds = map[string]kindInfo{
-	KindAddress: {collection: "addresses", owned: []string{"description"}, immutable: []string{"description"}},
-	KindHealthCheck: {collection: "healthChecks",
+	KindAddress: {collection: "addresses", abbrev: "ad", owned: []string{"description"}, immutable: []string{"description"}},
+	KindHealthCheck: {collection: "healthChecks", abbrev: "hc",
 		owned: []string{"description", "type", "httpHealthCheck", "checkIntervalSec", "timeoutSec", "healthyThreshold", "unhealthyThreshold"}},
-	KindNetworkEndpointGroup: {collection: "networkEndpointGroups",
+	KindNetworkEndpointGroup: {collection: "networkEndpointGroups", abbrev: "neg",
 		owned:     []string{"description", "networkEndpointType", fieldZone, fieldEndpoints},
 		immutable: []string{"description", "networkEndpointType", fieldZone}},
-	KindBackendService: {collection: "backendServices",
+	KindBackendService: {collection: "backendServices", abbrev: "bs",
 		owned:     []string{"description", "loadBalancingScheme", "protocol", "timeoutSec", "healthChecks", "backends"},
 		immutable: []string{"loadBalancingScheme"}},
-	KindURLMap: {collection: "urlMaps",
+	KindURLMap: {collection: "urlMaps", abbrev: "um",
 		owned: []string{"description", "defaultService", "defaultRouteAction", "defaultUrlRedirect", "hostRules", "pathMatchers"}},
-	KindSslCertificate: {collection: "sslCertificates",
+	KindSslCertificate: {collection: "sslCertificates", abbrev: "cert",
 		owned: []string{"description", "certificate"}, immutable: []string{"description", "certificate"}},
-	KindTargetHTTPProxy:  {collection: "targetHttpProxies", owned: []string{"description", "urlMap"}, immutable: []string{"description"}},
-	KindTargetHTTPSProxy: {collection: "targetHttpsProxies", owned: []string{"description", "urlMap", "sslCertificates"}, immutable: []string{"description"}},
-	KindForwardingRule: {collection: "forwardingRules",
+	KindTargetHTTPProxy:  {collection: "targetHttpProxies", abbrev: "hp", owned: []string{"description", "urlMap"}, immutable: []string{"description"}},
+	KindTargetHTTPSProxy: {collection: "targetHttpsProxies", abbrev: "sp", owned: []string{"description", "urlMap", "sslCertificates"}, immutable: []string{"description"}},
+	KindForwardingRule: {collection: "forwardingRules", abbrev: "fr",
 		owned:     []string{"description", "IPAddress", "IPProtocol", "portRange", "target", "loadBalancingScheme"},
 		immutable: []string{"description", "IPAddress", "IPProtocol", "portRange", "loadBalancingScheme"}},
 }

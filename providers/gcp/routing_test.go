@@ -140,11 +140,11 @@ func insertRouting(t *testing.T, c *gcptest.Clients, g plan.Graph) string {
 			bs := proto.Clone(r.Spec.(*computepb.BackendService)).(*computepb.BackendService)
 			bs.HealthChecks, bs.Backends = nil, nil
 			op, err := c.BackendServices.Insert(ctx, &computepb.InsertBackendServiceRequest{Project: testProject, BackendServiceResource: bs})
-			wait(t, op, err)
+			mustWait(t, op, err)
 		case KindURLMap:
 			urlMap = r
 			op, err := c.URLMaps.Insert(ctx, &computepb.InsertUrlMapRequest{Project: testProject, UrlMapResource: r.Spec.(*computepb.UrlMap)})
-			wait(t, op, err)
+			mustWait(t, op, err)
 		}
 	}
 	got, err := c.URLMaps.Get(ctx, &computepb.GetUrlMapRequest{Project: testProject, UrlMap: urlMap.Name})
@@ -157,7 +157,7 @@ func insertRouting(t *testing.T, c *gcptest.Clients, g plan.Graph) string {
 	return urlMap.Name
 }
 
-func wait(t *testing.T, op *compute.Operation, err error) {
+func mustWait(t *testing.T, op *compute.Operation, err error) {
 	t.Helper()
 	if err == nil {
 		err = op.Wait(context.Background())

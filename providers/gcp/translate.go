@@ -59,8 +59,8 @@ func (c config) graph(ctx context.Context, want *providers.Desired, scope string
 }
 
 // name returns the name of one of the load balancer's resources.
-func (b *builder) name(abbrev string, parts ...string) string {
-	return b.cfg.namer.Name(abbrev, b.want.Ref.Name, parts...)
+func (b *builder) name(kind string, parts ...string) string {
+	return b.cfg.namer.Name(kinds[kind].abbrev, b.want.Ref.Name, parts...)
 }
 
 // global returns the relative URL of a global resource.
@@ -91,16 +91,16 @@ func (b *builder) addFrontends(routes plan.Key) {
 	}
 	address := plan.Key{Kind: KindAddress, Name: b.want.Spec.StaticAddress}
 	if address.Name == "" {
-		address = b.add(KindAddress, b.name("ad"), "global IPv4 address",
-			&computepb.Address{Name: proto.String(b.name("ad")), Description: proto.String(b.description), IpVersion: proto.String("IPV4")})
+		address = b.add(KindAddress, b.name(KindAddress), "global IPv4 address",
+			&computepb.Address{Name: proto.String(b.name(KindAddress)), Description: proto.String(b.description), IpVersion: proto.String("IPV4")})
 	}
 	if fe.HTTP {
 		httpRoutes := routes
 		if fe.SSLRedirect && fe.HTTPS {
 			httpRoutes = b.addRedirect()
 		}
-		proxy := b.add(KindTargetHTTPProxy, b.name("hp"), "HTTP proxy of "+httpRoutes.Name, &computepb.TargetHttpProxy{
-			Name: proto.String(b.name("hp")), Description: proto.String(b.description), UrlMap: proto.String(b.global(KindURLMap, httpRoutes.Name)),
+		proxy := b.add(KindTargetHTTPProxy, b.name(KindTargetHTTPProxy), "HTTP proxy of "+httpRoutes.Name, &computepb.TargetHttpProxy{
+			Name: proto.String(b.name(KindTargetHTTPProxy)), Description: proto.String(b.description), UrlMap: proto.String(b.global(KindURLMap, httpRoutes.Name)),
 		}, httpRoutes)
 		b.addForwardingRule(80, "http", address, proxy)
 	}
@@ -112,7 +112,7 @@ func (b *builder) addFrontends(routes plan.Key) {
 
 // addRedirect adds the URL map of the HTTP listener that redirects every request to HTTPS.
 func (b *builder) addRedirect() plan.Key {
-	name := b.name("um", "redirect")
+	name := b.name(KindURLMap, "redirect")
 	return b.add(KindURLMap, name, "redirects every request to HTTPS", &computepb.UrlMap{
 		Name: proto.String(name), Description: proto.String(b.description),
 		DefaultUrlRedirect: &computepb.HttpRedirectAction{HttpsRedirect: proto.Bool(true), RedirectResponseCode: proto.String("MOVED_PERMANENTLY_DEFAULT"), StripQuery: proto.Bool(false)},
@@ -120,7 +120,7 @@ func (b *builder) addRedirect() plan.Key {
 }
 
 func (b *builder) addForwardingRule(port int32, listener string, address, proxy plan.Key) {
-	name := b.name("fr", listener)
+	name := b.name(KindForwardingRule, listener)
 	kind := KindTargetHTTPProxy
 	if port == 443 {
 		kind = KindTargetHTTPSProxy

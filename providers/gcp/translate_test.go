@@ -17,7 +17,7 @@ var gceName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
 
 // full is a load balancer with every resource kind: two zones, HTTPS from a TLS Secret and
 // a pre-shared certificate, a custom health check.
-func full(name string) *providers.Desired {
+func full(t *testing.T, name string) *providers.Desired {
 	d := loadBalancer(name).http().backend("web").defaultBackend("web").
 		targets("web", providers.Target{IP: "10.0.0.2", Port: 8080, Zone: "zone-b"}, providers.Target{IP: "10.0.0.1", Port: 8080, Zone: "zone-a"},
 			providers.Target{IP: "10.0.0.3", Port: 8080}).
@@ -25,7 +25,7 @@ func full(name string) *providers.Desired {
 	d.Spec.Frontends.HTTPS = true
 	d.Spec.Backends[0].HealthCheck = &v1alpha1.HealthCheck{Path: "/healthz", IntervalSeconds: 3}
 	d.Spec.TLS = []v1alpha1.TLSCertificate{{SecretRef: &v1alpha1.ObjectRef{Namespace: "default", Name: "tls"}}, {PreShared: "user-cert"}}
-	d.Certificates = map[string]providers.Certificate{"default/tls": {CertPEM: []byte("CERT"), Hash: "abc123"}}
+	d.Certificates = map[string]providers.Certificate{"default/tls": testCertificate(t, "shop.example.com")}
 	return d
 }
 
@@ -38,7 +38,7 @@ func kindsOf(g plan.Graph) map[string]int {
 }
 
 func TestGraphHasEveryResource(t *testing.T) {
-	g := mustGraph(t, full("a-load-balancer-whose-name-is-rather-long-and-goes-on-and-on"))
+	g := mustGraph(t, full(t, "a-load-balancer-whose-name-is-rather-long-and-goes-on-and-on"))
 	want := map[string]int{KindAddress: 1, KindHealthCheck: 1, KindNetworkEndpointGroup: 2, KindBackendService: 1, KindURLMap: 1,
 		KindSslCertificate: 1, KindTargetHTTPProxy: 1, KindTargetHTTPSProxy: 1, KindForwardingRule: 2}
 	if got := kindsOf(g); !sameCounts(got, want) {
@@ -74,7 +74,7 @@ func TestGraphHasEveryResource(t *testing.T) {
 }
 
 func TestStaticAddressIsNotOwned(t *testing.T) {
-	d := full("static")
+	d := full(t, "static")
 	d.Spec.StaticAddress = "user-ip"
 	g := mustGraph(t, d)
 	if n := kindsOf(g)[KindAddress]; n != 0 {
@@ -87,9 +87,9 @@ func TestStaticAddressIsNotOwned(t *testing.T) {
 }
 
 func TestRotatedCertificateIsANewResource(t *testing.T) {
-	a := mustGraph(t, full("rotate"))
-	d := full("rotate")
-	d.Certificates["default/tls"] = providers.Certificate{CertPEM: []byte("NEW"), Hash: "def456"}
+	a := mustGraph(t, full(t, "rotate"))
+	d := full(t, "rotate")
+	d.Certificates["default/tls"] = testCertificate(t, "shop.example.com")
 	b := mustGraph(t, d)
 	if find(t, a, KindSslCertificate).Name == find(t, b, KindSslCertificate).Name {
 		t.Error("a new certificate content kept the old certificate's name")
@@ -97,7 +97,7 @@ func TestRotatedCertificateIsANewResource(t *testing.T) {
 }
 
 func TestMissingSecretBlocksOnlyHTTPS(t *testing.T) {
-	d := full("missing")
+	d := full(t, "missing")
 	d.Certificates = nil
 	g := mustGraph(t, d)
 	if _, ok := g.Blocked[plan.Key{Kind: KindTargetHTTPSProxy, Name: testConfig().namer.Name("sp", "missing")}]; !ok || !providers.IsNotFound(g.Blocked[plan.Key{Kind: KindTargetHTTPSProxy, Name: testConfig().namer.Name("sp", "missing")}]) {
@@ -109,7 +109,8 @@ func TestMissingSecretBlocksOnlyHTTPS(t *testing.T) {
 }
 
 func TestTranslationIsDeterministic(t *testing.T) {
-	a, b := mustGraph(t, full("same")), mustGraph(t, full("same"))
+	d := full(t, "same")
+	a, b := mustGraph(t, d), mustGraph(t, d)
 	e := &plan.Engine{Kinds: Kinds}
 	if p := e.Plan(b, a.Resources); len(p.Steps) != 0 {
 		t.Errorf("the same load balancer translated twice plans %v", p.Actions())

@@ -32,7 +32,7 @@ func (b *builder) addURLMap(services map[string]string) (plan.Key, error) {
 	if err != nil {
 		return plan.Key{}, err
 	}
-	name := b.name("um")
+	name := b.name(KindURLMap)
 	um := &computepb.UrlMap{Name: proto.String(name), Description: proto.String(b.description)}
 	def.setOnMap(um)
 	byHost, hosts := hostsOf(b.want.Spec.Rules)
