@@ -30,9 +30,10 @@ const (
 // addBackend adds a backend's health check, zonal endpoint groups and backend service, and
 // returns the backend service's name.
 func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
-	if be.TargetType != v1alpha1.TargetTypeIP && be.TargetType != "" {
-		return "", providers.Invalid("TargetTypeUnsupported", nil,
-			"backend %s: target type %q is not supported by the gcp provider yet; use ip", be.Name, be.TargetType)
+	switch be.TargetType {
+	case v1alpha1.TargetTypeIP, v1alpha1.TargetTypeInstance, "":
+	default:
+		return "", providers.Invalid("TargetTypeInvalid", nil, "backend %s: target type %q is not ip or instance", be.Name, be.TargetType)
 	}
 	hcName := b.name(KindHealthCheck, be.Name)
 	hc := b.add(KindHealthCheck, hcName, "HTTP health check", b.healthCheck(hcName, be.HealthCheck))
@@ -85,13 +86,18 @@ type zonalGroup struct {
 }
 
 // addZonalGroups adds one GCE_VM_IP_PORT endpoint group per zone of the backend's targets
+// (pod IPs, or for target type instance node IPs and NodePorts, each on its node's VM)
 // (a target of unknown zone goes to the default zone; a backend without targets keeps one
 // empty group there), in the order of their zones.
 func (b *builder) addZonalGroups(backend string, targets []providers.Target) []zonalGroup {
 	byZone := map[string][]*computepb.NetworkEndpoint{}
 	for _, t := range targets {
 		zone := cmp.Or(t.Zone, b.cfg.zone)
-		byZone[zone] = append(byZone[zone], &computepb.NetworkEndpoint{IpAddress: proto.String(t.IP), Port: proto.Int32(t.Port)})
+		ep := &computepb.NetworkEndpoint{IpAddress: proto.String(t.IP), Port: proto.Int32(t.Port)}
+		if t.Node != "" {
+			ep.Instance = proto.String(t.Node)
+		}
+		byZone[zone] = append(byZone[zone], ep)
 	}
 	if len(byZone) == 0 {
 		byZone[b.cfg.zone] = nil
