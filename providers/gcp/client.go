@@ -23,6 +23,7 @@ type client struct {
 	location string
 	backoff  retry.Backoff
 	reads    *reads
+	observer providers.CallObserver
 }
 
 var _ plan.Client = (*client)(nil)
@@ -46,7 +47,9 @@ func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 func (c *client) insert(ctx context.Context, want plan.Resource) error {
 	p := c.project
 	what := "insert " + want.String()
-	call := func(op *compute.Operation, err error) error { return c.done(ctx, what, op, err) }
+	call := func(op *compute.Operation, err error) error {
+		return c.done(ctx, kinds[want.Kind].collection+".insert", what, op, err)
+	}
 	switch s := want.Spec.(type) {
 	case *computepb.Address:
 		return call(c.api.Addresses.Insert(ctx, &computepb.InsertGlobalAddressRequest{Project: p, AddressResource: s}))
@@ -82,7 +85,7 @@ func (c *client) insertCertificate(ctx context.Context, what string, s certSpec)
 	cert := proto.Clone(s.Cert).(*computepb.SslCertificate)
 	cert.PrivateKey = proto.String(string(key))
 	op, err := c.api.SSLCertificates.Insert(ctx, &computepb.InsertSslCertificateRequest{Project: c.project, SslCertificateResource: cert})
-	return c.done(ctx, what, op, err)
+	return c.done(ctx, "sslCertificates.insert", what, op, err)
 }
 
 // adopt reads a resource whose name Google says is taken but the snapshot did not show:
@@ -99,10 +102,13 @@ func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error)
 	return nil
 }
 
-// done waits for an operation and classifies what failed.
-func (c *client) done(ctx context.Context, what string, op *compute.Operation, err error) error {
+// done waits for an operation of an API method ("urlMaps.insert"), classifies what failed
+// and tells the observer.
+func (c *client) done(ctx context.Context, method, what string, op *compute.Operation, err error) error {
 	if err == nil {
 		err = wait(ctx, c.backoff, op)
 	}
-	return classify(what, err)
+	err = classify(what, err)
+	c.observer.ObserveCall(ProviderName, method, err)
+	return err
 }

@@ -42,7 +42,7 @@ func newTestCloud(t *testing.T, opts gcptest.Options) *testCloud {
 	cfg := testConfig()
 	return &testCloud{srv: srv, engine: &plan.Engine{Kinds: Kinds}, client: &client{
 		api: api, project: testProject, location: testProject, backoff: retry.Backoff{},
-		reads: newReads(api, cfg.namer, 0, nil),
+		reads: newReads(&connector{clients: api}, cfg.namer, providers.NopObserver{}, 0, nil), observer: providers.NopObserver{},
 	}}
 }
 

@@ -17,7 +17,7 @@ func (c *client) attach(ctx context.Context, zone, group string, eps []*computep
 			Project: c.project, Zone: zone, NetworkEndpointGroup: group,
 			NetworkEndpointGroupsAttachEndpointsRequestResource: &computepb.NetworkEndpointGroupsAttachEndpointsRequest{NetworkEndpoints: batch},
 		})
-		return c.done(ctx, fmt.Sprintf("attach %d endpoint(s) to %s", len(batch), group), op, err)
+		return c.done(ctx, "networkEndpointGroups.attachNetworkEndpoints", fmt.Sprintf("attach %d endpoint(s) to %s", len(batch), group), op, err)
 	})
 }
 
@@ -28,7 +28,7 @@ func (c *client) detach(ctx context.Context, zone, group string, eps []*computep
 			Project: c.project, Zone: zone, NetworkEndpointGroup: group,
 			NetworkEndpointGroupsDetachEndpointsRequestResource: &computepb.NetworkEndpointGroupsDetachEndpointsRequest{NetworkEndpoints: batch},
 		})
-		return c.done(ctx, fmt.Sprintf("detach %d endpoint(s) from %s", len(batch), group), op, err)
+		return c.done(ctx, "networkEndpointGroups.detachNetworkEndpoints", fmt.Sprintf("detach %d endpoint(s) from %s", len(batch), group), op, err)
 	})
 }
 

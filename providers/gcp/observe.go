@@ -55,7 +55,11 @@ func (p *Provider) address(ctx context.Context, loc string, want *providers.Desi
 		return ""
 	}
 	if static := want.Spec.StaticAddress; static != "" {
-		a, err := p.opts.Clients.Addresses.Get(ctx, &computepb.GetGlobalAddressRequest{Project: projectOf(loc), Address: static})
+		api, err := p.conn.get(ctx)
+		if err != nil {
+			return ""
+		}
+		a, err := api.Addresses.Get(ctx, &computepb.GetGlobalAddressRequest{Project: projectOf(loc), Address: static})
 		if err != nil {
 			return ""
 		}

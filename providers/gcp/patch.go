@@ -32,27 +32,31 @@ func (c *client) Patch(ctx context.Context, have, want plan.Resource, fields []s
 
 func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []string) error {
 	p, name, what := c.project, want.Name, "update "+want.String()
-	call := func(op *compute.Operation, err error) error { return c.done(ctx, what, op, err) }
+	call := func(method string) func(*compute.Operation, error) error {
+		return func(op *compute.Operation, err error) error {
+			return c.done(ctx, kinds[want.Kind].collection+"."+method, what, op, err)
+		}
+	}
 	switch s := want.Spec.(type) {
 	case *computepb.HealthCheck:
-		return call(c.api.HealthChecks.Update(ctx, &computepb.UpdateHealthCheckRequest{Project: p, HealthCheck: name, HealthCheckResource: s}))
+		return call("update")(c.api.HealthChecks.Update(ctx, &computepb.UpdateHealthCheckRequest{Project: p, HealthCheck: name, HealthCheckResource: s}))
 	case negSpec:
 		return c.moveEndpoints(ctx, have.Spec.(negSpec), s)
 	case *computepb.BackendService:
 		s = proto.Clone(s).(*computepb.BackendService)
 		s.Fingerprint = have.Spec.(*computepb.BackendService).Fingerprint
-		return call(c.api.BackendServices.Update(ctx, &computepb.UpdateBackendServiceRequest{Project: p, BackendService: name, BackendServiceResource: s}))
+		return call("update")(c.api.BackendServices.Update(ctx, &computepb.UpdateBackendServiceRequest{Project: p, BackendService: name, BackendServiceResource: s}))
 	case *computepb.UrlMap:
 		s = proto.Clone(s).(*computepb.UrlMap)
 		s.Fingerprint = have.Spec.(*computepb.UrlMap).Fingerprint
-		return call(c.api.URLMaps.Update(ctx, &computepb.UpdateUrlMapRequest{Project: p, UrlMap: name, UrlMapResource: s}))
+		return call("update")(c.api.URLMaps.Update(ctx, &computepb.UpdateUrlMapRequest{Project: p, UrlMap: name, UrlMapResource: s}))
 	case *computepb.TargetHttpProxy:
-		return call(c.api.TargetHTTPProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpProxyRequest{Project: p, TargetHttpProxy: name,
+		return call("setUrlMap")(c.api.TargetHTTPProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpProxyRequest{Project: p, TargetHttpProxy: name,
 			UrlMapReferenceResource: &computepb.UrlMapReference{UrlMap: s.UrlMap}}))
 	case *computepb.TargetHttpsProxy:
 		return c.patchHTTPSProxy(ctx, s, fields)
 	case *computepb.ForwardingRule:
-		return call(c.api.ForwardingRules.SetTarget(ctx, &computepb.SetTargetGlobalForwardingRuleRequest{Project: p, ForwardingRule: name,
+		return call("setTarget")(c.api.ForwardingRules.SetTarget(ctx, &computepb.SetTargetGlobalForwardingRuleRequest{Project: p, ForwardingRule: name,
 			TargetReferenceResource: &computepb.TargetReference{Target: s.Target}}))
 	}
 	return fmt.Errorf("update %s: fields %v cannot change in place", want.Key, fields)
@@ -65,7 +69,7 @@ func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsPr
 	if slices.Contains(fields, "sslCertificates") {
 		op, err := c.api.TargetHTTPSProxies.SetSslCertificates(ctx, &computepb.SetSslCertificatesTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name,
 			TargetHttpsProxiesSetSslCertificatesRequestResource: &computepb.TargetHttpsProxiesSetSslCertificatesRequest{SslCertificates: s.SslCertificates}})
-		if err := c.done(ctx, what, op, err); err != nil {
+		if err := c.done(ctx, "targetHttpsProxies.setSslCertificates", what, op, err); err != nil {
 			return err
 		}
 	}
@@ -74,7 +78,7 @@ func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsPr
 	}
 	op, err := c.api.TargetHTTPSProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name,
 		UrlMapReferenceResource: &computepb.UrlMapReference{UrlMap: s.UrlMap}})
-	return c.done(ctx, what, op, err)
+	return c.done(ctx, "targetHttpsProxies.setUrlMap", what, op, err)
 }
 
 // Delete deletes a resource; one already gone counts as deleted.
@@ -110,5 +114,5 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 	default:
 		return fmt.Errorf("delete %s: unknown kind", have.Key)
 	}
-	return c.done(ctx, "delete "+have.String(), op, err)
+	return c.done(ctx, kinds[have.Kind].collection+".delete", "delete "+have.String(), op, err)
 }

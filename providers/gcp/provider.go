@@ -28,8 +28,10 @@ type Options struct {
 	Project string
 	// Zone is the zone of targets whose zone is not known; "" is DefaultZone.
 	Zone string
-	// Clients are the compute API's clients; required.
+	// Clients are the compute API's clients; when nil, Dial builds them on first use.
 	Clients *Clients
+	// Dial builds the clients, for a provider that starts before it can reach Google.
+	Dial func(ctx context.Context) (*Clients, error)
 	// SnapshotTTL is how long shared reads serve: 0 is snapshot.DefaultTTL, negative lists
 	// on every read.
 	SnapshotTTL time.Duration
@@ -37,6 +39,8 @@ type Options struct {
 	Clock snapshot.Clock
 	// Backoff paces the polls of operations; zero is retry.DefaultBackoff.
 	Backoff retry.Backoff
+	// Observer is told about every API call; nil observes nothing.
+	Observer providers.CallObserver
 }
 
 // Provider realises LoadBalancers as global external Application Load Balancers. All it
@@ -46,6 +50,7 @@ type Provider struct {
 	opts   Options
 	namer  providers.Namer
 	engine *plan.Engine
+	conn   *connector
 	reads  *reads
 }
 
@@ -54,10 +59,14 @@ var _ providers.Provider = (*Provider)(nil)
 // New returns a provider over the clients.
 func New(opts Options) *Provider {
 	opts.Zone = cmp.Or(opts.Zone, DefaultZone)
+	if opts.Observer == nil {
+		opts.Observer = providers.NopObserver{}
+	}
 	namer := providers.Namer{ClusterID: opts.ClusterID, MaxLength: 63}
+	conn := &connector{clients: opts.Clients, dial: opts.Dial}
 	return &Provider{
-		opts: opts, namer: namer, engine: &plan.Engine{Kinds: Kinds},
-		reads: newReads(opts.Clients, namer, opts.SnapshotTTL, opts.Clock),
+		opts: opts, namer: namer, engine: &plan.Engine{Kinds: Kinds}, conn: conn,
+		reads: newReads(conn, namer, opts.Observer, opts.SnapshotTTL, opts.Clock),
 	}
 }
 
@@ -82,15 +91,19 @@ func (p *Provider) locationOf(want *providers.Desired) string {
 }
 
 func (p *Provider) check() error {
-	if p.opts.ClusterID == "" || p.opts.Clients == nil {
-		return providers.Invalid("ProviderMisconfigured", nil, "the gcp provider needs a cluster ID and compute clients")
+	if p.opts.ClusterID == "" {
+		return providers.Invalid("ProviderMisconfigured", nil, "the gcp provider needs a cluster ID")
 	}
 	return nil
 }
 
 // client is the plan client of one location.
-func (p *Provider) client(location string) *client {
-	return &client{api: p.opts.Clients, project: projectOf(location), location: location, backoff: p.opts.Backoff, reads: p.reads}
+func (p *Provider) client(ctx context.Context, location string) (*client, error) {
+	api, err := p.conn.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &client{api: api, project: projectOf(location), location: location, backoff: p.opts.Backoff, reads: p.reads, observer: p.opts.Observer}, nil
 }
 
 // prepare translates a load balancer and reads what it owns.
@@ -102,6 +115,10 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 		return "", plan.Graph{}, nil, providers.Invalid("LoadBalancerNameMissing", nil, "the desired load balancer is missing")
 	}
 	loc := p.locationOf(want)
+	if projectOf(loc) == "" {
+		return loc, plan.Graph{}, nil, providers.Invalid("ProjectMissing", nil,
+			"no Google Cloud project: set spec.gcp.project in the IngressClassParams, or GOOGLE_CLOUD_PROJECT")
+	}
 	cfg := config{project: projectOf(loc), cluster: p.opts.ClusterID, namer: p.namer, zone: p.opts.Zone}
 	g, err := cfg.graph(ctx, want, loc)
 	if err != nil {
@@ -132,7 +149,11 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{}, err
 	}
 	pl := p.engine.Plan(g, have)
-	res := p.engine.Apply(ctx, p.client(loc), pl)
+	c, err := p.client(ctx, loc)
+	if err != nil {
+		return &providers.Observed{}, err
+	}
+	res := p.engine.Apply(ctx, c, pl)
 	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name))
 	if rerr != nil {
 		return &providers.Observed{Changes: res.Changes}, cmp.Or(res.Err, rerr)
@@ -153,7 +174,11 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
-	res := p.engine.Apply(ctx, p.client(loc), p.engine.Plan(plan.Graph{Scope: loc}, have))
+	c, err := p.client(ctx, loc)
+	if err != nil {
+		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
+	}
+	res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc}, have))
 	if res.Err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
 	}

@@ -21,13 +21,15 @@ import (
 // aggregated list for the zonal endpoint groups), filtered to this cluster's names and
 // grouped by owner, so that one load balancer reads its own resources without a call.
 type reads struct {
-	api   *Clients
+	conn  *connector
 	namer providers.Namer
 	cache *snapshot.Cache[plan.Resource]
+	// observer is told about every list call.
+	observer providers.CallObserver
 }
 
-func newReads(api *Clients, namer providers.Namer, ttl time.Duration, clock snapshot.Clock) *reads {
-	r := &reads{api: api, namer: namer}
+func newReads(conn *connector, namer providers.Namer, observer providers.CallObserver, ttl time.Duration, clock snapshot.Clock) *reads {
+	r := &reads{conn: conn, namer: namer, observer: observer}
 	r.cache = snapshot.New(snapshot.Options[plan.Resource]{
 		List:  r.list,
 		Name:  func(res plan.Resource) string { return res.Name },
@@ -90,33 +92,40 @@ func (r *reads) deleted(location string, have plan.Resource, err error) {
 // list reads every resource of a kind with this cluster's names in a location's project.
 func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resource, error) {
 	project := projectOf(location)
+	api, err := r.conn.get(ctx)
+	if err != nil {
+		return nil, err
+	}
 	filter := proto.String("name eq " + r.namer.Prefix(kinds[kind].abbrev) + ".*")
 	var ms []proto.Message
-	var err error
 	switch kind {
 	case KindAddress:
-		ms, err = drain(r.api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}))
 	case KindHealthCheck:
-		ms, err = drain(r.api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
 	case KindNetworkEndpointGroup:
-		return r.listNEGs(ctx, project, filter)
+		return r.listNEGs(ctx, api, project, filter)
 	case KindBackendService:
-		ms, err = drain(r.api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
 	case KindURLMap:
-		ms, err = drain(r.api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
 	case KindSslCertificate:
-		ms, err = drain(r.api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
 	case KindTargetHTTPProxy:
-		ms, err = drain(r.api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
 	case KindTargetHTTPSProxy:
-		ms, err = drain(r.api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}))
 	case KindForwardingRule:
-		ms, err = drain(r.api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}))
+		ms, err = drain(api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}))
 	default:
 		return nil, fmt.Errorf("list %s: unknown kind", kind)
 	}
 	if err != nil {
-		return nil, classify("list "+kind, err)
+		err = classify("list "+kind, err)
+	}
+	r.observer.ObserveCall(ProviderName, kinds[kind].collection+".list", err)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]plan.Resource, 0, len(ms))
 	for _, m := range ms {
@@ -127,20 +136,21 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 
 // listNEGs reads every zone's groups in one aggregated list, then each group's endpoints,
 // which Google reads only one group at a time.
-func (r *reads) listNEGs(ctx context.Context, project string, filter *string) ([]plan.Resource, error) {
-	it := r.api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter})
+func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filter *string) ([]plan.Resource, error) {
+	it := api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter})
 	var out []plan.Resource
 	for {
 		pair, err := it.Next()
 		if errors.Is(err, iterator.Done) {
 			return out, nil
 		}
+		r.observer.ObserveCall(ProviderName, "networkEndpointGroups.aggregatedList", classify("list network endpoint groups", err))
 		if err != nil {
 			return nil, classify("list network endpoint groups", err)
 		}
 		for _, g := range pair.Value.GetNetworkEndpointGroups() {
 			zone := path.Base(g.GetZone())
-			eps, err := r.endpoints(ctx, project, zone, g.GetName())
+			eps, err := r.endpoints(ctx, api, project, zone, g.GetName())
 			if err != nil {
 				return nil, err
 			}
@@ -149,14 +159,15 @@ func (r *reads) listNEGs(ctx context.Context, project string, filter *string) ([
 	}
 }
 
-func (r *reads) endpoints(ctx context.Context, project, zone, group string) ([]*computepb.NetworkEndpoint, error) {
-	it := r.api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group})
+func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone, group string) ([]*computepb.NetworkEndpoint, error) {
+	it := api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group})
 	var out []*computepb.NetworkEndpoint
 	for {
 		e, err := it.Next()
 		if errors.Is(err, iterator.Done) {
 			return out, nil
 		}
+		r.observer.ObserveCall(ProviderName, "networkEndpointGroups.listNetworkEndpoints", classify("list endpoints of "+group, err))
 		if err != nil {
 			return nil, classify("list endpoints of "+group, err)
 		}
