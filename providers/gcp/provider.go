@@ -125,7 +125,10 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 		return loc, g, nil, err
 	}
 	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name))
-	return loc, g, have, err
+	if err != nil {
+		return loc, g, nil, err
+	}
+	return loc, g, p.withAddressRefs(ctx, loc, want, g, have), nil
 }
 
 func (p *Provider) owner(lb string) providers.Owner {
