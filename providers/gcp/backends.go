@@ -51,6 +51,7 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 		bs.Backends = append(bs.Backends, &computepb.Backend{
 			Group:         proto.String(b.zonal(KindNetworkEndpointGroup, g.zone, g.key.Name)),
 			BalancingMode: proto.String("RATE"), MaxRatePerEndpoint: proto.Float32(maxRatePerEndpoint),
+			CapacityScaler: proto.Float32(1), // Google's default, which it reports
 		})
 		refs = append(refs, g.key)
 	}
@@ -65,7 +66,8 @@ func (b *builder) healthCheck(name string, h *v1alpha1.HealthCheck) *computepb.H
 		h = &v1alpha1.HealthCheck{}
 	}
 	interval := cmp.Or(h.IntervalSeconds, defaultCheckIntervalSec)
-	check := &computepb.HTTPHealthCheck{RequestPath: proto.String(cmp.Or(h.Path, "/")), PortSpecification: proto.String("USE_SERVING_PORT")}
+	check := &computepb.HTTPHealthCheck{RequestPath: proto.String(cmp.Or(h.Path, "/")), PortSpecification: proto.String("USE_SERVING_PORT"),
+		ProxyHeader: proto.String("NONE")} // Google's default, which it reports
 	if h.Port != 0 {
 		check.Port, check.PortSpecification = proto.Int32(h.Port), proto.String("USE_FIXED_PORT")
 	}

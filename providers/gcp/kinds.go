@@ -54,8 +54,9 @@ var kinds = map[string]kindInfo{
 		immutable: []string{"loadBalancingScheme"}},
 	KindURLMap: {collection: "urlMaps", abbrev: "um",
 		owned: []string{"description", "defaultService", "defaultRouteAction", "defaultUrlRedirect", "hostRules", "pathMatchers"}},
-	KindSslCertificate: {collection: "sslCertificates", abbrev: "cert",
-		owned: []string{"description", "certificate"}, immutable: []string{"description", "certificate"}},
+	// A certificate's name holds the hash of its content, so a new content is a new
+	// certificate; the chain is not compared, as Google may report it re-encoded.
+	KindSslCertificate:   {collection: "sslCertificates", abbrev: "cert", owned: []string{"description"}, immutable: []string{"description"}},
 	KindTargetHTTPProxy:  {collection: "targetHttpProxies", abbrev: "hp", owned: []string{"description", "urlMap"}, immutable: []string{"description"}},
 	KindTargetHTTPSProxy: {collection: "targetHttpsProxies", abbrev: "sp", owned: []string{"description", "urlMap", "sslCertificates"}, immutable: []string{"description"}},
 	KindForwardingRule: {collection: "forwardingRules", abbrev: "fr",

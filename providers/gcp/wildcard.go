@@ -19,9 +19,11 @@ func wildcardRoutes(suffix string, own, anyHost []*computepb.PathRule) []*comput
 	var out []*computepb.HttpRouteRule
 	add := func(rules []*computepb.PathRule, invert bool) {
 		for _, rp := range byPrecedence(rules) {
-			match := &computepb.HttpRouteRuleMatch{HeaderMatches: []*computepb.HttpHeaderMatch{{
-				HeaderName: proto.String("host"), RegexMatch: proto.String(oneLabel), InvertMatch: proto.Bool(invert),
-			}}}
+			header := &computepb.HttpHeaderMatch{HeaderName: proto.String("host"), RegexMatch: proto.String(oneLabel)}
+			if invert { // Google leaves a false invertMatch out of what it reports
+				header.InvertMatch = proto.Bool(true)
+			}
+			match := &computepb.HttpRouteRuleMatch{HeaderMatches: []*computepb.HttpHeaderMatch{header}}
 			if rp.full != "" {
 				match.FullPathMatch = proto.String(rp.full)
 			} else {
