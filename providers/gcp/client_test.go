@@ -3,6 +3,7 @@ package gcp
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
@@ -183,5 +184,22 @@ func TestFaultsAreRetryableAndConverge(t *testing.T) {
 	}
 	if p = tc.plan(t, d); len(p.Steps) != 0 {
 		t.Errorf("after the faults a pass still plans %v", p.Actions())
+	}
+}
+
+// An empty endpoint group (Google reports size 0) is not read one at a time.
+func TestEmptyGroupCostsNoEndpointRead(t *testing.T) {
+	tc := newTestCloud(t, gcptest.Options{})
+	d := loadBalancer("empty").http().backend("web").defaultBackend("web").d
+	tc.pass(t, d)
+	tc.client.reads.cache.Invalidate(testProject, KindNetworkEndpointGroup)
+	tc.srv.ResetCalls()
+	if p := tc.plan(t, d); len(p.Steps) != 0 {
+		t.Fatalf("the empty group plans %v", p.Actions())
+	}
+	for _, c := range tc.srv.Calls() {
+		if strings.HasSuffix(c.Path, "/listNetworkEndpoints") {
+			t.Errorf("read the endpoints of an empty group: %s", c.Path)
+		}
 	}
 }

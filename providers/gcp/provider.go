@@ -73,17 +73,16 @@ func New(opts Options) *Provider {
 // Name implements providers.Provider.
 func (p *Provider) Name() string { return ProviderName }
 
-// Location implements providers.Provider: the project of spec.gcp (else the provider's),
-// and its region when one is set ("project/region").
+// Location implements providers.Provider: the project of spec.gcp, else the provider's.
+// A global load balancer's resources live in its project whatever spec.gcp.region says:
+// were the region part of the location, a class moved between two regions of one project
+// would give two locations holding the same resources, and a Delete in the old one would
+// delete what serves in the new one. The region will place regional load balancers.
 func (p *Provider) Location(params *v1alpha1.IngressClassParamsSpec) string {
-	project, region := p.opts.Project, ""
-	if params != nil && params.GCP != nil {
-		project, region = cmp.Or(params.GCP.Project, project), params.GCP.Region
+	if params != nil && params.GCP != nil && params.GCP.Project != "" {
+		return params.GCP.Project
 	}
-	if region == "" {
-		return project
-	}
-	return project + "/" + region
+	return p.opts.Project
 }
 
 func (p *Provider) locationOf(want *providers.Desired) string {

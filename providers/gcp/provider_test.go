@@ -27,7 +27,7 @@ func TestNoCredentialsIsAnErrorOnTheLoadBalancer(t *testing.T) {
 	}
 }
 
-func TestLocationIsProjectAndRegion(t *testing.T) {
+func TestLocationIsTheProject(t *testing.T) {
 	p := New(Options{ClusterID: "c", Project: "default-project"})
 	for _, c := range []struct {
 		params *v1alpha1.IngressClassParamsSpec
@@ -35,7 +35,7 @@ func TestLocationIsProjectAndRegion(t *testing.T) {
 	}{
 		{nil, "default-project"},
 		{&v1alpha1.IngressClassParamsSpec{GCP: &v1alpha1.GCPParams{Project: "other-project"}}, "other-project"},
-		{&v1alpha1.IngressClassParamsSpec{GCP: &v1alpha1.GCPParams{Region: "europe-west1"}}, "default-project/europe-west1"},
+		{&v1alpha1.IngressClassParamsSpec{GCP: &v1alpha1.GCPParams{Region: "europe-west1"}}, "default-project"},
 	} {
 		if got := p.Location(c.params); got != c.want {
 			t.Errorf("Location(%v) = %q, want %q", c.params, got, c.want)

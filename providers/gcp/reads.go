@@ -150,7 +150,7 @@ func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filt
 		}
 		for _, g := range pair.Value.GetNetworkEndpointGroups() {
 			zone := path.Base(g.GetZone())
-			eps, err := r.endpoints(ctx, api, project, zone, g.GetName())
+			eps, err := r.endpoints(ctx, api, project, zone, g)
 			if err != nil {
 				return nil, err
 			}
@@ -159,7 +159,12 @@ func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filt
 	}
 }
 
-func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone, group string) ([]*computepb.NetworkEndpoint, error) {
+// endpoints reads a group's endpoints; an empty group (size 0) costs no call.
+func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone string, g *computepb.NetworkEndpointGroup) ([]*computepb.NetworkEndpoint, error) {
+	if g.Size != nil && g.GetSize() == 0 {
+		return nil, nil
+	}
+	group := g.GetName()
 	it := api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group})
 	var out []*computepb.NetworkEndpoint
 	for {
