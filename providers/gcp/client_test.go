@@ -41,7 +41,7 @@ func newTestCloud(t *testing.T, opts gcptest.Options) *testCloud {
 		SslCertificateResource: &computepb.SslCertificate{Name: proto.String("user-cert"), Certificate: proto.String(string(cert.CertPEM)), PrivateKey: proto.String(string(key))}})
 	mustWait(t, op, err)
 	cfg := testConfig()
-	return &testCloud{srv: srv, engine: &plan.Engine{Kinds: Kinds}, client: &client{
+	return &testCloud{srv: srv, engine: newEngine(), client: &client{
 		api: api, project: testProject, location: testProject, backoff: retry.Backoff{},
 		reads: newReads(&connector{clients: api}, cfg.namer, providers.NopObserver{}, 0, nil), observer: providers.NopObserver{},
 	}}
@@ -201,5 +201,16 @@ func TestEmptyGroupCostsNoEndpointRead(t *testing.T) {
 		if strings.HasSuffix(c.Path, "/listNetworkEndpoints") {
 			t.Errorf("read the endpoints of an empty group: %s", c.Path)
 		}
+	}
+}
+
+func TestUpdateDetailsSayWhatChanges(t *testing.T) {
+	tc := newTestCloud(t, gcptest.Options{})
+	d := full(t, "details")
+	tc.pass(t, d)
+	d.Targets["web"] = []providers.Target{{IP: "10.0.0.9", Port: 8080, Zone: "zone-a"}, {IP: "10.0.0.2", Port: 8080, Zone: "zone-b"}}
+	p := tc.plan(t, d)
+	if len(p.Steps) != 1 || p.Steps[0].Detail != "attach 1 endpoint(s), detach 2 endpoint(s)" {
+		t.Errorf("endpoint churn plans %v", p.Actions())
 	}
 }

@@ -65,7 +65,7 @@ func New(opts Options) *Provider {
 	namer := providers.Namer{ClusterID: opts.ClusterID, MaxLength: 63}
 	conn := &connector{clients: opts.Clients, dial: opts.Dial}
 	return &Provider{
-		opts: opts, namer: namer, engine: &plan.Engine{Kinds: Kinds}, conn: conn,
+		opts: opts, namer: namer, engine: newEngine(), conn: conn,
 		reads: newReads(conn, namer, opts.Observer, opts.SnapshotTTL, opts.Clock),
 	}
 }
