@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
@@ -64,5 +67,35 @@ func TestObserverSeesEveryMethod(t *testing.T) {
 		if !slices.Contains(rec.methods, m) {
 			t.Errorf("the observer never saw %s; it saw %v", m, rec.methods)
 		}
+	}
+}
+
+func TestStaticAddressIsUsedNotOwned(t *testing.T) {
+	tc := newTestCloud(t, gcptest.Options{})
+	op, err := tc.client.api.Addresses.Insert(context.Background(), &computepb.InsertGlobalAddressRequest{Project: testProject,
+		AddressResource: &computepb.Address{Name: proto.String("user-ip")}})
+	mustWait(t, op, err)
+	ip, err := tc.client.api.Addresses.Get(context.Background(), &computepb.GetGlobalAddressRequest{Project: testProject, Address: "user-ip"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{ClusterID: "cluster-a", Project: testProject, Clients: tc.client.api})
+	d := full(t, "static")
+	d.Spec.StaticAddress = "user-ip"
+	obs, err := p.Ensure(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs.Addresses) != 1 || obs.Addresses[0].IP != ip.GetAddress() {
+		t.Errorf("the load balancer answers on %v, want the static %s", obs.Addresses, ip.GetAddress())
+	}
+	if pl, err := p.Plan(context.Background(), d); err != nil || !pl.Empty() {
+		t.Errorf("a second pass plans %v (%v)", pl, err)
+	}
+	if err := p.Delete(context.Background(), providers.Ref{Name: "static", Location: testProject}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tc.srv.Resource("projects/demo-project/global/addresses/user-ip"); !ok {
+		t.Error("deleting the load balancer deleted the user's static address")
 	}
 }
