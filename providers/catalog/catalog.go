@@ -13,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/fake"
+	"github.com/portico-dev/portico/providers/gcp"
 )
 
 // Constructor returns a provider for a cluster, telling observer about every cloud call.
@@ -30,6 +31,7 @@ type Entry struct {
 
 // entries lists the providers of this build, one line each.
 var entries = []Entry{
+	{v1alpha1.ProviderGCP, "a Google Cloud global external Application Load Balancer, through the compute API with Application Default Credentials", gcp.NewFromEnvironment},
 	{v1alpha1.ProviderFake, "an in-memory cloud for tests, demos and dry runs: it creates no real resource", fake.NewInMemory},
 }
 

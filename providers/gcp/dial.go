@@ -1,0 +1,85 @@
+package gcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	compute "cloud.google.com/go/compute/apiv1"
+	"google.golang.org/api/option"
+
+	"github.com/portico-dev/portico/providers"
+)
+
+// connector builds the clients on first use and keeps them once built, so that a provider
+// starts without credentials and their absence is an error on each load balancer, retried,
+// never a reason to stop the controller or to move a load balancer to another provider.
+type connector struct {
+	mu      sync.Mutex
+	clients *Clients
+	dial    func(ctx context.Context) (*Clients, error)
+}
+
+func (c *connector) get(ctx context.Context) (*Clients, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.clients != nil {
+		return c.clients, nil
+	}
+	if c.dial == nil {
+		return nil, providers.Invalid("ProviderMisconfigured", nil, "the gcp provider has no compute clients")
+	}
+	cs, err := c.dial(ctx)
+	if err != nil {
+		return nil, providers.Retryable("CredentialsUnavailable", err, "connecting to the compute API with Application Default Credentials")
+	}
+	c.clients = cs
+	return cs, nil
+}
+
+// Dial builds the compute clients with Application Default Credentials (Workload Identity,
+// or GOOGLE_APPLICATION_CREDENTIALS), over REST.
+func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
+	c := &Clients{}
+	var errs []error
+	keep := func(name string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("create %s client: %w", name, err))
+		}
+	}
+	var err error
+	c.Addresses, err = compute.NewGlobalAddressesRESTClient(ctx, opts...)
+	keep("global addresses", err)
+	c.HealthChecks, err = compute.NewHealthChecksRESTClient(ctx, opts...)
+	keep("health checks", err)
+	c.BackendServices, err = compute.NewBackendServicesRESTClient(ctx, opts...)
+	keep("backend services", err)
+	c.URLMaps, err = compute.NewUrlMapsRESTClient(ctx, opts...)
+	keep("url maps", err)
+	c.TargetHTTPProxies, err = compute.NewTargetHttpProxiesRESTClient(ctx, opts...)
+	keep("target http proxies", err)
+	c.TargetHTTPSProxies, err = compute.NewTargetHttpsProxiesRESTClient(ctx, opts...)
+	keep("target https proxies", err)
+	c.SSLCertificates, err = compute.NewSslCertificatesRESTClient(ctx, opts...)
+	keep("ssl certificates", err)
+	c.ForwardingRules, err = compute.NewGlobalForwardingRulesRESTClient(ctx, opts...)
+	keep("global forwarding rules", err)
+	c.NEGs, err = compute.NewNetworkEndpointGroupsRESTClient(ctx, opts...)
+	keep("network endpoint groups", err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// NewFromEnvironment is the catalog's constructor: the project of classes that name none
+// from GOOGLE_CLOUD_PROJECT, the clients dialled with Application Default Credentials on
+// first use.
+func NewFromEnvironment(clusterID string, observer providers.CallObserver) (providers.Provider, error) {
+	return New(Options{
+		ClusterID: clusterID, Project: os.Getenv("GOOGLE_CLOUD_PROJECT"), Observer: observer,
+		Dial: func(ctx context.Context) (*Clients, error) { return Dial(ctx) },
+	}), nil
+}

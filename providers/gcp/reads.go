@@ -1,0 +1,216 @@
+package gcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/api/iterator"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/snapshot"
+)
+
+// reads are the provider's shared reads: one list call per location and kind (an
+// aggregated list for the zonal endpoint groups), filtered to this cluster's names and
+// grouped by owner, so that one load balancer reads its own resources without a call.
+type reads struct {
+	conn  *connector
+	namer providers.Namer
+	cache *snapshot.Cache[plan.Resource]
+	// observer is told about every list call.
+	observer providers.CallObserver
+}
+
+func newReads(conn *connector, namer providers.Namer, observer providers.CallObserver, ttl time.Duration, clock snapshot.Clock) *reads {
+	r := &reads{conn: conn, namer: namer, observer: observer}
+	r.cache = snapshot.New(snapshot.Options[plan.Resource]{
+		List:  r.list,
+		Name:  func(res plan.Resource) string { return res.Name },
+		Group: func(res plan.Resource) string { return ownerGroup(res) },
+		TTL:   ttl, Clock: clock,
+	})
+	return r
+}
+
+// ownerGroup is the snapshot group of a resource: "cluster/load balancer" of its owner.
+func ownerGroup(res plan.Resource) string {
+	if o, ok := providers.OwnerFromDescription(stringField(res.Fields["description"])); ok {
+		return groupOf(o)
+	}
+	return ""
+}
+
+func groupOf(o providers.Owner) string { return o.ClusterID + "/" + o.LoadBalancer }
+
+// owned returns what a load balancer owns in a location, every kind read from the snapshot.
+func (r *reads) owned(ctx context.Context, location string, o providers.Owner) ([]plan.Resource, error) {
+	var out []plan.Resource
+	for _, kind := range Kinds {
+		rs, err := r.cache.Group(ctx, location, kind, groupOf(o))
+		if err != nil {
+			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+// get returns one resource; fresh lists its kind again first.
+func (r *reads) get(ctx context.Context, location, kind, name string, fresh bool) (plan.Resource, bool, error) {
+	if fresh {
+		if err := r.cache.Refresh(ctx, location, kind); err != nil {
+			return plan.Resource{}, false, err
+		}
+	}
+	return r.cache.Get(ctx, location, kind, name)
+}
+
+// wrote keeps the snapshot true after a write: the next read lists the kind again, unless
+// Google refused the input, which changed nothing.
+func (r *reads) wrote(location, kind string, err error) {
+	if !providers.IsInvalid(err) {
+		r.cache.Invalidate(location, kind)
+	}
+}
+
+// deleted drops a deleted resource from the snapshot.
+func (r *reads) deleted(location string, have plan.Resource, err error) {
+	if err == nil || providers.IsNotFound(err) {
+		r.cache.Remove(location, have.Kind, have.Name)
+		return
+	}
+	r.wrote(location, have.Kind, err)
+}
+
+// list reads every resource of a kind with this cluster's names in a location's project.
+func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resource, error) {
+	project := projectOf(location)
+	api, err := r.conn.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	filter := proto.String("name eq " + r.namer.Prefix(kinds[kind].abbrev) + ".*")
+	var ms []proto.Message
+	switch kind {
+	case KindAddress:
+		ms, err = drain(api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}))
+	case KindHealthCheck:
+		ms, err = drain(api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
+	case KindNetworkEndpointGroup:
+		return r.listNEGs(ctx, api, project, filter)
+	case KindBackendService:
+		ms, err = drain(api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
+	case KindURLMap:
+		ms, err = drain(api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
+	case KindSslCertificate:
+		ms, err = drain(api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
+	case KindTargetHTTPProxy:
+		ms, err = drain(api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
+	case KindTargetHTTPSProxy:
+		ms, err = drain(api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}))
+	case KindForwardingRule:
+		ms, err = drain(api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}))
+	default:
+		return nil, fmt.Errorf("list %s: unknown kind", kind)
+	}
+	if err != nil {
+		err = classify("list "+kind, err)
+	}
+	r.observer.ObserveCall(ProviderName, kinds[kind].collection+".list", err)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]plan.Resource, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, observed(kind, nameOf(m), m))
+	}
+	return out, nil
+}
+
+// listNEGs reads every zone's groups in one aggregated list, then each group's endpoints,
+// which Google reads only one group at a time.
+func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filter *string) ([]plan.Resource, error) {
+	it := api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter})
+	var out []plan.Resource
+	for {
+		pair, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		r.observer.ObserveCall(ProviderName, "networkEndpointGroups.aggregatedList", classify("list network endpoint groups", err))
+		if err != nil {
+			return nil, classify("list network endpoint groups", err)
+		}
+		for _, g := range pair.Value.GetNetworkEndpointGroups() {
+			zone := path.Base(g.GetZone())
+			eps, err := r.endpoints(ctx, api, project, zone, g)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, observed(KindNetworkEndpointGroup, g.GetName(), negSpec{Group: g, Zone: zone, Endpoints: eps}))
+		}
+	}
+}
+
+// endpoints reads a group's endpoints; an empty group (size 0) costs no call.
+func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone string, g *computepb.NetworkEndpointGroup) ([]*computepb.NetworkEndpoint, error) {
+	if g.Size != nil && g.GetSize() == 0 {
+		return nil, nil
+	}
+	group := g.GetName()
+	it := api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group})
+	var out []*computepb.NetworkEndpoint
+	for {
+		e, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		r.observer.ObserveCall(ProviderName, "networkEndpointGroups.listNetworkEndpoints", classify("list endpoints of "+group, err))
+		if err != nil {
+			return nil, classify("list endpoints of "+group, err)
+		}
+		out = append(out, e.GetNetworkEndpoint())
+	}
+}
+
+// observed is a resource as Google reports it; Spec keeps the message, for its fingerprint.
+func observed(kind, name string, spec any) plan.Resource {
+	return plan.Resource{Key: plan.Key{Kind: kind, Name: name}, Fields: fieldsOf(kind, spec), Immutable: kinds[kind].immutable, Spec: spec}
+}
+
+type pager[T proto.Message] interface{ Next() (T, error) }
+
+// drain reads every page of a list.
+func drain[T proto.Message](it pager[T]) ([]proto.Message, error) {
+	var out []proto.Message
+	for {
+		m, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+}
+
+func nameOf(m proto.Message) string {
+	if n, ok := m.(interface{ GetName() string }); ok {
+		return n.GetName()
+	}
+	return ""
+}
+
+// projectOf is the project of a location, "project" or "project/region".
+func projectOf(location string) string {
+	p, _, _ := strings.Cut(location, "/")
+	return p
+}
