@@ -8,6 +8,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,12 +53,16 @@ type Options struct {
 	// wait for it.
 	SlowRetry time.Duration
 	// ClassName is the default IngressClass to create; default ClassName. Its
-	// IngressClassParams of the same name select the fake provider.
+	// IngressClassParams of the same name select ClassProvider.
 	ClassName string
 	// OrphanSweepInterval runs the orphan sweep in the controller; default off.
 	OrphanSweepInterval time.Duration
 	// ExtraProviders run next to the fake provider, for tests of more than one provider.
 	ExtraProviders []providers.Provider
+	// ClassProvider is the provider the default class's IngressClassParams select: the fake
+	// provider by default, or one of ExtraProviders, so that a suite of a real provider
+	// serves Ingresses without a class as a cluster whose default class is that provider's.
+	ClassProvider string
 	// EventRefresh is how often the controller tells a standing problem again; default the
 	// controller's (30 minutes).
 	EventRefresh time.Duration
@@ -154,7 +159,7 @@ func (e *Env) setup(ctx context.Context) error {
 	name := e.opts.ClassName
 	params := &v1alpha1.IngressClassParams{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec:       v1alpha1.IngressClassParamsSpec{Provider: v1alpha1.ProviderFake},
+		Spec:       v1alpha1.IngressClassParamsSpec{Provider: cmp.Or(e.opts.ClassProvider, v1alpha1.ProviderFake)},
 	}
 	if err := e.Client.Create(ctx, params); err != nil {
 		return fmt.Errorf("creating IngressClassParams %s: %w", name, err)
