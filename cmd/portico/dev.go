@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/config/samples"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/internal/controlplane"
@@ -26,17 +27,21 @@ type devOptions struct {
 	samples    string
 	noSamples  bool
 	logFile    string
+	provider   string
 }
 
 func newDevCommand() *cobra.Command {
 	var opts devOptions
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run portico on a local control plane with the fake provider, no cluster needed",
+		Short: "Run portico on a local control plane with the fake or gcp provider, no cluster or cloud needed",
 		Long: `dev starts a local kube-apiserver and etcd (built from source the first time),
-installs portico's CRDs and an IngressClass for the fake provider, runs the controller,
+installs portico's CRDs and an IngressClass for the provider, runs the controller,
 applies the samples of config/samples, and writes a kubeconfig so that you can look with
-kubectl. It runs until interrupted.`,
+kubectl. With --provider gcp the controller provisions, through the real Google Cloud SDK,
+into an emulator of the compute API running in the same process, so that
+kubectl describe loadbalancer shows the GCE resources portico would create. It runs until
+interrupted.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
@@ -45,6 +50,7 @@ kubectl. It runs until interrupted.`,
 	f.StringVar(&opts.kubeconfig, "kubeconfig-out", defaultDevKubeconfig(), "where to write the kubeconfig of the local control plane")
 	f.StringVar(&opts.samples, "samples", "", "directory of manifests to apply once portico runs; default: the built-in samples of config/samples")
 	f.BoolVar(&opts.noSamples, "no-samples", false, "apply no samples")
+	f.StringVar(&opts.provider, "provider", "fake", "the provider to run: fake, or gcp against an in-process emulator of the compute API")
 	f.StringVar(&opts.logFile, "log-file", filepath.Join(filepath.Dir(defaultDevKubeconfig()), "portico.log"), "where the controller's logs go")
 	return cmd
 }
@@ -58,6 +64,11 @@ func defaultDevKubeconfig() string {
 }
 
 func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) error {
+	cloud, err := newDevCloud(opts.provider, "dev")
+	if err != nil {
+		return err
+	}
+	defer cloud.close() // after the controller stopped, below
 	fmt.Fprintln(stderr, ">> starting the local control plane")
 	if _, err := controlplane.Build(stderr); err != nil {
 		return err
@@ -67,11 +78,11 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 		return err
 	}
 	defer closeLog()
-	env, err := testenv.Start(ctx, testenv.Options{
-		ClusterID: "dev", ClassName: "portico-fake", Logger: &logger,
-		// Retries as the controller in a cluster does, as docs/status.md says.
-		SlowRetry: loadbalancer.DefaultSlowRetry,
-	})
+	envOpts := cloud.options("dev")
+	envOpts.Logger = &logger
+	// Retries as the controller in a cluster does, as docs/status.md says.
+	envOpts.SlowRetry = loadbalancer.DefaultSlowRetry
+	env, err := testenv.Start(ctx, envOpts)
 	if err != nil {
 		return err
 	}
@@ -92,7 +103,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 			return err
 		}
 	}
-	printDevHelp(stdout, env, opts.kubeconfig, opts.logFile)
+	printDevHelp(stdout, env, opts)
 	<-ctx.Done()
 	return nil
 }
@@ -144,10 +155,10 @@ func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.W
 	return nil
 }
 
-func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig, logFile string) {
-	kubectl := env.Kubectl()
+func printDevHelp(w io.Writer, env *testenv.Env, opts devOptions) {
+	kubectl, kubeconfig, logFile := env.Kubectl(), opts.kubeconfig, opts.logFile
 	lines := []string{
-		"portico dev is ready: a local control plane with the portico controller and the fake provider.",
+		"portico dev is ready: a local control plane with the portico controller and the " + providerPhrase(opts.provider) + ".",
 		"",
 		"Look with kubectl (built from source with the control plane):",
 		"  export KUBECONFIG=" + kubeconfig,
@@ -164,4 +175,12 @@ func printDevHelp(w io.Writer, env *testenv.Env, kubeconfig, logFile string) {
 		"Press Ctrl-C to stop. Everything lives in memory and is gone when portico dev stops.",
 	}
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+// providerPhrase says what the controller provisions into.
+func providerPhrase(provider string) string {
+	if provider == v1alpha1.ProviderGCP {
+		return "gcp provider, provisioning into an in-process emulator of the Google Cloud compute API (project " + devProject + ")"
+	}
+	return provider + " provider"
 }

@@ -38,13 +38,33 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 		t.Skip("starts a control plane")
 	}
 	t.Chdir(t.TempDir()) // the samples are built in: dev works outside a checkout
+	logFile := filepath.Join(t.TempDir(), "portico.log")
+	kubectl := startDev(t, "--log-file", logFile)
+	waitUntil(t, "both sample load balancers to be Ready", func() bool {
+		lbs := kubectl("get", "loadbalancers", "-o", "wide")
+		return strings.Count(lbs, "True") >= 2 && strings.Contains(lbs, "demo-web-") && strings.Contains(lbs, "demo-sites-")
+	})
+	waitUntil(t, "the broken sample to say why", func() bool {
+		return strings.Contains(kubectl("describe", "ingress", "-n", "demo", "broken"), "InvalidPath")
+	})
+	if ing := kubectl("get", "ingress", "-n", "demo", "web"); !strings.Contains(ing, "192.0.2.") {
+		t.Errorf("the sample Ingress has no address:\n%s", ing)
+	}
+	if logs, err := os.ReadFile(logFile); err != nil || !strings.Contains(string(logs), "Starting") {
+		t.Errorf("the controller's logs are not in %s: %v %.300s", logFile, err, logs)
+	}
+}
+
+// startDev runs `portico dev` with the arguments until the test ends, waits until it is
+// ready, and returns a kubectl that uses the kubeconfig and the kubectl its instructions name.
+func startDev(t *testing.T, args ...string) func(args ...string) string {
+	t.Helper()
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
-	logFile := filepath.Join(t.TempDir(), "portico.log")
 	go func() {
-		done <- run(ctx, []string{"dev", "--kubeconfig-out", kubeconfig, "--log-file", logFile}, &stdout, &stderr)
+		done <- run(ctx, append([]string{"dev", "--kubeconfig-out", kubeconfig}, args...), &stdout, &stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -81,7 +101,8 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 	if kubectlPath == "" || !strings.Contains(out, "export KUBECONFIG="+kubeconfig) {
 		t.Fatalf("the instructions lack the kubeconfig or kubectl:\n%s", out)
 	}
-	kubectl := func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
 		cmd := exec.Command(kubectlPath, args...)
 		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 		b, err := cmd.CombinedOutput()
@@ -89,19 +110,6 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 			t.Fatalf("kubectl %v: %v\n%s", args, err, b)
 		}
 		return string(b)
-	}
-	waitUntil(t, "both sample load balancers to be Ready", func() bool {
-		lbs := kubectl("get", "loadbalancers", "-o", "wide")
-		return strings.Count(lbs, "True") >= 2 && strings.Contains(lbs, "demo-web-") && strings.Contains(lbs, "demo-sites-")
-	})
-	waitUntil(t, "the broken sample to say why", func() bool {
-		return strings.Contains(kubectl("describe", "ingress", "-n", "demo", "broken"), "InvalidPath")
-	})
-	if ing := kubectl("get", "ingress", "-n", "demo", "web"); !strings.Contains(ing, "192.0.2.") {
-		t.Errorf("the sample Ingress has no address:\n%s", ing)
-	}
-	if logs, err := os.ReadFile(logFile); err != nil || !strings.Contains(string(logs), "Starting") {
-		t.Errorf("the controller's logs are not in %s: %v %.300s", logFile, err, logs)
 	}
 }
 
