@@ -481,6 +481,11 @@ type CloudResource struct {
 	// State of the resource, for example Ready or Pending.
 	// +optional
 	State string `json:"state,omitempty"`
+
+	// Link is the provider's full reference to the resource where it has one, for example
+	// a Google Cloud self-link, so that a user can find it with the provider's own tools.
+	// +optional
+	Link string `json:"link,omitempty"`
 }
 
 // LoadBalancer is one load balancer that portico provisions for a group of Ingresses. Its spec

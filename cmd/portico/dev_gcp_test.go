@@ -12,7 +12,8 @@ var googleID = regexp.MustCompile(`\b\d{15,20}\b`)
 
 // TestDevServesTheSamplesWithTheGCPProvider runs `portico dev --provider gcp`: the samples
 // are served by the gcp provider through the real SDK against the in-process emulator, and
-// `kubectl describe loadbalancer` shows the GCE resources with Google's names and ids.
+// `kubectl describe loadbalancer` shows the GCE resources with Google's names, ids and
+// self-links.
 func TestDevServesTheSamplesWithTheGCPProvider(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a control plane")
@@ -35,8 +36,12 @@ func TestDevServesTheSamplesWithTheGCPProvider(t *testing.T) {
 		}
 	}
 	// GCE names, within Google's rules, deterministic from the cluster ID "dev" and the
-	// load balancer; ids as Google gives them.
+	// load balancer; ids and self-links as Google gives them.
 	if !regexp.MustCompile(`Name: +pt-um-dev-demo-web-[a-z0-9-]+`).MatchString(describe) || !googleID.MatchString(describe) {
 		t.Errorf("kubectl describe loadbalancer shows no GCE name or id:\n%s", describe)
+	}
+	selfLink := regexp.MustCompile(`Link: +https://www\.googleapis\.com/compute/v1/projects/` + devProject + `/global/urlMaps/pt-um-dev-demo-web-`)
+	if !selfLink.MatchString(describe) {
+		t.Errorf("kubectl describe loadbalancer shows no self-link of the URL map:\n%s", describe)
 	}
 }

@@ -25,7 +25,7 @@ func (p *Provider) observe(ctx context.Context, loc string, want *providers.Desi
 	exists := map[plan.Key]bool{}
 	for _, r := range after {
 		exists[r.Key] = true
-		obs.Resources = append(obs.Resources, v1alpha1.CloudResource{Kind: r.Kind, Name: r.Name, ID: idOf(r.Spec), State: stateOf(r.Spec)})
+		obs.Resources = append(obs.Resources, v1alpha1.CloudResource{Kind: r.Kind, Name: r.Name, ID: idOf(r.Spec), State: stateOf(r.Spec), Link: linkOf(r.Spec)})
 	}
 	if ip := p.address(ctx, loc, want, after); ip != "" {
 		obs.Addresses = []v1alpha1.Address{{IP: ip}}
@@ -89,6 +89,17 @@ func idOf(spec any) string {
 	}
 	if m, ok := spec.(interface{ GetId() uint64 }); ok && m.GetId() != 0 {
 		return strconv.FormatUint(m.GetId(), 10)
+	}
+	return ""
+}
+
+// linkOf is the resource's self-link, as Google reports it.
+func linkOf(spec any) string {
+	if n, ok := spec.(negSpec); ok {
+		spec = n.Group
+	}
+	if m, ok := spec.(interface{ GetSelfLink() string }); ok {
+		return m.GetSelfLink()
 	}
 	return ""
 }

@@ -36,21 +36,27 @@ var kindOf = map[string]string{
 	"targetHttpProxies": gcp.KindTargetHTTPProxy, "targetHttpsProxies": gcp.KindTargetHTTPSProxy, "forwardingRules": gcp.KindForwardingRule,
 }
 
-// inventory is what gcptest holds, by "Kind/name", with Google's id of each resource.
-func inventory(t *testing.T) map[string]string {
+// gceResource is what Google says of one resource.
+type gceResource struct{ id, selfLink string }
+
+// inventory is what gcptest holds, by "Kind/name".
+func inventory(t *testing.T) map[string]gceResource {
 	t.Helper()
-	out := map[string]string{}
+	out := map[string]gceResource{}
 	for _, path := range srv.Inventory() {
 		parts := strings.Split(path, "/") // projects/P/{global|zones/Z}/COLLECTION/NAME
 		m, ok := srv.Resource(path)
 		if !ok {
 			t.Fatalf("gcptest lists %s but cannot read it", path)
 		}
-		id := ""
-		if r, ok := m.(interface{ GetId() uint64 }); ok {
-			id = strconv.FormatUint(r.GetId(), 10)
+		var res gceResource
+		if r, ok := m.(interface {
+			GetId() uint64
+			GetSelfLink() string
+		}); ok {
+			res = gceResource{id: strconv.FormatUint(r.GetId(), 10), selfLink: r.GetSelfLink()}
 		}
-		out[kindOf[parts[len(parts)-2]]+"/"+parts[len(parts)-1]] = id
+		out[kindOf[parts[len(parts)-2]]+"/"+parts[len(parts)-1]] = res
 	}
 	return out
 }
@@ -100,7 +106,7 @@ func TestIngressLifecycleOnGCP(t *testing.T) {
 }
 
 // checkStatusIsInventory checks that the status lists exactly what gcptest holds (this test
-// is the only user of the emulator), each resource with Google's id.
+// is the only user of the emulator), each resource with Google's id and self-link.
 func checkStatusIsInventory(t *testing.T, lb *v1alpha1.LoadBalancer) {
 	t.Helper()
 	have := inventory(t)
@@ -110,9 +116,9 @@ func checkStatusIsInventory(t *testing.T, lb *v1alpha1.LoadBalancer) {
 	kinds := map[string]int{}
 	for _, r := range lb.Status.Resources {
 		kinds[r.Kind]++
-		id, ok := have[r.Kind+"/"+r.Name]
-		if !ok || r.ID == "" || r.ID != id {
-			t.Errorf("status resource %+v: gcptest has id %q (exists: %v)", r, id, ok)
+		gce, ok := have[r.Kind+"/"+r.Name]
+		if !ok || r.ID == "" || r.ID != gce.id || r.Link == "" || r.Link != gce.selfLink {
+			t.Errorf("status resource %+v: gcptest has %+v (exists: %v)", r, gce, ok)
 		}
 	}
 	for kind, n := range map[string]int{gcp.KindAddress: 1, gcp.KindHealthCheck: 2, gcp.KindNetworkEndpointGroup: 2,
