@@ -2,6 +2,7 @@ package gcp_test
 
 import (
 	"context"
+	"flag"
 	"reflect"
 	"slices"
 	"sort"
@@ -68,6 +69,9 @@ func (l *permissionLog) check(t *testing.T, want []string) {
 	l.mu.Unlock()
 	if len(denied) > 0 {
 		t.Errorf("gcp.RequiredPermissions misses %v: calls needing them were refused", keys(denied))
+	}
+	if run := flag.Lookup("test.run"); run != nil && strings.Contains(run.Value.String(), "/") {
+		return // a part of the suite ran: what it did not use proves nothing
 	}
 	var unused []string
 	for _, p := range want {

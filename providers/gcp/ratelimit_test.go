@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/api/iterator"
@@ -158,4 +159,47 @@ func (p *intPager) Next() (int, error) {
 	v := p.buf[0]
 	p.buf = p.buf[1:]
 	return v, nil
+}
+
+// jumpClock advances its time by every wait asked of it, at once, and adds the waits up.
+type jumpClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	waited time.Duration
+}
+
+func (c *jumpClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *jumpClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.waited += d
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
+}
+
+// With the kit's limiter at 10 writes per second and a burst of 1, a create of N writes
+// waits (N-1)/10 s on the limiter's clock: the rate holds for the provider's writes.
+func TestWritesKeepTheRate(t *testing.T) {
+	tc := newTestCloud(t, gcptest.Options{})
+	tc.srv.ResetCalls()
+	clock := &jumpClock{now: time.Unix(1000, 0)}
+	lim, err := ratelimit.New(ratelimit.Config{WritesPerSecond: 10, WriteBurst: 1}, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{ClusterID: "cluster-a", Project: testProject, Clients: tc.client.api, Limiter: lim})
+	if _, err := p.Ensure(context.Background(), full(t, "rated")); err != nil {
+		t.Fatal(err)
+	}
+	writes := callClasses(tc.srv)[ratelimit.Write]
+	if want := time.Duration(writes-1) * 100 * time.Millisecond; writes < 2 || clock.waited != want {
+		t.Errorf("%d writes waited %v on the limiter, want %v", writes, clock.waited, want)
+	}
 }
