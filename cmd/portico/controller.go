@@ -24,6 +24,7 @@ import (
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
 // Leader election and Events need these permissions whatever the reconcilers do.
@@ -48,6 +49,7 @@ type controllerOptions struct {
 	sweepInterval   time.Duration
 	orphanPolicy    string
 	eventRefresh    time.Duration
+	rateLimits      ratelimit.Config
 	zap             zap.Options
 }
 
@@ -59,7 +61,7 @@ var severalManagers = false
 var availableProviders = catalog.Names()
 
 func newControllerCommand() *cobra.Command {
-	opts := controllerOptions{leaderElectID: "portico.dev"}
+	opts := controllerOptions{leaderElectID: "portico.dev", rateLimits: ratelimit.DefaultConfig()}
 	cmd := &cobra.Command{
 		Use:   "controller",
 		Short: "Run the portico controller against a cluster",
@@ -86,6 +88,9 @@ func newControllerCommand() *cobra.Command {
 	f.DurationVar(&opts.sweepInterval, "orphan-sweep-interval", time.Hour, "how often to look for cloud load balancers no LoadBalancer claims; 0 turns it off")
 	f.StringVar(&opts.orphanPolicy, "orphan-policy", "delete", "what the sweep does with orphans: delete, or report (log and count them only)")
 	f.DurationVar(&opts.eventRefresh, "event-refresh", 30*time.Minute, "how often a standing problem is told again as an Event on its Ingress; keep it below the API server's --event-ttl (1h by default)")
+	limitFlags := flag.NewFlagSet("cloud rate limits", flag.ContinueOnError)
+	opts.rateLimits.BindFlags(limitFlags)
+	f.AddGoFlagSet(limitFlags)
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	opts.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
@@ -118,6 +123,9 @@ func (o controllerOptions) validate() error {
 	}
 	if o.maxConcurrent < 1 {
 		return fmt.Errorf("--max-concurrent-reconciles must be at least 1")
+	}
+	if err := o.rateLimits.Validate(); err != nil {
+		return fmt.Errorf("--cloud-* rate limits: %w", err)
 	}
 	return nil
 }
@@ -188,8 +196,8 @@ func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) 
 }
 
 // newRegistry builds the providers the flags ask for, from the catalog.
-func newRegistry(names []string, clusterID string) (*providers.Registry, error) {
-	return catalog.Registry(names, clusterID, metrics.CallObserver{})
+func newRegistry(names []string, clusterID string, limits ratelimit.Config) (*providers.Registry, error) {
+	return catalog.Registry(names, catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: limits})
 }
 
 func runController(ctx context.Context, opts controllerOptions) error {
@@ -202,7 +210,7 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		return err
 	}
 	clusterID := record.ID()
-	registry, err := newRegistry(opts.providers, clusterID)
+	registry, err := newRegistry(opts.providers, clusterID, opts.rateLimits)
 	if err != nil {
 		return err
 	}

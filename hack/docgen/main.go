@@ -1,7 +1,8 @@
 // Command docgen writes the reference pages of docs/ that are generated from the code, so that
 // they never drift from it: docs/annotations.md from model.Annotations and model.ReasonDocs,
-// docs/testing.md around testenv's example, and the provider table of docs/install.md from
-// providers/catalog.
+// docs/testing.md around testenv's example, the provider table of docs/install.md from
+// providers/catalog, and the custom role of docs/install-gcp.md from the gcp provider's
+// permission lists.
 // `make generate` runs it and `make verify` checks that its output is current.
 package main
 
@@ -16,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers/catalog"
+	"github.com/portico-dev/portico/providers/gcp"
 )
 
 func main() {
@@ -33,6 +35,9 @@ func main() {
 	}
 	if err == nil {
 		err = replaceRegion(filepath.Join(docs, "install.md"), "providers", providersTable())
+	}
+	if err == nil {
+		err = replaceRegion(filepath.Join(docs, "install-gcp.md"), "gcp-role", gcpRole())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -199,4 +204,21 @@ func replaceRegion(path, region, content string) error {
 	}
 	begin += strings.Index(page[begin:], "\n") + 1
 	return os.WriteFile(path, []byte(page[:begin]+content+page[end:]), 0o644)
+}
+
+// gcpRole is the custom role of the gcp provider, as gcloud reads it from a file: every
+// permission of gcp.RolePermissions, which the contract suite proves is what the provider
+// calls, no more, no fewer.
+func gcpRole() string {
+	var b strings.Builder
+	b.WriteString("```yaml\n")
+	b.WriteString("title: portico controller\n")
+	b.WriteString("description: What the portico controller's gcp provider calls, and nothing else.\n")
+	b.WriteString("stage: GA\n")
+	b.WriteString("includedPermissions:\n")
+	for _, p := range gcp.RolePermissions() {
+		b.WriteString("- " + p + "\n")
+	}
+	b.WriteString("```\n")
+	return b.String()
 }

@@ -14,10 +14,22 @@ import (
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/gcp"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
-// Constructor returns a provider for a cluster, telling observer about every cloud call.
-type Constructor func(clusterID string, observer providers.CallObserver) (providers.Provider, error)
+// Settings are what the controller gives every provider it builds.
+type Settings struct {
+	// ClusterID names the cluster in resource names and ownership records.
+	ClusterID string
+	// Observer is told about every cloud call.
+	Observer providers.CallObserver
+	// RateLimits are the client-side rates of a cloud provider's calls (the --cloud-* flags);
+	// each provider paces its own calls with them.
+	RateLimits ratelimit.Config
+}
+
+// Constructor returns a provider for a cluster.
+type Constructor func(s Settings) (providers.Provider, error)
 
 // Entry is one provider of this build.
 type Entry struct {
@@ -31,8 +43,18 @@ type Entry struct {
 
 // entries lists the providers of this build, one line each.
 var entries = []Entry{
-	{v1alpha1.ProviderGCP, "a Google Cloud global external Application Load Balancer, through the compute API with Application Default Credentials", gcp.NewFromEnvironment},
-	{v1alpha1.ProviderFake, "an in-memory cloud for tests, demos and dry runs: it creates no real resource", fake.NewInMemory},
+	{v1alpha1.ProviderGCP, "a Google Cloud global external Application Load Balancer, through the compute API with Application Default Credentials", newGCP},
+	{v1alpha1.ProviderFake, "an in-memory cloud for tests, demos and dry runs: it creates no real resource", newFake},
+}
+
+func newGCP(s Settings) (providers.Provider, error) {
+	return gcp.NewFromEnvironment(s.ClusterID, s.Observer, s.RateLimits)
+}
+
+// newFake ignores the rate limits: its cloud is in memory, and pacing it would only slow
+// down the tests and demos it serves.
+func newFake(s Settings) (providers.Provider, error) {
+	return fake.NewInMemory(s.ClusterID, s.Observer)
 }
 
 // All returns the providers of this build, in the order of v1alpha1.Providers.
@@ -63,14 +85,14 @@ func Lookup(name string) (Entry, bool) {
 }
 
 // Registry builds the named providers for a cluster into a registry.
-func Registry(names []string, clusterID string, observer providers.CallObserver) (*providers.Registry, error) {
+func Registry(names []string, s Settings) (*providers.Registry, error) {
 	ps := make([]providers.Provider, 0, len(names))
 	for _, name := range names {
 		e, ok := Lookup(name)
 		if !ok {
 			return nil, fmt.Errorf("unknown provider %q; this build runs %s", name, strings.Join(Names(), ", "))
 		}
-		p, err := e.New(clusterID, observer)
+		p, err := e.New(s)
 		if err != nil {
 			return nil, fmt.Errorf("starting provider %s: %w", name, err)
 		}

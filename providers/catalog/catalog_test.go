@@ -13,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
 // TestProviderNamesAreOneList ties every list of provider names a user meets to
@@ -53,7 +54,7 @@ func TestEveryEntryBuildsItsProvider(t *testing.T) {
 		t.Fatal("the catalog is empty")
 	}
 	for _, e := range All() {
-		p, err := e.New("catalog-test", providers.NopObserver{})
+		p, err := e.New(Settings{ClusterID: "catalog-test", Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig()})
 		if err != nil {
 			t.Errorf("%s: %v", e.Name, err)
 			continue
@@ -68,14 +69,14 @@ func TestEveryEntryBuildsItsProvider(t *testing.T) {
 }
 
 func TestRegistryBuildsTheNamedProviders(t *testing.T) {
-	r, err := Registry([]string{v1alpha1.ProviderFake}, "catalog-test", providers.NopObserver{})
+	r, err := Registry([]string{v1alpha1.ProviderFake}, Settings{ClusterID: "catalog-test", Observer: providers.NopObserver{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := r.Names(); !slices.Equal(got, []string{v1alpha1.ProviderFake}) {
 		t.Errorf("the registry runs %v", got)
 	}
-	if _, err := Registry([]string{"azure"}, "catalog-test", providers.NopObserver{}); err == nil || !strings.Contains(err.Error(), `"azure"`) {
+	if _, err := Registry([]string{"azure"}, Settings{ClusterID: "catalog-test", Observer: providers.NopObserver{}}); err == nil || !strings.Contains(err.Error(), `"azure"`) {
 		t.Errorf("an unknown provider gave %v; want an error naming it", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/api/googleapi"
 
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/ratelimit"
 	"github.com/portico-dev/portico/providers/retry"
 )
 
@@ -16,12 +17,16 @@ import (
 const reasonCanceled = "Canceled"
 
 // wait waits for an operation with the kit's backoff, which starts at tens of milliseconds,
-// not the SDK's second: most operations portico starts are done within a poll or two.
-func wait(ctx context.Context, b retry.Backoff, op *compute.Operation) error {
+// not the SDK's second: most operations portico starts are done within a poll or two. Each
+// poll waits for the limiter's poll class, so that slow operations never starve the writes.
+func wait(ctx context.Context, b retry.Backoff, l Limiter, op *compute.Operation) error {
 	if op == nil || op.Done() {
 		return nil
 	}
 	return b.Poll(ctx, func(ctx context.Context) (bool, error) {
+		if err := l.Wait(ctx, ratelimit.Poll); err != nil {
+			return false, err
+		}
 		if err := op.Poll(ctx); err != nil {
 			return false, err
 		}

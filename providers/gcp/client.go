@@ -24,6 +24,7 @@ type client struct {
 	backoff  retry.Backoff
 	reads    *reads
 	observer providers.CallObserver
+	limiter  Limiter
 }
 
 var _ plan.Client = (*client)(nil)
@@ -47,6 +48,9 @@ func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 func (c *client) insert(ctx context.Context, want plan.Resource) error {
 	p := c.project
 	what := "insert " + want.String()
+	if err := paceWrite(ctx, c.limiter, what); err != nil {
+		return err
+	}
 	call := func(op *compute.Operation, err error) error {
 		return c.done(ctx, kinds[want.Kind].collection+".insert", what, op, err)
 	}
@@ -106,7 +110,7 @@ func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error)
 // and tells the observer.
 func (c *client) done(ctx context.Context, method, what string, op *compute.Operation, err error) error {
 	if err == nil {
-		err = wait(ctx, c.backoff, op)
+		err = wait(ctx, c.backoff, c.limiter, op)
 	}
 	err = classify(what, err)
 	c.observer.ObserveCall(ProviderName, method, err)

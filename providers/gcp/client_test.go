@@ -43,7 +43,7 @@ func newTestCloud(t *testing.T, opts gcptest.Options) *testCloud {
 	cfg := testConfig()
 	return &testCloud{srv: srv, engine: newEngine(), client: &client{
 		api: api, project: testProject, location: testProject, backoff: retry.Backoff{},
-		reads: newReads(&connector{clients: api}, cfg.namer, providers.NopObserver{}, 0, nil), observer: providers.NopObserver{},
+		reads: newReads(&connector{clients: api}, cfg.namer, providers.NopObserver{}, unlimited{}, 0, nil), observer: providers.NopObserver{}, limiter: unlimited{},
 	}}
 }
 

@@ -20,9 +20,14 @@ import (
 const contractProject = "demo-project"
 
 // TestContract runs the provider contract suite against gcptest, through the real SDK.
+// Every cloud grants exactly gcp.RequiredPermissions: a call outside them fails with 403,
+// and after the suite (and a drift scenario it lacks) every one of them must have been used.
 func TestContract(t *testing.T) {
+	perms := &permissionLog{}
+	t.Cleanup(func() { perms.check(t, gcp.RequiredPermissions) })
+	t.Run("PermissionsOfDriftAndStaticAddress", func(t *testing.T) { driftScenario(t, perms) })
 	providertest.Run(t, providertest.Harness{
-		NewCloud:       newContractCloud,
+		NewCloud:       perms.newCloud,
 		Kinds:          gcp.Kinds,
 		ReadOneAtATime: []string{gcp.KindNetworkEndpointGroup},
 		// The read bound counts each page of a list as a read, and Google pages at 500: at
@@ -45,8 +50,8 @@ type contractCloud struct {
 
 var _ providertest.Cloud = (*contractCloud)(nil)
 
-func newContractCloud(t testing.TB) providertest.Cloud {
-	srv := gcptest.New(gcptest.Options{Project: contractProject, OperationPolls: 1})
+func newContractCloud(t testing.TB, perms []string) (providertest.Cloud, *gcptest.Server) {
+	srv := gcptest.New(gcptest.Options{Project: contractProject, OperationPolls: 1, Permissions: perms})
 	t.Cleanup(srv.Close)
 	fail := &failingTransport{next: srv.HTTPClient().Transport}
 	c, err := srv.Clients(context.Background(), option.WithHTTPClient(&http.Client{Transport: fail}))
@@ -56,7 +61,7 @@ func newContractCloud(t testing.TB) providertest.Cloud {
 	t.Cleanup(func() { _ = c.Close() })
 	return &contractCloud{srv: srv, fail: fail, clients: &gcp.Clients{Addresses: c.Addresses, HealthChecks: c.HealthChecks,
 		BackendServices: c.BackendServices, URLMaps: c.URLMaps, TargetHTTPProxies: c.TargetHTTPProxies,
-		TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, ForwardingRules: c.ForwardingRules, NEGs: c.NEGs}}
+		TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, ForwardingRules: c.ForwardingRules, NEGs: c.NEGs}}, srv
 }
 
 func (c *contractCloud) Provider(clusterID string) providers.Provider {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/api/option"
 
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
 // connector builds the clients on first use and keeps them once built, so that a provider
@@ -76,10 +77,14 @@ func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
 
 // NewFromEnvironment is the catalog's constructor: the project of classes that name none
 // from GOOGLE_CLOUD_PROJECT, the clients dialled with Application Default Credentials on
-// first use.
-func NewFromEnvironment(clusterID string, observer providers.CallObserver) (providers.Provider, error) {
+// first use, every call paced by one limiter with the rates of limits.
+func NewFromEnvironment(clusterID string, observer providers.CallObserver, limits ratelimit.Config) (providers.Provider, error) {
+	limiter, err := ratelimit.New(limits, nil)
+	if err != nil {
+		return nil, fmt.Errorf("gcp rate limits: %w", err)
+	}
 	return New(Options{
-		ClusterID: clusterID, Project: os.Getenv("GOOGLE_CLOUD_PROJECT"), Observer: observer,
+		ClusterID: clusterID, Project: os.Getenv("GOOGLE_CLOUD_PROJECT"), Observer: observer, Limiter: limiter,
 		Dial: func(ctx context.Context) (*Clients, error) { return Dial(ctx) },
 	}), nil
 }

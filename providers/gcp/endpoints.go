@@ -13,22 +13,30 @@ const maxEndpointsPerCall = 500
 // attach attaches endpoints to a group in batches.
 func (c *client) attach(ctx context.Context, zone, group string, eps []*computepb.NetworkEndpoint) error {
 	return c.batches(eps, func(batch []*computepb.NetworkEndpoint) error {
+		what := fmt.Sprintf("attach %d endpoint(s) to %s", len(batch), group)
+		if err := paceWrite(ctx, c.limiter, what); err != nil {
+			return err
+		}
 		op, err := c.api.NEGs.AttachNetworkEndpoints(ctx, &computepb.AttachNetworkEndpointsNetworkEndpointGroupRequest{
 			Project: c.project, Zone: zone, NetworkEndpointGroup: group,
 			NetworkEndpointGroupsAttachEndpointsRequestResource: &computepb.NetworkEndpointGroupsAttachEndpointsRequest{NetworkEndpoints: batch},
 		})
-		return c.done(ctx, "networkEndpointGroups.attachNetworkEndpoints", fmt.Sprintf("attach %d endpoint(s) to %s", len(batch), group), op, err)
+		return c.done(ctx, "networkEndpointGroups.attachNetworkEndpoints", what, op, err)
 	})
 }
 
 // detach detaches endpoints from a group in batches.
 func (c *client) detach(ctx context.Context, zone, group string, eps []*computepb.NetworkEndpoint) error {
 	return c.batches(eps, func(batch []*computepb.NetworkEndpoint) error {
+		what := fmt.Sprintf("detach %d endpoint(s) from %s", len(batch), group)
+		if err := paceWrite(ctx, c.limiter, what); err != nil {
+			return err
+		}
 		op, err := c.api.NEGs.DetachNetworkEndpoints(ctx, &computepb.DetachNetworkEndpointsNetworkEndpointGroupRequest{
 			Project: c.project, Zone: zone, NetworkEndpointGroup: group,
 			NetworkEndpointGroupsDetachEndpointsRequestResource: &computepb.NetworkEndpointGroupsDetachEndpointsRequest{NetworkEndpoints: batch},
 		})
-		return c.done(ctx, "networkEndpointGroups.detachNetworkEndpoints", fmt.Sprintf("detach %d endpoint(s) from %s", len(batch), group), op, err)
+		return c.done(ctx, "networkEndpointGroups.detachNetworkEndpoints", what, op, err)
 	})
 }
 

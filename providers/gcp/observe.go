@@ -12,6 +12,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
 // observe reports what exists after a pass: every owned resource in dependency order, the
@@ -57,6 +58,9 @@ func (p *Provider) address(ctx context.Context, loc string, want *providers.Desi
 	if static := want.Spec.StaticAddress; static != "" {
 		api, err := p.conn.get(ctx)
 		if err != nil {
+			return ""
+		}
+		if err := p.opts.Limiter.Wait(ctx, ratelimit.Read); err != nil {
 			return ""
 		}
 		a, err := api.Addresses.Get(ctx, &computepb.GetGlobalAddressRequest{Project: projectOf(loc), Address: static})

@@ -37,6 +37,13 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 			return c.done(ctx, kinds[want.Kind].collection+"."+method, what, op, err)
 		}
 	}
+	switch want.Spec.(type) {
+	case negSpec, *computepb.TargetHttpsProxy: // one call or more each, each paced
+	default:
+		if err := paceWrite(ctx, c.limiter, what); err != nil {
+			return err
+		}
+	}
 	switch s := want.Spec.(type) {
 	case *computepb.HealthCheck:
 		return call("update")(c.api.HealthChecks.Update(ctx, &computepb.UpdateHealthCheckRequest{Project: p, HealthCheck: name, HealthCheckResource: s}))
@@ -67,6 +74,9 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsProxy, fields []string) error {
 	p, name, what := c.project, s.GetName(), "update TargetHTTPSProxy/"+s.GetName()
 	if slices.Contains(fields, "sslCertificates") {
+		if err := paceWrite(ctx, c.limiter, what); err != nil {
+			return err
+		}
 		op, err := c.api.TargetHTTPSProxies.SetSslCertificates(ctx, &computepb.SetSslCertificatesTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name,
 			TargetHttpsProxiesSetSslCertificatesRequestResource: &computepb.TargetHttpsProxiesSetSslCertificatesRequest{SslCertificates: s.SslCertificates}})
 		if err := c.done(ctx, "targetHttpsProxies.setSslCertificates", what, op, err); err != nil {
@@ -75,6 +85,9 @@ func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsPr
 	}
 	if !slices.Contains(fields, "urlMap") {
 		return nil
+	}
+	if err := paceWrite(ctx, c.limiter, what); err != nil {
+		return err
 	}
 	op, err := c.api.TargetHTTPSProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name,
 		UrlMapReferenceResource: &computepb.UrlMapReference{UrlMap: s.UrlMap}})
@@ -90,6 +103,10 @@ func (c *client) Delete(ctx context.Context, have plan.Resource) error {
 
 func (c *client) delete(ctx context.Context, have plan.Resource) error {
 	p, name := c.project, have.Name
+	what := "delete " + have.String()
+	if err := paceWrite(ctx, c.limiter, what); err != nil {
+		return err
+	}
 	var op *compute.Operation
 	var err error
 	switch have.Kind {
@@ -114,5 +131,5 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 	default:
 		return fmt.Errorf("delete %s: unknown kind", have.Key)
 	}
-	return c.done(ctx, kinds[have.Kind].collection+".delete", "delete "+have.String(), op, err)
+	return c.done(ctx, kinds[have.Kind].collection+".delete", what, op, err)
 }

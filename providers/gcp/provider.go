@@ -41,6 +41,8 @@ type Options struct {
 	Backoff retry.Backoff
 	// Observer is told about every API call; nil observes nothing.
 	Observer providers.CallObserver
+	// Limiter paces every read, write and operation poll; nil paces nothing.
+	Limiter Limiter
 }
 
 // Provider realises LoadBalancers as global external Application Load Balancers. All it
@@ -62,11 +64,14 @@ func New(opts Options) *Provider {
 	if opts.Observer == nil {
 		opts.Observer = providers.NopObserver{}
 	}
+	if opts.Limiter == nil {
+		opts.Limiter = unlimited{}
+	}
 	namer := providers.Namer{ClusterID: opts.ClusterID, MaxLength: 63}
 	conn := &connector{clients: opts.Clients, dial: opts.Dial}
 	return &Provider{
 		opts: opts, namer: namer, engine: newEngine(), conn: conn,
-		reads: newReads(conn, namer, opts.Observer, opts.SnapshotTTL, opts.Clock),
+		reads: newReads(conn, namer, opts.Observer, opts.Limiter, opts.SnapshotTTL, opts.Clock),
 	}
 }
 
@@ -102,7 +107,7 @@ func (p *Provider) client(ctx context.Context, location string) (*client, error)
 	if err != nil {
 		return nil, err
 	}
-	return &client{api: api, project: projectOf(location), location: location, backoff: p.opts.Backoff, reads: p.reads, observer: p.opts.Observer}, nil
+	return &client{api: api, project: projectOf(location), location: location, backoff: p.opts.Backoff, reads: p.reads, observer: p.opts.Observer, limiter: p.opts.Limiter}, nil
 }
 
 // prepare translates a load balancer and reads what it owns.

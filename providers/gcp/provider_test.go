@@ -11,12 +11,13 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
 func TestNoCredentialsIsAnErrorOnTheLoadBalancer(t *testing.T) {
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/credentials.json")
 	t.Setenv("GOOGLE_CLOUD_PROJECT", "")
-	p, err := NewFromEnvironment("cluster-a", providers.NopObserver{})
+	p, err := NewFromEnvironment("cluster-a", providers.NopObserver{}, ratelimit.DefaultConfig())
 	if err != nil {
 		t.Fatalf("the provider did not start without credentials: %v", err)
 	}

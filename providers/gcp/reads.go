@@ -26,10 +26,12 @@ type reads struct {
 	cache *snapshot.Cache[plan.Resource]
 	// observer is told about every list call.
 	observer providers.CallObserver
+	// limiter paces every page of every list.
+	limiter Limiter
 }
 
-func newReads(conn *connector, namer providers.Namer, observer providers.CallObserver, ttl time.Duration, clock snapshot.Clock) *reads {
-	r := &reads{conn: conn, namer: namer, observer: observer}
+func newReads(conn *connector, namer providers.Namer, observer providers.CallObserver, limiter Limiter, ttl time.Duration, clock snapshot.Clock) *reads {
+	r := &reads{conn: conn, namer: namer, observer: observer, limiter: limiter}
 	r.cache = snapshot.New(snapshot.Options[plan.Resource]{
 		List:  r.list,
 		Name:  func(res plan.Resource) string { return res.Name },
@@ -100,23 +102,23 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 	var ms []proto.Message
 	switch kind {
 	case KindAddress:
-		ms, err = drain(api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}))
 	case KindHealthCheck:
-		ms, err = drain(api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
 	case KindNetworkEndpointGroup:
 		return r.listNEGs(ctx, api, project, filter)
 	case KindBackendService:
-		ms, err = drain(api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
 	case KindURLMap:
-		ms, err = drain(api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
 	case KindSslCertificate:
-		ms, err = drain(api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
 	case KindTargetHTTPProxy:
-		ms, err = drain(api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
 	case KindTargetHTTPSProxy:
-		ms, err = drain(api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}))
 	case KindForwardingRule:
-		ms, err = drain(api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}))
 	default:
 		return nil, fmt.Errorf("list %s: unknown kind", kind)
 	}
@@ -137,7 +139,7 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 // listNEGs reads every zone's groups in one aggregated list, then each group's endpoints,
 // which Google reads only one group at a time.
 func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filter *string) ([]plan.Resource, error) {
-	it := api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter})
+	it := paged(r.paced(ctx), api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter}))
 	var out []plan.Resource
 	for {
 		pair, err := it.Next()
@@ -165,7 +167,7 @@ func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone strin
 		return nil, nil
 	}
 	group := g.GetName()
-	it := api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group})
+	it := paged(r.paced(ctx), api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group}))
 	var out []*computepb.NetworkEndpoint
 	for {
 		e, err := it.Next()
@@ -185,11 +187,10 @@ func observed(kind, name string, spec any) plan.Resource {
 	return plan.Resource{Key: plan.Key{Kind: kind, Name: name}, Fields: fieldsOf(kind, spec), Immutable: kinds[kind].immutable, Spec: spec}
 }
 
-type pager[T proto.Message] interface{ Next() (T, error) }
-
-// drain reads every page of a list.
-func drain[T proto.Message](it pager[T]) ([]proto.Message, error) {
+// drain reads every page of a list, each page paced.
+func drain[T proto.Message](wait func() error, it pager[T]) ([]proto.Message, error) {
 	var out []proto.Message
+	it = paged(wait, it)
 	for {
 		m, err := it.Next()
 		if errors.Is(err, iterator.Done) {

@@ -1,0 +1,77 @@
+package gcp
+
+import "slices"
+
+// RequiredPermissions are the IAM permissions of every compute API method the provider
+// calls, and only those: a custom role with them (and ReferencePermissions) is all the
+// controller's Google service account needs. The contract suite runs against a gcptest
+// that grants exactly these and checks each was used, so the list can neither miss a
+// method the provider calls nor keep one it no longer does. docs/install-gcp.md is
+// generated from it.
+var RequiredPermissions = []string{
+	"compute.backendServices.create",
+	"compute.backendServices.delete",
+	"compute.backendServices.list",
+	"compute.backendServices.update",
+	"compute.globalAddresses.create",
+	"compute.globalAddresses.delete",
+	"compute.globalAddresses.get",
+	"compute.globalAddresses.list",
+	"compute.globalForwardingRules.create",
+	"compute.globalForwardingRules.delete",
+	"compute.globalForwardingRules.list",
+	"compute.globalForwardingRules.setTarget",
+	"compute.globalOperations.get",
+	"compute.healthChecks.create",
+	"compute.healthChecks.delete",
+	"compute.healthChecks.list",
+	"compute.healthChecks.update",
+	"compute.networkEndpointGroups.attachNetworkEndpoints",
+	"compute.networkEndpointGroups.create",
+	"compute.networkEndpointGroups.delete",
+	"compute.networkEndpointGroups.detachNetworkEndpoints",
+	"compute.networkEndpointGroups.list",
+	"compute.networkEndpointGroups.listNetworkEndpoints",
+	"compute.sslCertificates.create",
+	"compute.sslCertificates.delete",
+	"compute.sslCertificates.list",
+	"compute.targetHttpProxies.create",
+	"compute.targetHttpProxies.delete",
+	"compute.targetHttpProxies.list",
+	"compute.targetHttpProxies.setUrlMap",
+	"compute.targetHttpsProxies.create",
+	"compute.targetHttpsProxies.delete",
+	"compute.targetHttpsProxies.list",
+	"compute.targetHttpsProxies.setSslCertificates",
+	"compute.targetHttpsProxies.setUrlMap",
+	"compute.urlMaps.create",
+	"compute.urlMaps.delete",
+	"compute.urlMaps.list",
+	"compute.urlMaps.update",
+	"compute.zoneOperations.get",
+}
+
+// ReferencePermissions are what Google also checks, beyond a method's own permission, on the
+// resources a write refers to: a URL map's backend services, a backend service's health
+// checks and endpoint groups, a proxy's URL map, a forwarding rule's proxy and address, an
+// endpoint group's network. gcptest does not model these checks, so no test proves them;
+// they follow the compute API reference of each method the provider calls.
+var ReferencePermissions = []string{
+	"compute.backendServices.use",
+	"compute.globalAddresses.use",
+	"compute.healthChecks.useReadOnly",
+	"compute.networkEndpointGroups.use",
+	"compute.networks.use",
+	"compute.sslCertificates.get",
+	"compute.targetHttpProxies.use",
+	"compute.targetHttpsProxies.use",
+	"compute.urlMaps.use",
+}
+
+// RolePermissions are the permissions of the custom role docs/install-gcp.md creates:
+// RequiredPermissions and ReferencePermissions, sorted.
+func RolePermissions() []string {
+	out := append(slices.Clone(RequiredPermissions), ReferencePermissions...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
