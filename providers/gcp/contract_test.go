@@ -30,9 +30,8 @@ func TestContract(t *testing.T) {
 		NewCloud:       perms.newCloud,
 		Kinds:          gcp.Kinds,
 		ReadOneAtATime: []string{gcp.KindNetworkEndpointGroup},
-		// The read bound counts each page of a list as a read, and Google pages at 500: at
-		// 100 load balancers (400 endpoint groups) every kind fits one page.
-		LoadBalancers: 100,
+		// Google returns at most 500 resources per list call.
+		PageSize: 500,
 		Locations: []*v1alpha1.IngressClassParamsSpec{
 			{Provider: v1alpha1.ProviderGCP, GCP: &v1alpha1.GCPParams{Project: "project-one"}},
 			{Provider: v1alpha1.ProviderGCP, GCP: &v1alpha1.GCPParams{Project: "project-two"}},

@@ -42,6 +42,9 @@ type Harness struct {
 	Targets func(lb string, b v1alpha1.Backend) []providers.Target
 	// LoadBalancers is the N of the read checks; 0 means 300.
 	LoadBalancers int
+	// PageSize is how many resources one list call of the cloud returns at most (Google
+	// pages at 500); 0 means lists are never paged. A paged list costs one read per page.
+	PageSize int
 }
 
 // Cloud is one cloud or emulator, shared by the providers of every cluster of a test.

@@ -39,7 +39,7 @@ func (s *suite) testReads(t *testing.T) {
 		}
 		if got.Reads > lists+single {
 			t.Errorf("a pass over %d load balancers read the cloud %d times (%.1f per load balancer); at most %d: "+
-				"%d lists (N/100, at least one per kind of %d) and %d reads of resources the cloud cannot list",
+				"%d lists (N/100, at least one per page of each of %d kinds) and %d reads of resources the cloud cannot list",
 				n, got.Reads, float64(got.Reads)/float64(n), lists+single, lists, len(s.h.Kinds), single)
 		}
 	}
@@ -47,14 +47,28 @@ func (s *suite) testReads(t *testing.T) {
 	t.Run("Restart", func(t *testing.T) { check(t, cloud.Provider(clusterA)) })
 }
 
-// readBound returns the reads a pass over n load balancers may make: lists, and single reads
-// of the resources of the kinds the cloud reads one at a time.
+// readBound returns the reads a pass over n load balancers may make: lists (N/100, at least
+// every page of one list per kind), and single reads of the resources of the kinds the cloud
+// reads one at a time.
 func (s *suite) readBound(n int, rs []Resource) (lists, single int) {
-	lists = max(n/100, len(s.h.Kinds))
+	perKind := map[string]int{}
 	for _, r := range rs {
+		perKind[r.Kind]++
 		if slices.Contains(s.h.ReadOneAtATime, r.Kind) {
 			single++
 		}
 	}
-	return lists, single
+	pages := 0
+	for _, kind := range s.h.Kinds {
+		pages += s.pagesOf(perKind[kind])
+	}
+	return max(n/100, pages), single
+}
+
+// pagesOf is how many list calls read count resources of one kind: one at least.
+func (s *suite) pagesOf(count int) int {
+	if s.h.PageSize <= 0 || count <= s.h.PageSize {
+		return 1
+	}
+	return (count + s.h.PageSize - 1) / s.h.PageSize
 }
