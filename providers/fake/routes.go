@@ -9,6 +9,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/urlpaths"
 )
 
 // anyHost is the URL map host that matches every host: a rule without host.
@@ -57,17 +58,17 @@ func urlMapFor(spec *v1alpha1.LoadBalancerSpec, services map[string]string) (URL
 	sort.Strings(hosts)
 
 	rulesOf := func(host string) ([]PathRule, error) {
-		claims, err := claimPaths(byHost[host])
+		claims, err := urlpaths.ClaimPaths(byHost[host])
 		if err != nil {
 			return nil, err
 		}
 		var out []PathRule
 		for _, c := range claims {
-			svc, err := service(c.backend)
+			svc, err := service(c.Backend)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, PathRule{Paths: c.paths, Service: svc})
+			out = append(out, PathRule{Paths: c.Paths, Service: svc})
 		}
 		return out, nil
 	}
@@ -146,62 +147,4 @@ func byPrecedence(rules []PathRule) []routePath {
 		return strings.Compare(a.full+a.prefix, b.full+b.prefix)
 	})
 	return out
-}
-
-// claim is the URL map paths one Kubernetes rule wins.
-type claim struct {
-	backend string
-	paths   []string
-}
-
-// claimPaths returns, for each rule in order that wins any URL map path, the paths it wins.
-func claimPaths(rules []v1alpha1.PathRule) ([]claim, error) {
-	winner := map[string]int{} // URL map path -> index of the winning rule
-	take := func(path string, i int) {
-		if j, ok := winner[path]; !ok || precedes(rules[i], rules[j]) {
-			winner[path] = i
-		}
-	}
-	for i, r := range rules {
-		switch r.PathType {
-		case v1alpha1.PathTypeExact:
-			take(r.Path, i)
-		case v1alpha1.PathTypePrefix:
-			base := strings.TrimSuffix(r.Path, "/")
-			take(base+"/*", i)
-			if base != "" {
-				take(base, i)
-			}
-		default:
-			return nil, providers.Invalid("PathTypeInvalid", nil, "path %s has type %q, not Exact or Prefix", r.Path, r.PathType)
-		}
-	}
-	won := make([][]string, len(rules))
-	for path, i := range winner {
-		won[i] = append(won[i], path)
-	}
-	var out []claim
-	for i, paths := range won {
-		if len(paths) > 0 {
-			slices.Sort(paths)
-			out = append(out, claim{backend: rules[i].Backend, paths: paths})
-		}
-	}
-	return out, nil
-}
-
-// precedes reports whether Kubernetes prefers rule a to rule b when both match a request:
-// the longer path (a Prefix rule's trailing slash does not count), then Exact over Prefix.
-func precedes(a, b v1alpha1.PathRule) bool {
-	if la, lb := matchLength(a), matchLength(b); la != lb {
-		return la > lb
-	}
-	return a.PathType == v1alpha1.PathTypeExact && b.PathType != v1alpha1.PathTypeExact
-}
-
-func matchLength(r v1alpha1.PathRule) int {
-	if r.PathType == v1alpha1.PathTypePrefix && r.Path != "/" {
-		return len(strings.TrimSuffix(r.Path, "/"))
-	}
-	return len(r.Path)
 }

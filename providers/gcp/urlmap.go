@@ -12,6 +12,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/urlpaths"
 )
 
 // anyHost is the host rule that matches every host: the Kubernetes rules without host.
@@ -134,17 +135,17 @@ func hostsOf(rules []v1alpha1.HostRule) (map[string][]v1alpha1.PathRule, []strin
 
 // pathRules returns the Google path rules of one host's Kubernetes rules.
 func (t *urlMapTranslation) pathRules(rules []v1alpha1.PathRule) ([]*computepb.PathRule, error) {
-	claims, err := claimPaths(rules)
+	claims, err := urlpaths.ClaimPaths(rules)
 	if err != nil {
 		return nil, err
 	}
 	var out []*computepb.PathRule
 	for _, c := range claims {
-		svc, err := t.service(c.backend)
+		svc, err := t.service(c.Backend)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &computepb.PathRule{Paths: c.paths, Service: proto.String(svc)})
+		out = append(out, &computepb.PathRule{Paths: c.Paths, Service: proto.String(svc)})
 	}
 	return out, nil
 }

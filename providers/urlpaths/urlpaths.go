@@ -1,4 +1,6 @@
-package gcp
+// Package urlpaths turns Kubernetes path rules into the path patterns of a GCE-style URL map
+// (the fake's and Google's): the translation both providers share, so that neither copies it.
+package urlpaths
 
 import (
 	"slices"
@@ -8,17 +10,22 @@ import (
 	"github.com/portico-dev/portico/providers"
 )
 
-// claim is the Google paths one Kubernetes rule wins.
-type claim struct {
-	backend string
-	paths   []string
+// Claim is the URL-map paths one Kubernetes rule wins.
+type Claim struct {
+	// Backend is the rule's backend.
+	Backend string
+	// Paths are URL-map path patterns: "/foo" matches exactly, "/foo/*" every path below.
+	Paths []string
 }
 
-// claimPaths returns, for each rule in order that wins any Google path, the paths it wins.
-func claimPaths(rules []v1alpha1.PathRule) ([]claim, error) {
-	winner := map[string]int{} // Google path -> index of the winning rule
+// ClaimPaths returns, for each rule in order that wins any URL-map path, the paths it wins:
+// Exact "/foo" is "/foo"; Prefix "/foo" is "/foo" and "/foo/*". Where two rules want the same
+// path, the one Kubernetes prefers wins it, so that Google's longest-match evaluation of the
+// path rules routes as Kubernetes does.
+func ClaimPaths(rules []v1alpha1.PathRule) ([]Claim, error) {
+	winner := map[string]int{} // URL-map path -> index of the winning rule
 	take := func(path string, i int) {
-		if j, ok := winner[path]; !ok || precedes(rules[i], rules[j]) {
+		if j, ok := winner[path]; !ok || Precedes(rules[i], rules[j]) {
 			winner[path] = i
 		}
 	}
@@ -40,19 +47,19 @@ func claimPaths(rules []v1alpha1.PathRule) ([]claim, error) {
 	for path, i := range winner {
 		won[i] = append(won[i], path)
 	}
-	var out []claim
+	var out []Claim
 	for i, paths := range won {
 		if len(paths) > 0 {
 			slices.Sort(paths)
-			out = append(out, claim{backend: rules[i].Backend, paths: paths})
+			out = append(out, Claim{Backend: rules[i].Backend, Paths: paths})
 		}
 	}
 	return out, nil
 }
 
-// precedes reports whether Kubernetes prefers rule a to rule b when both match a request:
+// Precedes reports whether Kubernetes prefers rule a to rule b when both match a request:
 // the longer path (a Prefix rule's trailing slash does not count), then Exact over Prefix.
-func precedes(a, b v1alpha1.PathRule) bool {
+func Precedes(a, b v1alpha1.PathRule) bool {
 	if la, lb := matchLength(a), matchLength(b); la != lb {
 		return la > lb
 	}
