@@ -74,6 +74,12 @@ func goldenInputs() map[string]Input {
 			return in
 		}(),
 		"listen-address": withAddress,
+		// The status server on loopback, which answers the configuration's generation.
+		"status": func() Input {
+			in := input(lb("a").prefix("/", "web").target("web", "10.0.0.1", 80))
+			in.Settings.StatusPort = 9901
+			return in
+		}(),
 		// The longest values the API allows: a 253-character host and wildcard, a
 		// 1024-character path, the longest timeout.
 		"long-values": input(lb("long").

@@ -45,6 +45,9 @@ type Settings struct {
 	RedirectHTTPSPort int
 	// WorkerProcesses is nginx's worker_processes; 0 means auto.
 	WorkerProcesses int
+	// StatusPort is the loopback port of the status server that answers the configuration's
+	// generation at GenerationPath; 0 renders no status server. The Supervisor needs it.
+	StatusPort int
 }
 
 // The layout of nginx's prefix directory. Every path is relative to the prefix, so that

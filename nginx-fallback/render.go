@@ -45,6 +45,9 @@ func Render(in Input) ([]byte, error) {
 			renderUpstream(&c, u)
 		}
 		renderErr = renderSites(&c, sites, in.Settings)
+		if in.Settings.StatusPort != 0 {
+			renderStatus(&c, in.Settings.StatusPort)
+		}
 	})
 	if renderErr != nil {
 		return nil, renderErr
@@ -60,6 +63,9 @@ func checkSettings(s Settings) error {
 	}
 	if s.HTTPPort == s.HTTPSPort {
 		return fmt.Errorf("HTTP and HTTPS listen on the same port %d", s.HTTPPort)
+	}
+	if s.StatusPort < 0 || s.StatusPort > 65535 || s.StatusPort == s.HTTPPort || s.StatusPort == s.HTTPSPort {
+		return fmt.Errorf("status port %d is out of range or taken by HTTP or HTTPS", s.StatusPort)
 	}
 	if s.RedirectHTTPSPort < 0 || s.RedirectHTTPSPort > 65535 || s.WorkerProcesses < 0 {
 		return fmt.Errorf("redirect port %d or worker count %d is out of range", s.RedirectHTTPSPort, s.WorkerProcesses)
