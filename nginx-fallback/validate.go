@@ -51,10 +51,31 @@ func Validate(ctx context.Context, nginxBinary, dir string) error {
 	if !errors.As(err, &exit) || ctx.Err() != nil {
 		return fmt.Errorf("run %s -t: %w", nginxBinary, errors.Join(err, ctx.Err()))
 	}
-	text := strings.ReplaceAll(out.String(), abs+"/", "")
-	text = strings.TrimSpace(logPrefix.ReplaceAllString(text, "$1 "))
+	text := cleanOutput(out.String(), abs)
 	if text == "" {
 		text = exit.String()
 	}
 	return &RejectedError{Output: text}
+}
+
+// maxOutput bounds nginx's message in an error: it ends up in a condition, which a user
+// reads, and nginx may repeat itself.
+const maxOutput = 1024
+
+// pemBlock is any PEM armour line and what follows it on the line. nginx never prints a
+// key, but a message must never carry one, whatever a future nginx or OpenSSL prints.
+var pemBlock = regexp.MustCompile(`-----BEGIN[^\n]*`)
+
+// cleanOutput turns nginx's log lines into a message for a condition: without the prefix
+// directory (so the message reads the same on every try and in every pod), without nginx's
+// time and pid, without anything that looks like PEM, and trimmed.
+func cleanOutput(text, dir string) string {
+	text = strings.ReplaceAll(text, dir+"/", "")
+	text = logPrefix.ReplaceAllString(text, "$1 ")
+	text = pemBlock.ReplaceAllString(text, "[redacted]")
+	text = strings.TrimSpace(text)
+	if len(text) > maxOutput {
+		text = strings.ToValidUTF8(text[:maxOutput], "") + "..."
+	}
+	return text
 }

@@ -36,15 +36,23 @@ type file struct {
 // into Dir. It reports whether Dir changed: an input that renders what Dir already holds
 // writes nothing, so the caller reloads nginx only when needed.
 func (w *Writer) Apply(ctx context.Context, in Input) (bool, error) {
+	_, changed, err := w.applyConfig(ctx, in)
+	return changed, err
+}
+
+// applyConfig is Apply that also returns the configuration it rendered, so that the
+// Supervisor knows which generation to wait for without rendering twice.
+func (w *Writer) applyConfig(ctx context.Context, in Input) ([]byte, bool, error) {
 	config, err := Render(in)
 	if err != nil {
-		return false, fmt.Errorf("render the nginx configuration: %w", err)
+		return nil, false, fmt.Errorf("render the nginx configuration: %w", err)
 	}
 	files, err := certificateFiles(ctx, in)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
-	return w.apply(ctx, config, files)
+	changed, err := w.apply(ctx, config, files)
+	return config, changed, err
 }
 
 func (w *Writer) apply(ctx context.Context, config []byte, files []file) (bool, error) {
