@@ -20,6 +20,8 @@ type process struct {
 	// exited is closed once the master has exited and its group was reaped; err says how.
 	exited chan struct{}
 	err    error
+	// serving is when the supervisor saw it serve, on its clock.
+	serving time.Time
 }
 
 // startProcess starts nginx on the configuration in dir. Its early log goes to the same
@@ -64,15 +66,6 @@ func (p *process) signal(sig syscall.Signal) error {
 
 func (p *process) signalGroup(sig syscall.Signal) {
 	_ = syscall.Kill(-p.pid(), sig)
-}
-
-func (p *process) running() bool {
-	select {
-	case <-p.exited:
-		return false
-	default:
-		return true
-	}
 }
 
 // stop quits nginx gracefully: SIGQUIT lets the workers finish their in-flight requests.

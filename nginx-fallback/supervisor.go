@@ -132,17 +132,17 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	for {
 		p, err := s.start(ctx)
 		if err == nil {
-			began := s.opts.Clock.Now()
 			if s.serve(ctx, p) {
 				return nil
 			}
-			if s.opts.Clock.Now().Sub(began) >= s.opts.ResetAfter {
+			if s.opts.Clock.Now().Sub(p.serving) >= s.opts.ResetAfter {
 				deaths = 0
 			}
-		} else if ctx.Err() != nil {
-			return nil
-		} else {
+		} else if ctx.Err() == nil {
 			s.opts.Log.Error(err, "Failed to start nginx")
+		}
+		if ctx.Err() != nil { // a start cut short by the shutdown stopped nginx itself
+			return nil
 		}
 		delay := s.opts.Restart.Delay(deaths)
 		deaths++
@@ -170,6 +170,13 @@ func (s *Supervisor) serve(ctx context.Context, p *process) bool {
 		s.opts.Log.Error(p.err, "Nginx exited", "pid", p.pid())
 		return false
 	}
+}
+
+// running reports whether nginx runs and has served its configuration.
+func (s *Supervisor) running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proc != nil
 }
 
 func (s *Supervisor) setProc(p *process) {
@@ -201,6 +208,7 @@ func (s *Supervisor) start(ctx context.Context) (*process, error) {
 		return nil, err
 	}
 	s.opts.Log.Info("Started nginx", "pid", p.pid(), "generation", generationOf(config))
+	p.serving = s.opts.Clock.Now()
 	s.proc = p
 	return p, nil
 }

@@ -89,7 +89,7 @@ func TestSupervisorReportsAStartNginxRefuses(t *testing.T) {
 	}
 	waitUntil(t, "the supervisor to wait for its restart", h.clock.HasWaiters)
 	h.clock.Step(100 * time.Millisecond)
-	waitUntil(t, "nginx to serve after its restart", func() bool { return h.served() == h.installed() })
+	waitUntil(t, "the supervisor to see nginx serve after its restart", h.sup.running)
 	h.client.expect(t, "http", "", "/one", "one")
 	h.mustApply(input(h.catchAll("one")))
 	if got := testutil.ToFloat64(h.metrics.restarts); got != 1 {
@@ -97,14 +97,21 @@ func TestSupervisorReportsAStartNginxRefuses(t *testing.T) {
 	}
 }
 
-// TestSupervisorRestartsKilledNginxWithBackoff kills nginx's master twice: each time the
-// supervisor waits its backoff on the clock (100 ms, then 200 ms), reaps the orphaned
-// workers that still hold the ports, and starts nginx again.
+// TestSupervisorRestartsKilledNginxWithBackoff kills nginx's master three times: each time
+// the supervisor waits its backoff on the clock (100 ms, then 200 ms, then 100 ms again
+// after nginx served for a minute), kills the orphaned workers that still hold the ports,
+// and starts nginx again.
 func TestSupervisorRestartsKilledNginxWithBackoff(t *testing.T) {
 	h := newHarness(t)
 	h.run()
 	h.mustApply(input(h.catchAll("one")))
-	for i, delay := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond} {
+	for i, tc := range []struct{ served, delay time.Duration }{
+		{0, 100 * time.Millisecond},
+		{0, 200 * time.Millisecond},
+		{time.Minute, 100 * time.Millisecond},
+	} {
+		h.clock.Step(tc.served)
+		delay := tc.delay
 		killed := h.kill()
 		waitUntil(t, "the supervisor to wait for its restart", h.clock.HasWaiters)
 		h.clock.Step(delay - time.Nanosecond)
@@ -112,14 +119,14 @@ func TestSupervisorRestartsKilledNginxWithBackoff(t *testing.T) {
 			t.Fatalf("restart %d came before its backoff of %s", i+1, delay)
 		}
 		h.clock.Step(time.Nanosecond)
-		waitUntil(t, "nginx to serve after its restart", func() bool { return h.served() == h.installed() })
+		waitUntil(t, "the supervisor to see nginx serve after its restart", h.sup.running)
 		h.client.expect(t, "http", "", "/one", "one")
 		if pid := h.pid(); pid == killed {
 			t.Fatalf("restart %d: nginx still runs as the killed pid %d", i+1, killed)
 		}
 	}
-	if got := testutil.ToFloat64(h.metrics.restarts); got != 2 {
-		t.Fatalf("%v restarts counted, want 2", got)
+	if got := testutil.ToFloat64(h.metrics.restarts); got != 3 {
+		t.Fatalf("%v restarts counted, want 3", got)
 	}
 	h.mustApply(input(h.catchAll("one", "two")))
 	h.client.expect(t, "http", "", "/two", "two")
