@@ -130,19 +130,12 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	}
 	deaths := 0
 	for {
-		p, err := s.start(ctx)
-		if err == nil {
-			if s.serve(ctx, p) {
-				return nil
-			}
-			if s.opts.Clock.Now().Sub(p.serving) >= s.opts.ResetAfter {
-				deaths = 0
-			}
-		} else if ctx.Err() == nil {
-			s.opts.Log.Error(err, "Failed to start nginx")
-		}
-		if ctx.Err() != nil { // a start cut short by the shutdown stopped nginx itself
+		stopped, servedFor := s.startAndServe(ctx)
+		if stopped {
 			return nil
+		}
+		if servedFor >= s.opts.ResetAfter {
+			deaths = 0
 		}
 		delay := s.opts.Restart.Delay(deaths)
 		deaths++
@@ -154,6 +147,23 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		}
 		s.opts.Metrics.restarted()
 	}
+}
+
+// startAndServe starts nginx and serves until nginx dies or ctx ends; stopped reports the
+// latter (nginx was then stopped), servedFor how long nginx served before it died.
+func (s *Supervisor) startAndServe(ctx context.Context) (stopped bool, servedFor time.Duration) {
+	p, err := s.start(ctx)
+	if err != nil {
+		// A start cut short by the shutdown stopped nginx itself.
+		if ctx.Err() == nil {
+			s.opts.Log.Error(err, "Failed to start nginx")
+		}
+		return ctx.Err() != nil, 0
+	}
+	if s.serve(ctx, p) {
+		return true, 0
+	}
+	return false, s.opts.Clock.Now().Sub(p.serving)
 }
 
 // serve waits for nginx to exit or ctx to end; it reports whether Run should return.
