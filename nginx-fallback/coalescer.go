@@ -2,6 +2,7 @@ package nginxfallback
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ type Coalescer struct {
 	mu      sync.Mutex
 	latest  *Input
 	waiters []*Pending
+	stopped error // set when Run has returned: later updates get it at once
 	// wake holds one token when latest is set, so Run never misses an Update.
 	wake       chan struct{}
 	synced     chan struct{}
@@ -79,6 +81,11 @@ func (p *Pending) resolve(err error) {
 func (c *Coalescer) Update(in Input) *Pending {
 	p := &Pending{done: make(chan struct{})}
 	c.mu.Lock()
+	if c.stopped != nil {
+		c.mu.Unlock()
+		p.resolve(c.stopped)
+		return p
+	}
 	c.latest = &in
 	c.waiters = append(c.waiters, p)
 	c.mu.Unlock()
@@ -156,8 +163,9 @@ func (c *Coalescer) take() (Input, []*Pending, bool) {
 func (c *Coalescer) abandon(ctx context.Context) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.stopped = fmt.Errorf("the reload coalescer has stopped: %w", context.Cause(ctx))
 	for _, w := range c.waiters {
-		w.resolve(context.Cause(ctx))
+		w.resolve(c.stopped)
 	}
 	c.latest, c.waiters = nil, nil
 }

@@ -140,4 +140,12 @@ func TestCoalescerShutdownAnswersWaitingUpdates(t *testing.T) {
 	if got := r.loads(); len(got) != 0 {
 		t.Fatalf("loaded %v without a sync", got)
 	}
+	waitUntil(t, "Run to return", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.stopped != nil
+	})
+	if err := c.Update(state("late")).Wait(context.Background()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("an update after shutdown: %v, want context.Canceled at once", err)
+	}
 }

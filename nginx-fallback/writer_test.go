@@ -168,3 +168,19 @@ func TestConcurrentAppliesLeaveAConsistentPrefix(t *testing.T) {
 		t.Fatalf("want the two files of one certificate, got %v", files)
 	}
 }
+
+// TestCleanOutputKeepsNoSecretOrPath: a message for a condition never carries PEM text,
+// the prefix directory or nginx's timestamps, and stays short.
+func TestCleanOutputKeepsNoSecretOrPath(t *testing.T) {
+	raw := "2026/12/02 07:00:00 [emerg] 12#12: cannot load certificate key \"/var/run/portico/certs/a.key\": " +
+		"-----BEGIN PRIVATE KEY-----MIIEsecret\n" + strings.Repeat("x", 2000)
+	got := cleanOutput(raw, "/var/run/portico")
+	for _, bad := range []string{"MIIEsecret", "/var/run/portico", "2026/12/02", "12#12"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the message carries %q: %s", bad, got)
+		}
+	}
+	if !strings.HasPrefix(got, `[emerg] cannot load certificate key "certs/a.key": [redacted]`) || len(got) > maxOutput+3 {
+		t.Errorf("message %q (%d bytes)", got[:min(len(got), 120)], len(got))
+	}
+}
