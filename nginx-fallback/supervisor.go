@@ -28,7 +28,8 @@ type Options struct {
 	// Clock paces restarts and the stop deadline; nil is the wall clock.
 	Clock retry.Clock
 	// Restart is the wait before each restart of an nginx that died: Delay(n) before the
-	// n+1-th restart in a row. Zero is 100 ms doubling up to 30 s.
+	// n+1-th restart in a row. Zero is 100 ms doubling up to 30 s. Its own Clock is unused:
+	// Clock above waits.
 	Restart retry.Backoff
 	// ResetAfter is how long nginx must have run for the next death to count as the first
 	// again; 0 is one minute.
