@@ -17,6 +17,7 @@ type planOptions struct {
 	provider        string
 	defaultProvider string
 	clusterID       string
+	project         string
 	out             outputFormat
 }
 
@@ -49,6 +50,7 @@ an error, and 2 when the provider has no offline plan (only fake has one today).
 	f.StringVar(&opts.provider, "provider", "", "plan every load balancer with this provider, whatever the Ingresses choose")
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "the provider for Ingresses that choose none, as the controller's flag")
 	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains")
+	f.StringVar(&opts.project, "project", defaultPlanProject, "the Google Cloud project of classes whose IngressClassParams name none (gcp), as the controller's GOOGLE_CLOUD_PROJECT")
 	opts.out.addFlag(cmd)
 	return cmd
 }
@@ -102,9 +104,10 @@ func planAll(cmd *cobra.Command, opts planOptions, results []*model.Result, obje
 		p, ok := offline[name]
 		if !ok {
 			var err error
-			if p, err = newOfflineProvider(name, opts.clusterID); err != nil {
+			if p, err = newOfflineProvider(name, opts); err != nil {
 				return usageError{fmt.Errorf("load balancer %s: %w", r.Name, err)}
 			}
+			defer p.close()
 			offline[name] = p
 		}
 		rep, assumed, err := reportOf(cmd.Context(), p, r, objects)
