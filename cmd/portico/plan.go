@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers/plan"
 )
@@ -19,7 +21,15 @@ type planOptions struct {
 	clusterID       string
 	project         string
 	out             outputFormat
+	// Online: the cluster to read, and the controller's namespace holding its cluster record.
+	kubeconfig string
+	inCluster  bool
+	namespace  string
+	// clusterIDSet is true when --cluster-id was given; online, the cluster record names it.
+	clusterIDSet bool
 }
+
+func (o planOptions) online() bool { return o.kubeconfig != "" || o.inCluster }
 
 // defaultPlanClusterID names the cluster in resource names when --cluster-id is not given.
 const defaultPlanClusterID = "cluster"
@@ -39,8 +49,12 @@ an error, and 2 when the provider has no offline plan (only fake has one today).
 		Example: `  portico plan -f ingress.yaml --provider fake
   portico plan -f app/ -f classes.yaml -o json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(opts.files) == 0 {
-				return usageError{errors.New("plan needs -f FILE")}
+			opts.clusterIDSet = cmd.Flags().Changed("cluster-id")
+			switch {
+			case opts.online():
+				return runPlanOnline(cmd, opts)
+			case len(opts.files) == 0:
+				return usageError{errors.New("plan needs -f FILE, or --kubeconfig (or --in-cluster) to show the drift of the live load balancers")}
 			}
 			return runPlan(cmd, opts)
 		},
@@ -51,6 +65,9 @@ an error, and 2 when the provider has no offline plan (only fake has one today).
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "the provider for Ingresses that choose none, as the controller's flag")
 	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains")
 	f.StringVar(&opts.project, "project", defaultPlanProject, "the Google Cloud project of classes whose IngressClassParams name none (gcp), as the controller's GOOGLE_CLOUD_PROJECT")
+	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "plan online against this cluster and its live cloud: with -f, the files merged into the live groups; without, the drift of every live load balancer")
+	f.BoolVar(&opts.inCluster, "in-cluster", false, "plan online with the in-cluster config of the pod portico plan runs in, as --kubeconfig")
+	f.StringVar(&opts.namespace, "namespace", "", "online: the controller's namespace, whose cluster record gives the cluster ID; default: $POD_NAMESPACE, else "+cluster.DefaultNamespace)
 	opts.out.addFlag(cmd)
 	return cmd
 }
@@ -70,18 +87,25 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 		assumePorticoClasses(objects)
 		doc.Assumptions = append(doc.Assumptions, "no IngressClass was given: every Ingress is portico's")
 	}
-	results, ignored := model.TranslateAll(objects.Ingresses, &objects.Snapshot, model.Config{DefaultProvider: opts.defaultProvider})
-	for _, ig := range ignored {
-		doc.Ignored = append(doc.Ignored, plan.Ignored(ig))
-	}
-	for _, r := range results {
-		for _, p := range r.Problems {
-			doc.Problems = append(doc.Problems, plan.Problem{
-				Object: "Ingress " + p.Ingress.String(), Field: p.Field, Severity: string(p.Severity), Reason: p.Reason, Message: p.Message,
-			})
+	results := translate(objects, opts, &doc, nil)
+	offline := map[string]*offlineProvider{}
+	defer func() {
+		for _, p := range offline {
+			p.close()
 		}
+	}()
+	get := func(name string) (*offlineProvider, error) {
+		if p, ok := offline[name]; ok {
+			return p, nil
+		}
+		p, err := newOfflineProvider(name, opts)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		offline[name] = p
+		return p, nil
 	}
-	if err := planAll(cmd, opts, results, objects, &doc); err != nil {
+	if err := planAll(cmd.Context(), opts, results, objects, &doc, get); err != nil {
 		return err
 	}
 	if err := opts.out.print(cmd.OutOrStdout(), doc, planText(doc)); err != nil {
@@ -90,9 +114,34 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 	return planFindings(cmd.ErrOrStderr(), doc)
 }
 
-// planAll plans each load balancer that serves at least one Ingress with its provider.
-func planAll(cmd *cobra.Command, opts planOptions, results []*model.Result, objects *model.Objects, doc *plan.Document) error {
-	offline := map[string]*offlineProvider{}
+// translate groups and translates the Ingresses as the controller does, and records the
+// Ingresses that are not portico's and the problems of those that are, for the Ingresses
+// ("namespace/name") that tell says to tell of (nil: all).
+func translate(objects *model.Objects, opts planOptions, doc *plan.Document, tell func(ingress string) bool) []*model.Result {
+	if tell == nil {
+		tell = func(string) bool { return true }
+	}
+	results, ignored := model.TranslateAll(objects.Ingresses, &objects.Snapshot, model.Config{DefaultProvider: opts.defaultProvider})
+	for _, ig := range ignored {
+		if tell(ig.Ingress) {
+			doc.Ignored = append(doc.Ignored, plan.Ignored(ig))
+		}
+	}
+	for _, r := range results {
+		for _, p := range r.Problems {
+			if tell(p.Ingress.String()) {
+				doc.Problems = append(doc.Problems, plan.Problem{
+					Object: "Ingress " + p.Ingress.String(), Field: p.Field, Severity: string(p.Severity), Reason: p.Reason, Message: p.Message,
+				})
+			}
+		}
+	}
+	return results
+}
+
+// planAll plans each load balancer that serves at least one Ingress with its provider, which
+// get returns by name.
+func planAll(ctx context.Context, opts planOptions, results []*model.Result, objects *model.Objects, doc *plan.Document, get func(string) (*offlineProvider, error)) error {
 	for _, r := range results {
 		if len(r.Accepted()) == 0 {
 			continue
@@ -101,16 +150,11 @@ func planAll(cmd *cobra.Command, opts planOptions, results []*model.Result, obje
 		if opts.provider != "" {
 			name = opts.provider
 		}
-		p, ok := offline[name]
-		if !ok {
-			var err error
-			if p, err = newOfflineProvider(name, opts); err != nil {
-				return usageError{fmt.Errorf("load balancer %s: %w", r.Name, err)}
-			}
-			defer p.close()
-			offline[name] = p
+		p, err := get(name)
+		if err != nil {
+			return fmt.Errorf("load balancer %s: %w", r.Name, err)
 		}
-		rep, assumed, err := reportOf(cmd.Context(), p, r, objects)
+		rep, assumed, err := reportOf(ctx, p, r, objects)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/controllers/cluster"
+	"github.com/portico-dev/portico/controllers/loadbalancer"
+	porticoscheme "github.com/portico-dev/portico/internal/scheme"
+	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/catalog"
+	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/ratelimit"
+)
+
+// newPlanProvider builds the provider an online plan reads the live cloud through, from the
+// catalog, as `portico controller` builds it (gcp: Application Default Credentials and
+// GOOGLE_CLOUD_PROJECT). A fake provider built here holds an empty cloud of its own, the
+// controller's being in the controller's memory; the tests give the one their controller runs.
+var newPlanProvider = func(name string, s catalog.Settings) (providers.Provider, error) {
+	e, ok := catalog.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("provider %s is not in this build", quoteText(name))
+	}
+	return e.New(s)
+}
+
+// liveCluster is what an online plan reads: the cluster's API server, and the providers of
+// its live cloud, built once each.
+type liveCluster struct {
+	client    client.Client
+	clusterID string
+	built     map[string]*offlineProvider
+}
+
+// connect reaches the cluster and reads the controller's cluster ID from its record, unless
+// --cluster-id names it.
+func connect(ctx context.Context, opts planOptions) (*liveCluster, error) {
+	cfg, err := planRestConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := porticoscheme.New()
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, fmt.Errorf("creating a client: %w", err)
+	}
+	live := &liveCluster{client: liveClient{c}, clusterID: opts.clusterID, built: map[string]*offlineProvider{}}
+	if !opts.clusterIDSet {
+		info, err := cluster.Read(ctx, c, cluster.Namespace(opts.namespace))
+		if err != nil {
+			return nil, fmt.Errorf("reading the controller's cluster ID (or give --cluster-id): %w", err)
+		}
+		live.clusterID = info.ID
+	}
+	return live, nil
+}
+
+func planRestConfig(opts planOptions) (*rest.Config, error) {
+	if opts.inCluster {
+		cfg, err := rest.InClusterConfig()
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--in-cluster: %w", err)}
+		}
+		return cfg, nil
+	}
+	return restConfig(opts.kubeconfig)
+}
+
+// provider returns the live provider of that name; it plans against the live cloud, so it
+// needs nothing prepared.
+func (l *liveCluster) provider(name string) (*offlineProvider, error) {
+	if p, ok := l.built[name]; ok {
+		return p, nil
+	}
+	p, err := newPlanProvider(name, catalog.Settings{ClusterID: l.clusterID, Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig()})
+	if err != nil {
+		return nil, fmt.Errorf("provider %s: %w", quoteText(name), err)
+	}
+	op := &offlineProvider{Provider: p, Reporter: reporterOf(p), close: func() {},
+		prepare: func(context.Context, *providers.Desired) ([]string, error) { return nil, nil }}
+	l.built[name] = op
+	return op, nil
+}
+
+// reporterOf is the provider's own report, or for a provider without one, its Plan's actions.
+func reporterOf(p providers.Provider) plan.Reporter {
+	if r, ok := p.(plan.Reporter); ok {
+		return r
+	}
+	return actionsReporter{p}
+}
+
+type actionsReporter struct{ p providers.Provider }
+
+func (a actionsReporter) Report(ctx context.Context, want *providers.Desired) (*plan.Report, error) {
+	pl, err := a.p.Plan(ctx, want)
+	if pl == nil {
+		return nil, err
+	}
+	rep := &plan.Report{LoadBalancer: want.Ref.Name, Provider: a.p.Name(), Location: want.Ref.Location, Resources: []plan.ReportResource{}}
+	for _, act := range pl.Actions {
+		rep.Resources = append(rep.Resources, plan.ReportResource{Op: act.Op, Kind: act.Kind, Name: act.Name, Detail: act.Detail})
+	}
+	return rep, nil
+}
+
+func runPlanOnline(cmd *cobra.Command, opts planOptions) error {
+	live, err := connect(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	if len(opts.files) == 0 {
+		return runDrift(cmd, opts, live)
+	}
+	return runPlanLive(cmd, opts, live)
+}
+
+// runDrift plans every live load balancer against its live cloud, as the next reconcile
+// would: what Ensure would create, update and delete. Changes are a finding (exit 1).
+func runDrift(cmd *cobra.Command, opts planOptions, live *liveCluster) error {
+	ctx := cmd.Context()
+	lbs := &v1alpha1.LoadBalancerList{}
+	if err := live.client.List(ctx, lbs); err != nil {
+		return fmt.Errorf("listing LoadBalancers: %w", err)
+	}
+	doc := plan.Document{LoadBalancers: []plan.Report{}}
+	for i := range lbs.Items {
+		lb := &lbs.Items[i]
+		if !lb.DeletionTimestamp.IsZero() {
+			continue // being deleted: Ensure no longer runs for it
+		}
+		rep, err := driftOf(ctx, live, lb)
+		if err != nil {
+			doc.Problems = append(doc.Problems, plan.Problem{Object: "LoadBalancer " + lb.Name, Field: "spec.provider",
+				Severity: "Warning", Reason: providers.ReasonOf(err), Message: err.Error()})
+			continue
+		}
+		doc.LoadBalancers = append(doc.LoadBalancers, *rep)
+	}
+	if err := opts.out.print(cmd.OutOrStdout(), doc, planText(doc)); err != nil {
+		return err
+	}
+	return driftFindings(doc)
+}
+
+// driftOf plans one live load balancer with what the controller resolves for it.
+func driftOf(ctx context.Context, live *liveCluster, lb *v1alpha1.LoadBalancer) (*plan.Report, error) {
+	p, err := live.provider(lb.Spec.Provider)
+	if err != nil {
+		return nil, err
+	}
+	want, err := loadbalancer.Resolve(ctx, live.client, p.Provider, lb)
+	if err != nil {
+		return nil, fmt.Errorf("resolving load balancer %s: %w", lb.Name, err)
+	}
+	rep, err := p.Report(ctx, want)
+	if err != nil {
+		return nil, fmt.Errorf("planning load balancer %s: %w", lb.Name, err)
+	}
+	for _, m := range lb.Spec.Members {
+		rep.Members = append(rep.Members, m.Namespace+"/"+m.Name)
+	}
+	return rep, nil
+}
+
+// driftFindings returns an error (exit 1) when a load balancer would change.
+func driftFindings(doc plan.Document) error {
+	changes, lbs := 0, 0
+	for _, lb := range doc.LoadBalancers {
+		if n := len(lb.Resources) + len(lb.Blocked); n > 0 {
+			changes += n
+			lbs++
+		}
+	}
+	if changes > 0 {
+		return fmt.Errorf("drift: %d change(s) to %d load balancer(s) would be made by the controller", changes, lbs)
+	}
+	return nil
+}
