@@ -37,17 +37,24 @@ const defaultPlanClusterID = "cluster"
 func newPlanCommand() *cobra.Command {
 	var opts planOptions
 	cmd := &cobra.Command{
-		Use:   "plan -f FILE... [--provider fake]",
-		Short: "Show offline every cloud resource that Ingresses would get, before you apply them",
+		Use:   "plan -f FILE... [--provider fake|gcp] | plan --kubeconfig PATH [-f FILE...]",
+		Short: "Show every cloud resource that Ingresses would get, offline, or what they would change in a live cluster",
 		Long: `plan reads Ingress manifests (and optionally Services, EndpointSlices, Secrets,
 IngressClasses and IngressClassParams) without a cluster and without a cloud, checks each
 object as the API server would, groups and translates the Ingresses as the controller does,
 and asks the provider what it would create in an empty cloud: every resource of every load
 balancer, by kind and name, with the fields that decide routing. Services and Secrets that
-the files do not contain are assumed to exist. It exits 1 when an object or an Ingress has
-an error, and 2 when the provider has no offline plan (only fake has one today).`,
-		Example: `  portico plan -f ingress.yaml --provider fake
-  portico plan -f app/ -f classes.yaml -o json`,
+the files do not contain are assumed to exist. fake and gcp plan offline; gcp runs the real
+SDK against an emulator of the compute API in this process, and with -o json prints each
+resource as the compute API's JSON. It exits 1 when an object or an Ingress has an error.
+
+With --kubeconfig (or --in-cluster) it plans against the cluster and its live cloud: the
+files merged into the live groups, or without files the drift of every live load balancer,
+what the controller's next reconcile would create, update and delete; drift exits 1.`,
+		Example: `  portico plan -f ingress.yaml --provider gcp -o json
+  portico plan -f app/ -f classes.yaml --provider fake
+  portico plan --kubeconfig ~/.kube/config -f ingress.yaml
+  portico plan --kubeconfig ~/.kube/config    # drift; exit 1 when the cloud differs`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.clusterIDSet = cmd.Flags().Changed("cluster-id")
 			switch {

@@ -2,14 +2,21 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"cloud.google.com/go/compute/apiv1/computepb"
+
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
 	"github.com/portico-dev/portico/providers/fake"
+	"github.com/portico-dev/portico/providers/gcp"
+	"github.com/portico-dev/portico/providers/gcp/gcptest"
 	"github.com/portico-dev/portico/testenv"
 )
 
@@ -19,16 +26,30 @@ kind: Namespace
 metadata: {name: shop}
 ---`
 
-// startPlanCluster runs a control plane with the controller and the fake provider, serving
-// planIngress, and points `portico plan --kubeconfig` at it: the plan reaches the cloud the
-// controller provisions into, as it reaches Google's with the gcp provider.
-func startPlanCluster(t *testing.T) (*testenv.Env, string) {
+// planCluster is a control plane running the controller with one provider, serving
+// planIngress, and the command line of `portico plan --kubeconfig` against it.
+type planCluster struct {
+	env    *testenv.Env
+	online []string
+	// deleteForwardingRule deletes the load balancer's forwarding rule in the cloud, behind
+	// portico's back, and returns its name.
+	deleteForwardingRule func(t *testing.T) string
+}
+
+// startPlanCluster starts a planCluster with the fake provider, or gcp against gcptest. The
+// plan reaches the cloud the controller provisions into through newPlanProvider, as it
+// reaches Google's in a real cluster.
+func startPlanCluster(t *testing.T, provider string) *planCluster {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a control plane")
 	}
 	ctx := context.Background()
-	env, err := testenv.Start(ctx, testenv.Options{})
+	opts, cloud := testenv.Options{}, planClouds[provider](t)
+	if cloud.controller != nil {
+		opts.ExtraProviders, opts.ClassProvider = []providers.Provider{cloud.controller("testenv")}, provider
+	}
+	env, err := testenv.Start(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,52 +60,124 @@ func startPlanCluster(t *testing.T) (*testenv.Env, string) {
 	}
 	before := newPlanProvider
 	newPlanProvider = func(name string, s catalog.Settings) (providers.Provider, error) {
-		if name == "fake" && s.ClusterID == env.ClusterID {
-			return fake.New(env.Cloud, fake.Options{ClusterID: s.ClusterID, SnapshotTTL: -1}), nil
+		if name != provider || s.ClusterID != env.ClusterID {
+			return before(name, s)
 		}
-		return before(name, s)
+		if cloud.controller != nil {
+			return cloud.controller(s.ClusterID), nil
+		}
+		return fake.New(env.Cloud, fake.Options{ClusterID: s.ClusterID, SnapshotTTL: -1}), nil
 	}
 	t.Cleanup(func() { newPlanProvider = before })
 	if err := env.ApplyYAML(ctx, shopNamespace+planIngress); err != nil {
 		t.Fatal(err)
 	}
-	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// The cluster record, as `portico controller` writes it at its first start, names the
+	// cluster ID the plan reads.
+	if err := env.ApplyYAML(ctx, "apiVersion: v1\nkind: Namespace\nmetadata: {name: "+cluster.DefaultNamespace+"}\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cluster.Open(ctx, env.Client, cluster.Options{Namespace: cluster.DefaultNamespace, ClusterID: env.ClusterID}); err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if _, err := env.WaitProgrammed(wait, "shop", "web"); err != nil {
 		t.Fatal(err)
 	}
-	return env, kubeconfig
+	pc := &planCluster{env: env, online: []string{"plan", "--kubeconfig", kubeconfig}}
+	pc.deleteForwardingRule = cloud.deleteForwardingRule
+	if pc.deleteForwardingRule == nil {
+		pc.deleteForwardingRule = func(t *testing.T) string {
+			for _, r := range env.OwnedInventory() {
+				if r.Kind == fake.KindForwardingRule {
+					if err := env.Cloud.Delete(ctx, r.Kind, r.Name); err != nil {
+						t.Fatal(err)
+					}
+					return r.Name
+				}
+			}
+			t.Fatal("no forwarding rule in the fake cloud")
+			return ""
+		}
+	}
+	return pc
+}
+
+// planCloud is a cloud besides the fake's: the provider the controller and the plan run
+// (nil: the fake), and how to delete a forwarding rule in it.
+type planCloud struct {
+	controller           func(clusterID string) providers.Provider
+	deleteForwardingRule func(t *testing.T) string
+}
+
+var planClouds = map[string]func(t *testing.T) planCloud{
+	"fake": func(*testing.T) planCloud { return planCloud{} },
+	"gcp":  gcpPlanCloud,
+}
+
+// gcpPlanCloud is gcptest, reached through the real SDK by the controller and the plan.
+func gcpPlanCloud(t *testing.T) planCloud {
+	const project = "plan-project"
+	srv := gcptest.New(gcptest.Options{Project: project})
+	t.Cleanup(srv.Close)
+	return planCloud{
+		controller: func(clusterID string) providers.Provider {
+			return gcp.New(gcp.Options{ClusterID: clusterID, Project: project, SnapshotTTL: -1,
+				Dial: func(ctx context.Context) (*gcp.Clients, error) { return gcp.Dial(ctx, srv.ClientOptions()...) }})
+		},
+		deleteForwardingRule: func(t *testing.T) string {
+			ctx := context.Background()
+			api, err := srv.Clients(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = api.Close() }()
+			for _, path := range srv.Inventory() {
+				if _, name, ok := strings.Cut(path, "/global/forwardingRules/"); ok {
+					op, err := api.ForwardingRules.Delete(ctx, &computepb.DeleteGlobalForwardingRuleRequest{Project: project, ForwardingRule: name})
+					if err == nil {
+						err = op.Wait(ctx)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					return name
+				}
+			}
+			t.Fatalf("no forwarding rule in gcptest: %v", srv.Inventory())
+			return ""
+		},
+	}
 }
 
 // TestPlanOnlineShowsDrift: a load balancer the cloud matches plans nothing and exits 0; once
 // a resource is deleted behind portico's back, the plan lists its re-creation and exits 1.
 func TestPlanOnlineShowsDrift(t *testing.T) {
-	env, kubeconfig := startPlanCluster(t)
-	online := []string{"plan", "--kubeconfig", kubeconfig, "--cluster-id", env.ClusterID}
-	code, out, errOut := runPortico(t, online...)
-	if code != exitOK || !strings.Contains(out, "members: shop/web") || !strings.Contains(out, "no change: the cloud matches") {
-		t.Fatalf("no drift: exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-	}
-
-	var rule fake.Resource
-	for _, r := range env.OwnedInventory() {
-		if r.Kind == fake.KindForwardingRule {
-			rule = r
-		}
-	}
-	if err := env.Cloud.Delete(context.Background(), rule.Kind, rule.Name); err != nil {
-		t.Fatal(err)
-	}
-	code, out, errOut = runPortico(t, append(online, "-o", "json")...)
-	if code != exitFinding || !strings.Contains(errOut, "drift: 1 change(s) to 1 load balancer(s)") {
-		t.Errorf("a deleted forwarding rule: exit %d, want 1 saying drift\nstderr:\n%s", code, errOut)
-	}
-	doc := parsePlan(t, out)
-	if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 1 {
-		t.Fatalf("the drift lists %+v, want the one forwarding rule", doc.LoadBalancers)
-	}
-	if r := doc.LoadBalancers[0].Resources[0]; r.Op != "Create" || r.Kind != fake.KindForwardingRule || r.Name != rule.Name {
-		t.Errorf("the drift is %s %s %s, want Create %s %s", r.Op, r.Kind, r.Name, rule.Kind, rule.Name)
+	for _, provider := range []string{"fake", "gcp"} {
+		t.Run(provider, func(t *testing.T) {
+			pc := startPlanCluster(t, provider)
+			code, out, errOut := runPortico(t, pc.online...)
+			if code != exitOK || !strings.Contains(out, "members: shop/web") || !strings.Contains(out, "no change: the cloud matches") {
+				t.Fatalf("no drift: exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+			}
+			rule := pc.deleteForwardingRule(t)
+			code, out, errOut = runPortico(t, append(pc.online, "-o", "json")...)
+			if code != exitFinding || !strings.Contains(errOut, "drift: 1 change(s) to 1 load balancer(s)") {
+				t.Errorf("a deleted forwarding rule: exit %d, want 1 saying drift\nstderr:\n%s", code, errOut)
+			}
+			doc := parsePlan(t, out)
+			if provider == "gcp" {
+				code, out, errOut = runPortico(t, pc.online...)
+				compareDocBlock(t, "drift", fmt.Sprintf("$ portico plan --kubeconfig ~/.kube/config\n%s%s$ echo $?\n%d", out, errOut, code))
+			}
+			if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 1 {
+				t.Fatalf("the drift lists %+v, want the one forwarding rule", doc.LoadBalancers)
+			}
+			if r := doc.LoadBalancers[0].Resources[0]; r.Op != "Create" || r.Kind != "ForwardingRule" || r.Name != rule {
+				t.Errorf("the drift is %s %s %s, want Create ForwardingRule %s", r.Op, r.Kind, r.Name, rule)
+			}
+		})
 	}
 }
 
@@ -92,7 +185,7 @@ func TestPlanOnlineShowsDrift(t *testing.T) {
 // live one, so the plan against the live cloud updates the URL map only; the cluster's
 // Service and EndpointSlice, not in the file, still give the backend its endpoint.
 func TestPlanOnlineMergesTheFilesIntoTheLiveGroups(t *testing.T) {
-	env, kubeconfig := startPlanCluster(t)
+	pc := startPlanCluster(t, "fake")
 	edited := writeManifest(t, `
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -105,7 +198,7 @@ spec:
       - {path: /cart, pathType: Prefix, backend: {service: {name: cart, port: {number: 80}}}}
       - {path: /basket, pathType: Exact, backend: {service: {name: cart, port: {number: 80}}}}
 `)
-	code, out, errOut := runPortico(t, "plan", "--kubeconfig", kubeconfig, "--cluster-id", env.ClusterID, "-f", edited, "-o", "json")
+	code, out, errOut := runPortico(t, append(pc.online, "-f", edited, "-o", "json")...)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -122,5 +215,38 @@ spec:
 	}
 	if !strings.Contains(string(doc.LoadBalancers[0].Resources[0].Spec), `"/basket"`) {
 		t.Errorf("the URL map does not route /basket: %s", doc.LoadBalancers[0].Resources[0].Spec)
+	}
+	code, _, errOut = runPortico(t, append(pc.online, "--namespace", "elsewhere")...)
+	if code != exitFinding || !strings.Contains(errOut, "reading the controller's cluster ID (or give --cluster-id)") {
+		t.Errorf("without a cluster record: exit %d, %q; want 1 asking for --cluster-id", code, errOut)
+	}
+}
+
+// compareDocBlock compares an example of docs/plan.md that needs a cluster, the ```text block
+// after the line "<!-- example NAME: ... -->", with what the test got; -update rewrites it.
+func compareDocBlock(t *testing.T, name, got string) {
+	t.Helper()
+	page := filepath.Join("..", "..", "docs", "plan.md")
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	_, after, found := strings.Cut(text, "<!-- example "+name+":")
+	_, body, fenced := strings.Cut(after, "```text\n")
+	end := strings.Index(body, "```\n")
+	if !found || !fenced || end < 0 {
+		t.Fatalf("%s: no example %s", page, name)
+	}
+	start := len(text) - len(body)
+	end += start
+	if *updateDocs {
+		if err := os.WriteFile(page, []byte(text[:start]+got+"\n"+text[end:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if want := strings.TrimSuffix(text[start:end], "\n"); want != got {
+		t.Errorf("%s: the example %s says:\n%s\nthe command printed:\n%s\n(go test ./cmd/portico -update rewrites it)", page, name, want, got)
 	}
 }

@@ -296,6 +296,7 @@ spec:
 }
 
 func TestPlanUsageErrors(t *testing.T) {
+	t.Setenv("KUBERNETES_SERVICE_HOST", "") // not in a pod, even when the tests run in one
 	file := writeManifest(t, planIngress)
 	nginx := writeManifest(t, strings.Replace(planIngress, "metadata: {name: web, namespace: shop}",
 		"metadata: {name: web, namespace: shop, annotations: {portico.dev/provider: nginx}}", 1))
@@ -303,7 +304,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"plan"}, "needs -f"},
+		{[]string{"plan"}, "needs -f FILE, or --kubeconfig"},
 		{[]string{"plan", "-f", file, "--no-such-flag"}, "unknown flag"},
 		{[]string{"plan", "-f", file, "-o", "xml"}, "unknown output format"},
 		{[]string{"plan", "-f", filepath.Join(t.TempDir(), "missing.yaml")}, "missing.yaml"},
@@ -311,6 +312,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		{[]string{"plan", "-f", nginx}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file, "extra"}, "unknown command"},
+		{[]string{"plan", "--in-cluster"}, "--in-cluster: unable to load in-cluster configuration"},
 	}
 	for _, tc := range cases {
 		code, out, errOut := runPortico(t, tc.args...)
