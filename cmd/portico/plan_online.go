@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
@@ -12,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
+	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
 	"github.com/portico-dev/portico/providers/plan"
@@ -138,10 +140,9 @@ func runDrift(cmd *cobra.Command, opts planOptions, live *liveCluster) error {
 		if !lb.DeletionTimestamp.IsZero() {
 			continue // being deleted: Ensure no longer runs for it
 		}
-		rep, err := driftOf(ctx, live, lb)
-		if err != nil {
-			doc.Problems = append(doc.Problems, plan.Problem{Object: "LoadBalancer " + lb.Name, Field: "spec.provider",
-				Severity: "Warning", Reason: providers.ReasonOf(err), Message: err.Error()})
+		rep, problem := driftOf(ctx, live, lb)
+		if problem != nil {
+			doc.Problems = append(doc.Problems, *problem)
 			continue
 		}
 		doc.LoadBalancers = append(doc.LoadBalancers, *rep)
@@ -149,22 +150,27 @@ func runDrift(cmd *cobra.Command, opts planOptions, live *liveCluster) error {
 	if err := opts.out.print(cmd.OutOrStdout(), doc, planText(doc)); err != nil {
 		return err
 	}
-	return driftFindings(doc)
+	return driftFindings(cmd.ErrOrStderr(), doc)
 }
 
-// driftOf plans one live load balancer with what the controller resolves for it.
-func driftOf(ctx context.Context, live *liveCluster, lb *v1alpha1.LoadBalancer) (*plan.Report, error) {
+// driftOf plans one live load balancer with what the controller resolves for it. A provider
+// this build cannot run (nginx, which has no cloud) is a warning; a load balancer that cannot
+// be resolved or planned is an error, as its drift is unknown.
+func driftOf(ctx context.Context, live *liveCluster, lb *v1alpha1.LoadBalancer) (*plan.Report, *plan.Problem) {
+	problem := func(severity, field string, err error) *plan.Problem {
+		return &plan.Problem{Object: "LoadBalancer " + lb.Name, Field: field, Severity: severity, Reason: providers.ReasonOf(err), Message: err.Error()}
+	}
 	p, err := live.provider(lb.Spec.Provider)
 	if err != nil {
-		return nil, err
+		return nil, problem(string(model.SeverityWarning), "spec.provider", fmt.Errorf("not planned: %w", err))
 	}
 	want, err := loadbalancer.Resolve(ctx, live.client, p.Provider, lb)
 	if err != nil {
-		return nil, fmt.Errorf("resolving load balancer %s: %w", lb.Name, err)
+		return nil, problem(string(model.SeverityError), "spec", fmt.Errorf("resolving its targets, certificates and class parameters: %w", err))
 	}
 	rep, err := p.Report(ctx, want)
 	if err != nil {
-		return nil, fmt.Errorf("planning load balancer %s: %w", lb.Name, err)
+		return nil, problem(string(model.SeverityError), "spec.provider", fmt.Errorf("planning with provider %s: %w", lb.Spec.Provider, err))
 	}
 	for _, m := range lb.Spec.Members {
 		rep.Members = append(rep.Members, m.Namespace+"/"+m.Name)
@@ -172,16 +178,32 @@ func driftOf(ctx context.Context, live *liveCluster, lb *v1alpha1.LoadBalancer) 
 	return rep, nil
 }
 
-// driftFindings returns an error (exit 1) when a load balancer would change.
-func driftFindings(doc plan.Document) error {
-	changes, lbs := 0, 0
+// driftFindings names on stderr every load balancer that cannot be planned and every change
+// the controller would make, and returns an error (exit 1) when there is one.
+func driftFindings(stderr io.Writer, doc plan.Document) error {
+	errs, changes, lbs := 0, 0, 0
+	for _, p := range doc.Problems {
+		if p.Severity == string(model.SeverityError) {
+			errs++
+			fmt.Fprintln(stderr, oneLine(problemText(p)))
+		}
+	}
 	for _, lb := range doc.LoadBalancers {
+		for _, r := range lb.Resources {
+			fmt.Fprintf(stderr, "Drift   LoadBalancer %s: %s %s %s\n", lb.LoadBalancer, r.Op, r.Kind, r.Name)
+		}
+		for _, b := range lb.Blocked {
+			fmt.Fprintf(stderr, "Drift   LoadBalancer %s: blocked %s %s: %s\n", lb.LoadBalancer, b.Kind, b.Name, oneLine(b.Message))
+		}
 		if n := len(lb.Resources) + len(lb.Blocked); n > 0 {
 			changes += n
 			lbs++
 		}
 	}
-	if changes > 0 {
+	switch {
+	case errs > 0:
+		return fmt.Errorf("%d load balancer(s) could not be planned, and %d change(s) to %d other(s) would be made by the controller", errs, changes, lbs)
+	case changes > 0:
 		return fmt.Errorf("drift: %d change(s) to %d load balancer(s) would be made by the controller", changes, lbs)
 	}
 	return nil

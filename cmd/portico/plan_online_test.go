@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
+	"github.com/portico-dev/portico/providers/plan"
 	"github.com/portico-dev/portico/testenv"
 )
 
@@ -248,5 +249,29 @@ func compareDocBlock(t *testing.T, name, got string) {
 	}
 	if want := strings.TrimSuffix(text[start:end], "\n"); want != got {
 		t.Errorf("%s: the example %s says:\n%s\nthe command printed:\n%s\n(go test ./cmd/portico -update rewrites it)", page, name, want, got)
+	}
+}
+
+// TestDriftFindings: every change and every load balancer that cannot be planned is named on
+// stderr, and either is a finding; a provider this build cannot run is only a warning.
+func TestDriftFindings(t *testing.T) {
+	clean := plan.Document{LoadBalancers: []plan.Report{{LoadBalancer: "a", Resources: []plan.ReportResource{}}},
+		Problems: []plan.Problem{{Object: "LoadBalancer n", Field: "spec.provider", Severity: "Warning", Message: "not planned: provider nginx is not in this build"}}}
+	var stderr strings.Builder
+	if err := driftFindings(&stderr, clean); err != nil || stderr.Len() != 0 {
+		t.Errorf("no change: %v, stderr %q; want no finding", err, stderr.String())
+	}
+	drifted := clean
+	drifted.LoadBalancers = []plan.Report{{LoadBalancer: "a", Resources: []plan.ReportResource{{Op: "Update", Kind: "URLMap", Name: "um"}}}}
+	drifted.Problems = append(drifted.Problems, plan.Problem{Object: "LoadBalancer b", Field: "spec.provider", Severity: "Error", Reason: "CredentialsUnavailable", Message: "no credentials"})
+	stderr.Reset()
+	err := driftFindings(&stderr, drifted)
+	for _, want := range []string{"Drift   LoadBalancer a: Update URLMap um", "Error   LoadBalancer b spec.provider: no credentials (CredentialsUnavailable)"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr %q does not say %q", stderr.String(), want)
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "1 load balancer(s) could not be planned, and 1 change(s)") {
+		t.Errorf("the finding is %v", err)
 	}
 }
