@@ -8,6 +8,7 @@ import (
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"sigs.k8s.io/yaml"
 
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
 	"github.com/portico-dev/portico/providers/plan"
@@ -163,5 +164,26 @@ func checkWildcard(t *testing.T, u *computepb.UrlMap) {
 	}
 	if bs, ok := gcptest.Evaluate(u, "a.b.shop.example.com", "/w"); ok {
 		t.Errorf("a.b.shop.example.com/w reaches %q; *.shop.example.com matches one label only", bs)
+	}
+}
+
+// TestPlanGCPYAMLHoldsTheSameResources: -o yaml is the JSON document in YAML, so each spec
+// read back is still the compute API's message.
+func TestPlanGCPYAMLHoldsTheSameResources(t *testing.T) {
+	file := filepath.Join("..", "..", "docs", "examples", "cart.yaml")
+	code, out, errOut := runPortico(t, "plan", "-f", file, "--provider", "gcp", "-o", "yaml")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	asJSON, err := yaml.YAMLToJSON([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := parsePlan(t, string(asJSON))
+	if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 7 {
+		t.Fatalf("the YAML holds %+v, want one load balancer of 7 resources", doc.LoadBalancers)
+	}
+	for _, r := range doc.LoadBalancers[0].Resources {
+		parseCompute(t, r)
 	}
 }

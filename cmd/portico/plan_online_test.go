@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/portico-dev/portico/controllers/cluster"
+	"github.com/portico-dev/portico/internal/testcert"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
 	"github.com/portico-dev/portico/providers/fake"
@@ -217,6 +220,7 @@ spec:
 	if !strings.Contains(string(doc.LoadBalancers[0].Resources[0].Spec), `"/basket"`) {
 		t.Errorf("the URL map does not route /basket: %s", doc.LoadBalancers[0].Resources[0].Spec)
 	}
+	checkLiveSecret(t, pc)
 	code, _, errOut = runPortico(t, append(pc.online, "--namespace", "elsewhere")...)
 	if code != exitFinding || !strings.Contains(errOut, "reading the controller's cluster ID (or give --cluster-id)") {
 		t.Errorf("without a cluster record: exit %d, %q; want 1 asking for --cluster-id", code, errOut)
@@ -273,5 +277,48 @@ func TestDriftFindings(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "1 load balancer(s) could not be planned, and 1 change(s)") {
 		t.Errorf("the finding is %v", err)
+	}
+}
+
+// checkLiveSecret: a new Ingress of the files whose TLS Secret only the cluster holds gets its
+// certificate and HTTPS proxy planned, the key read from the cluster and never printed.
+func checkLiveSecret(t *testing.T, pc *planCluster) {
+	t.Helper()
+	cert, key, err := testcert.SelfSigned("secure.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "live-tls"}, Type: corev1.SecretTypeTLS,
+		Data: map[string][]byte{corev1.TLSCertKey: cert, corev1.TLSPrivateKeyKey: key}}
+	if err := pc.env.Client.Create(context.Background(), secret); err != nil {
+		t.Fatal(err)
+	}
+	secure := writeManifest(t, `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: secure, namespace: shop}
+spec:
+  tls: [{hosts: [secure.example.com], secretName: live-tls}]
+  rules:
+  - host: secure.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: cart, port: {number: 80}}}}]}
+`)
+	code, out, errOut := runPortico(t, append(pc.online, "-f", secure, "-o", "json")...)
+	if code != exitOK || strings.Contains(out, "PRIVATE KEY") {
+		t.Fatalf("exit %d (%s), or the key is printed", code, errOut)
+	}
+	doc := parsePlan(t, out)
+	if len(doc.LoadBalancers) != 1 || doc.LoadBalancers[0].Members[0] != "shop/secure" {
+		t.Fatalf("%d load balancers planned, want the one new of shop/secure", len(doc.LoadBalancers))
+	}
+	if blocked := doc.LoadBalancers[0].Blocked; len(blocked) != 0 {
+		t.Errorf("blocked: %+v", blocked)
+	}
+	kinds := map[string]bool{}
+	for _, r := range doc.LoadBalancers[0].Resources {
+		kinds[r.Op+" "+r.Kind] = true
+	}
+	if !kinds["Create SslCertificate"] || !kinds["Create TargetHTTPSProxy"] {
+		t.Errorf("the cluster's Secret gives no certificate: %v", kinds)
 	}
 }
