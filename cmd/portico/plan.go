@@ -31,6 +31,17 @@ type planOptions struct {
 
 func (o planOptions) online() bool { return o.kubeconfig != "" || o.inCluster }
 
+// validateOnline refuses the flags an online plan would ignore.
+func (o planOptions) validateOnline(cmd *cobra.Command) error {
+	switch {
+	case cmd.Flags().Changed("project"):
+		return errors.New("--project is for offline plans; online, the project is the controller's: GOOGLE_CLOUD_PROJECT, or the class's spec.gcp.project")
+	case len(o.files) == 0 && o.provider != "":
+		return errors.New("--provider needs -f: the drift of a live load balancer is planned with its own provider")
+	}
+	return nil
+}
+
 // defaultPlanClusterID names the cluster in resource names when --cluster-id is not given.
 const defaultPlanClusterID = "cluster"
 
@@ -59,6 +70,9 @@ what the controller's next reconcile would create, update and delete; drift exit
 			opts.clusterIDSet = cmd.Flags().Changed("cluster-id")
 			switch {
 			case opts.online():
+				if err := opts.validateOnline(cmd); err != nil {
+					return usageError{err}
+				}
 				return runPlanOnline(cmd, opts)
 			case len(opts.files) == 0:
 				return usageError{errors.New("plan needs -f FILE, or --kubeconfig (or --in-cluster) to show the drift of the live load balancers")}
@@ -70,8 +84,8 @@ what the controller's next reconcile would create, update and delete; drift exit
 	f.StringArrayVarP(&opts.files, "filename", "f", nil, "manifest file or directory to read; - reads stdin (repeatable)")
 	f.StringVar(&opts.provider, "provider", "", "plan every load balancer with this provider, whatever the Ingresses choose")
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "the provider for Ingresses that choose none, as the controller's flag")
-	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains")
-	f.StringVar(&opts.project, "project", defaultPlanProject, "the Google Cloud project of classes whose IngressClassParams name none (gcp), as the controller's GOOGLE_CLOUD_PROJECT")
+	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains; online, default: the cluster record's")
+	f.StringVar(&opts.project, "project", defaultPlanProject, "offline: the Google Cloud project of classes whose IngressClassParams name none (gcp), as the controller's GOOGLE_CLOUD_PROJECT")
 	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "plan online against this cluster and its live cloud: with -f, the files merged into the live groups; without, the drift of every live load balancer")
 	f.BoolVar(&opts.inCluster, "in-cluster", false, "plan online with the in-cluster config of the pod portico plan runs in, as --kubeconfig")
 	f.StringVar(&opts.namespace, "namespace", "", "online: the controller's namespace, whose cluster record gives the cluster ID; default: $POD_NAMESPACE, else "+cluster.DefaultNamespace)

@@ -313,6 +313,8 @@ func TestPlanUsageErrors(t *testing.T) {
 		{[]string{"plan", "-f", file}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file, "extra"}, "unknown command"},
 		{[]string{"plan", "--in-cluster"}, "--in-cluster: unable to load in-cluster configuration"},
+		{[]string{"plan", "--kubeconfig", "kc", "-f", file, "--project", "p"}, "--project is for offline plans"},
+		{[]string{"plan", "--kubeconfig", "kc", "--provider", "gcp"}, "--provider needs -f"},
 	}
 	for _, tc := range cases {
 		code, out, errOut := runPortico(t, tc.args...)
