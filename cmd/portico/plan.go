@@ -11,6 +11,7 @@ import (
 
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
 
@@ -126,7 +127,7 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 		offline[name] = p
 		return p, nil
 	}
-	if err := planAll(cmd.Context(), opts, results, objects, &doc, get); err != nil {
+	if err := planAll(cmd.Context(), opts, results, &doc, get, offlineDesire(objects)); err != nil {
 		return err
 	}
 	if err := opts.out.print(cmd.OutOrStdout(), doc, planText(doc)); err != nil {
@@ -160,9 +161,12 @@ func translate(objects *model.Objects, opts planOptions, doc *plan.Document, tel
 	return results
 }
 
+// desireFunc returns what a provider is given for a load balancer, and what was assumed.
+type desireFunc func(ctx context.Context, p *offlineProvider, res *model.Result) (*providers.Desired, []string, error)
+
 // planAll plans each load balancer that serves at least one Ingress with its provider, which
-// get returns by name.
-func planAll(ctx context.Context, opts planOptions, results []*model.Result, objects *model.Objects, doc *plan.Document, get func(string) (*offlineProvider, error)) error {
+// get returns by name, given what desire resolves for it.
+func planAll(ctx context.Context, opts planOptions, results []*model.Result, doc *plan.Document, get func(string) (*offlineProvider, error), desire desireFunc) error {
 	for _, r := range results {
 		if len(r.Accepted()) == 0 {
 			continue
@@ -175,7 +179,11 @@ func planAll(ctx context.Context, opts planOptions, results []*model.Result, obj
 		if err != nil {
 			return fmt.Errorf("load balancer %s: %w", r.Name, err)
 		}
-		rep, assumed, err := reportOf(ctx, p, r, objects)
+		want, assumed, err := desire(ctx, p, r)
+		if err != nil {
+			return fmt.Errorf("load balancer %s: %w", r.Name, err)
+		}
+		rep, err := reportOf(ctx, p, r, want)
 		if err != nil {
 			return err
 		}

@@ -75,21 +75,26 @@ func certificateOf(s *corev1.Secret) providers.Certificate {
 	return providers.Certificate{CertPEM: cert, Key: providers.StaticKey(key), Hash: providers.CertificateHash(cert, key)}
 }
 
-// reportOf plans one load balancer against the provider's empty cloud.
-func reportOf(ctx context.Context, p *offlineProvider, res *model.Result, objs *model.Objects) (*plan.Report, []string, error) {
-	want, assumed := desiredOffline(res, objs, p)
-	more, err := p.prepare(ctx, want)
-	if err != nil {
-		return nil, nil, err
+// offlineDesire resolves a load balancer from the files, and prepares the provider's empty
+// cloud for it.
+func offlineDesire(objs *model.Objects) desireFunc {
+	return func(ctx context.Context, p *offlineProvider, res *model.Result) (*providers.Desired, []string, error) {
+		want, assumed := desiredOffline(res, objs, p)
+		more, err := p.prepare(ctx, want)
+		return want, append(assumed, more...), err
 	}
+}
+
+// reportOf plans one load balancer against the provider's cloud.
+func reportOf(ctx context.Context, p *offlineProvider, res *model.Result, want *providers.Desired) (*plan.Report, error) {
 	rep, err := p.Report(ctx, want)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load balancer %s: %w", res.Name, err)
+		return nil, fmt.Errorf("load balancer %s: %w", res.Name, err)
 	}
 	for _, m := range res.Accepted() {
 		rep.Members = append(rep.Members, m.String())
 	}
-	return rep, append(assumed, more...), nil
+	return rep, nil
 }
 
 // quoteText quotes a value from the input when it holds anything but plain printable bytes,

@@ -11,11 +11,14 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/index"
+	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
 
@@ -25,14 +28,21 @@ import (
 type liveClient struct{ client.Client }
 
 func (c liveClient) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
-	o := (&client.ListOptions{}).ApplyOptions(opts)
-	if o.FieldSelector != nil {
-		if key, ok := o.FieldSelector.RequiresExactMatch(index.SliceService); ok {
-			ns, name, _ := strings.Cut(key, "/")
-			return c.Client.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{discoveryv1.LabelServiceName: name})
-		}
+	if ns, name, ok := sliceServiceOf(opts); ok {
+		return c.Client.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{discoveryv1.LabelServiceName: name})
 	}
 	return c.Client.List(ctx, list, opts...)
+}
+
+// sliceServiceOf returns the Service whose EndpointSlices a list asks for by index.
+func sliceServiceOf(opts []client.ListOption) (namespace, name string, ok bool) {
+	o := (&client.ListOptions{}).ApplyOptions(opts)
+	if o.FieldSelector == nil {
+		return "", "", false
+	}
+	key, ok := o.FieldSelector.RequiresExactMatch(index.SliceService)
+	namespace, name, _ = strings.Cut(key, "/")
+	return namespace, name, ok
 }
 
 // runPlanLive plans the files merged into the live groups: the cluster's Ingresses,
@@ -52,8 +62,8 @@ func runPlanLive(cmd *cobra.Command, opts planOptions, live *liveCluster) error 
 		return err
 	}
 	merge(objects, files)
-	// TLS Secrets are read one by one below, for the load balancers planned, rather than
-	// every Secret of the cluster listed.
+	// TLS Secrets are read one by one when a load balancer is resolved, rather than every
+	// Secret of the cluster listed.
 	objects.AssumeSecretsExist = true
 	fromFiles := map[string]bool{}
 	for _, ing := range files.Ingresses {
@@ -66,13 +76,9 @@ func runPlanLive(cmd *cobra.Command, opts planOptions, live *liveCluster) error 
 			planned = append(planned, r)
 		}
 	}
-	if err := live.addSecrets(ctx, objects, planned); err != nil {
-		return err
-	}
 	doc.Assumptions = append(doc.Assumptions,
-		"the files replace the cluster's objects of the same kind, namespace and name; only the load balancers of the files' Ingresses are planned",
-		"a Service gets the ready endpoints of its EndpointSlices in the cluster and the files; target type instance gets no node")
-	if err := planAll(ctx, opts, planned, objects, &doc, live.provider); err != nil {
+		"the files replace the cluster's objects of the same kind, namespace and name; only the load balancers of the files' Ingresses are planned")
+	if err := planAll(ctx, opts, planned, &doc, live.provider, live.desire(files)); err != nil {
 		return err
 	}
 	if err := opts.out.print(cmd.OutOrStdout(), doc, planText(doc)); err != nil {
@@ -102,30 +108,85 @@ func (l *liveCluster) objects(ctx context.Context) (*model.Objects, error) {
 	return objs, nil
 }
 
-// addSecrets reads from the cluster the TLS Secrets of the planned load balancers that the
-// files do not hold. A Secret missing from both blocks HTTPS, as in the cluster.
-func (l *liveCluster) addSecrets(ctx context.Context, objs *model.Objects, results []*model.Result) error {
-	for _, r := range results {
-		for _, t := range r.Spec.TLS {
-			ref := t.SecretRef
-			if ref == nil {
-				continue
-			}
-			if s, ok := objs.Secret(ref.Namespace, ref.Name); ok && s != nil {
-				continue
-			}
-			s := corev1.Secret{}
-			err := l.client.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, &s)
-			if apierrors.IsNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("reading Secret %s/%s: %w", ref.Namespace, ref.Name, err)
-			}
-			objs.Secrets = append(objs.Secrets, s)
+// desire resolves a load balancer of the merged groups with the controller's own code, as
+// its reconciler would once the files are applied: the files' Services, EndpointSlices,
+// Secrets, IngressClassParams and Namespaces in place of the cluster's, the cluster's for
+// the rest (Nodes of instance targets included), and the place the live LoadBalancer of that
+// name records.
+func (l *liveCluster) desire(files *model.Objects) desireFunc {
+	c := overlayClient{Client: l.client, files: files}
+	return func(ctx context.Context, p *offlineProvider, res *model.Result) (*providers.Desired, []string, error) {
+		lb := &v1alpha1.LoadBalancer{}
+		if err := l.client.Get(ctx, client.ObjectKey{Name: res.Name}, lb); err != nil && !apierrors.IsNotFound(err) {
+			return nil, nil, fmt.Errorf("reading LoadBalancer %s: %w", res.Name, err)
+		}
+		lb.Name, lb.Spec = res.Name, *res.Spec.DeepCopy()
+		lb.Spec.Provider = p.Name() // --provider may override the Ingresses' choice
+		want, err := loadbalancer.Resolve(ctx, c, p.Provider, lb)
+		return want, nil, err
+	}
+}
+
+// overlayClient reads the files' objects in place of the cluster's of the same key.
+type overlayClient struct {
+	client.Client
+	files *model.Objects
+}
+
+func (c overlayClient) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	found := false
+	switch o := obj.(type) {
+	case *corev1.Service:
+		found = copyFrom(c.files.Services, key, o)
+	case *corev1.Secret:
+		found = copyFrom(c.files.Secrets, key, o)
+	case *v1alpha1.IngressClassParams:
+		found = copyFrom(c.files.ClassParams, key, o)
+	case *metav1.PartialObjectMetadata: // a namespace, for its labels
+		ns := &corev1.Namespace{}
+		if found = o.Kind == "Namespace" && copyFrom(c.files.Namespaces, key, ns); found {
+			ns.ObjectMeta.DeepCopyInto(&o.ObjectMeta)
 		}
 	}
+	if found {
+		return nil
+	}
+	return c.Client.Get(ctx, key, obj, opts...)
+}
+
+// List puts the files' EndpointSlices of a Service in place of the cluster's.
+func (c overlayClient) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
+	if err := c.Client.List(ctx, list, opts...); err != nil {
+		return err
+	}
+	slices, isSlices := list.(*discoveryv1.EndpointSliceList)
+	ns, name, ok := sliceServiceOf(opts)
+	if !isSlices || !ok {
+		return nil
+	}
+	var files []discoveryv1.EndpointSlice
+	for _, s := range c.files.EndpointSlices {
+		if s.Namespace == ns && s.Labels[discoveryv1.LabelServiceName] == name {
+			files = append(files, s)
+		}
+	}
+	slices.Items = overlay(slices.Items, files, func(s discoveryv1.EndpointSlice) string { return s.Name })
 	return nil
+}
+
+// copyFrom copies into the object of items with that key, and says whether there is one.
+func copyFrom[T any, PT interface {
+	*T
+	client.Object
+	DeepCopyInto(*T)
+}](items []T, key client.ObjectKey, into PT) bool {
+	for i := range items {
+		if o := PT(&items[i]); o.GetNamespace() == key.Namespace && o.GetName() == key.Name {
+			o.DeepCopyInto((*T)(into))
+			return true
+		}
+	}
+	return false
 }
 
 // merge puts the files' objects in place of the live ones of the same key, and adds the rest.

@@ -221,6 +221,7 @@ spec:
 		t.Errorf("the URL map does not route /basket: %s", doc.LoadBalancers[0].Resources[0].Spec)
 	}
 	checkLiveSecret(t, pc)
+	checkFileEndpoints(t, pc)
 	code, _, errOut = runPortico(t, append(pc.online, "--namespace", "elsewhere")...)
 	if code != exitFinding || !strings.Contains(errOut, "reading the controller's cluster ID (or give --cluster-id)") {
 		t.Errorf("without a cluster record: exit %d, %q; want 1 asking for --cluster-id", code, errOut)
@@ -320,5 +321,32 @@ spec:
 	}
 	if !kinds["Create SslCertificate"] || !kinds["Create TargetHTTPSProxy"] {
 		t.Errorf("the cluster's Secret gives no certificate: %v", kinds)
+	}
+}
+
+// checkFileEndpoints: an EndpointSlice of the files replaces the cluster's of the same name,
+// so the plan moves the endpoint group's endpoints, and nothing else.
+func checkFileEndpoints(t *testing.T, pc *planCluster) {
+	t.Helper()
+	slice := writeManifest(t, `
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: cart-1, namespace: shop, labels: {kubernetes.io/service-name: cart}}
+addressType: IPv4
+ports: [{name: http, port: 8080}]
+endpoints:
+- {addresses: [10.0.0.9], zone: europe-west1-b}
+`)
+	ingress := writeManifest(t, planIngress[:strings.Index(planIngress, "---")])
+	code, out, errOut := runPortico(t, append(pc.online, "-f", ingress, "-f", slice, "-o", "json")...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc := parsePlan(t, out)
+	if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 1 {
+		t.Fatalf("want one update of one load balancer: %+v", doc.LoadBalancers)
+	}
+	if r := doc.LoadBalancers[0].Resources[0]; r.Op != "Update" || r.Kind != fake.KindNetworkEndpointGroup || !strings.Contains(string(r.Spec), "10.0.0.9") {
+		t.Errorf("the plan makes %s %s %s, want the endpoint group updated to 10.0.0.9", r.Op, r.Kind, r.Spec)
 	}
 }
