@@ -110,13 +110,13 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 		doc.Assumptions = append(doc.Assumptions, "no IngressClass was given: every Ingress is portico's")
 	}
 	results := translate(objects, opts, &doc, nil)
-	offline := map[string]*offlineProvider{}
+	offline := map[string]*planProvider{}
 	defer func() {
 		for _, p := range offline {
 			p.close()
 		}
 	}()
-	get := func(name string) (*offlineProvider, error) {
+	get := func(name string) (*planProvider, error) {
 		if p, ok := offline[name]; ok {
 			return p, nil
 		}
@@ -162,11 +162,11 @@ func translate(objects *model.Objects, opts planOptions, doc *plan.Document, tel
 }
 
 // desireFunc returns what a provider is given for a load balancer, and what was assumed.
-type desireFunc func(ctx context.Context, p *offlineProvider, res *model.Result) (*providers.Desired, []string, error)
+type desireFunc func(ctx context.Context, p *planProvider, res *model.Result) (*providers.Desired, []string, error)
 
 // planAll plans each load balancer that serves at least one Ingress with its provider, which
 // get returns by name, given what desire resolves for it.
-func planAll(ctx context.Context, opts planOptions, results []*model.Result, doc *plan.Document, get func(string) (*offlineProvider, error), desire desireFunc) error {
+func planAll(ctx context.Context, opts planOptions, results []*model.Result, doc *plan.Document, get func(string) (*planProvider, error), desire desireFunc) error {
 	for _, r := range results {
 		if len(r.Accepted()) == 0 {
 			continue

@@ -78,7 +78,7 @@ func certificateOf(s *corev1.Secret) providers.Certificate {
 // offlineDesire resolves a load balancer from the files, and prepares the provider's empty
 // cloud for it.
 func offlineDesire(objs *model.Objects) desireFunc {
-	return func(ctx context.Context, p *offlineProvider, res *model.Result) (*providers.Desired, []string, error) {
+	return func(ctx context.Context, p *planProvider, res *model.Result) (*providers.Desired, []string, error) {
 		want, assumed := desiredOffline(res, objs, p)
 		more, err := p.prepare(ctx, want)
 		return want, append(assumed, more...), err
@@ -86,7 +86,7 @@ func offlineDesire(objs *model.Objects) desireFunc {
 }
 
 // reportOf plans one load balancer against the provider's cloud.
-func reportOf(ctx context.Context, p *offlineProvider, res *model.Result, want *providers.Desired) (*plan.Report, error) {
+func reportOf(ctx context.Context, p *planProvider, res *model.Result, want *providers.Desired) (*plan.Report, error) {
 	rep, err := p.Report(ctx, want)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer %s: %w", res.Name, err)

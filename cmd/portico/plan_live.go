@@ -115,7 +115,7 @@ func (l *liveCluster) objects(ctx context.Context) (*model.Objects, error) {
 // name records.
 func (l *liveCluster) desire(files *model.Objects) desireFunc {
 	c := overlayClient{Client: l.client, files: files}
-	return func(ctx context.Context, p *offlineProvider, res *model.Result) (*providers.Desired, []string, error) {
+	return func(ctx context.Context, p *planProvider, res *model.Result) (*providers.Desired, []string, error) {
 		lb := &v1alpha1.LoadBalancer{}
 		if err := l.client.Get(ctx, client.ObjectKey{Name: res.Name}, lb); err != nil && !apierrors.IsNotFound(err) {
 			return nil, nil, fmt.Errorf("reading LoadBalancer %s: %w", res.Name, err)

@@ -19,12 +19,13 @@ import (
 // not given: it appears only in the resources' references to each other.
 const defaultPlanProject = "my-project"
 
-// offlineProvider is a provider that plans against an empty cloud of its own, in memory.
-type offlineProvider struct {
+// planProvider is a provider that reports its plans: offline against an empty cloud of its
+// own, in memory, or online against the live cloud.
+type planProvider struct {
 	providers.Provider
 	plan.Reporter
-	// prepare makes the empty cloud hold what a user made before (a reserved static address)
-	// and returns what it assumed.
+	// prepare makes an offline plan's empty cloud hold what a user made before (a reserved
+	// static address) and returns what it assumed; nil online.
 	prepare func(ctx context.Context, want *providers.Desired) ([]string, error)
 	// close releases the cloud.
 	close func()
@@ -32,7 +33,7 @@ type offlineProvider struct {
 
 // newOfflineProvider returns the provider of that name with an empty cloud, or a usage
 // error for a provider that has no offline plan.
-func newOfflineProvider(name string, opts planOptions) (*offlineProvider, error) {
+func newOfflineProvider(name string, opts planOptions) (*planProvider, error) {
 	switch name {
 	case v1alpha1.ProviderFake:
 		return offlineFake(opts.clusterID), nil
@@ -42,10 +43,10 @@ func newOfflineProvider(name string, opts planOptions) (*offlineProvider, error)
 	return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake or gcp", quoteText(name))
 }
 
-func offlineFake(clusterID string) *offlineProvider {
+func offlineFake(clusterID string) *planProvider {
 	cloud := fake.NewCloud()
 	p := fake.New(cloud, fake.Options{ClusterID: clusterID, SnapshotTTL: -1})
-	return &offlineProvider{Provider: p, Reporter: p, close: func() {}, prepare: func(_ context.Context, want *providers.Desired) ([]string, error) {
+	return &planProvider{Provider: p, Reporter: p, close: func() {}, prepare: func(_ context.Context, want *providers.Desired) ([]string, error) {
 		if want.Spec.StaticAddress == "" {
 			return nil, nil
 		}
@@ -63,14 +64,14 @@ func offlineFake(clusterID string) *offlineProvider {
 // offlineGCP plans with the real gcp provider and the real SDK against an empty emulator
 // of the compute API in this process: no credentials, no call leaves the machine, and the
 // plan is the one Ensure would make in an empty project.
-func offlineGCP(clusterID, project string) *offlineProvider {
+func offlineGCP(clusterID, project string) *planProvider {
 	srv := gcptest.New(gcptest.Options{Project: project})
 	p := gcp.New(gcp.Options{
 		ClusterID: clusterID, Project: project, SnapshotTTL: -1,
 		Dial: func(ctx context.Context) (*gcp.Clients, error) { return gcp.Dial(ctx, srv.ClientOptions()...) },
 	})
 	reserved := map[string]bool{}
-	return &offlineProvider{Provider: p, Reporter: p, close: srv.Close, prepare: func(ctx context.Context, want *providers.Desired) ([]string, error) {
+	return &planProvider{Provider: p, Reporter: p, close: srv.Close, prepare: func(ctx context.Context, want *providers.Desired) ([]string, error) {
 		name := want.Spec.StaticAddress
 		if name == "" || reserved[p.Location(want.Params)+"/"+name] {
 			return nil, nil

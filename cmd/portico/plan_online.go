@@ -37,7 +37,7 @@ var newPlanProvider = func(name string, s catalog.Settings) (providers.Provider,
 type liveCluster struct {
 	client    client.Client
 	clusterID string
-	built     map[string]*offlineProvider
+	built     map[string]*planProvider
 }
 
 // connect reaches the cluster and reads the controller's cluster ID from its record, unless
@@ -55,7 +55,7 @@ func connect(ctx context.Context, opts planOptions) (*liveCluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating a client: %w", err)
 	}
-	live := &liveCluster{client: liveClient{c}, clusterID: opts.clusterID, built: map[string]*offlineProvider{}}
+	live := &liveCluster{client: liveClient{c}, clusterID: opts.clusterID, built: map[string]*planProvider{}}
 	if !opts.clusterIDSet {
 		info, err := cluster.Read(ctx, c, cluster.Namespace(opts.namespace))
 		if err != nil {
@@ -78,8 +78,8 @@ func planRestConfig(opts planOptions) (*rest.Config, error) {
 }
 
 // provider returns the live provider of that name; it plans against the live cloud, so it
-// needs nothing prepared.
-func (l *liveCluster) provider(name string) (*offlineProvider, error) {
+// has nothing to prepare.
+func (l *liveCluster) provider(name string) (*planProvider, error) {
 	if p, ok := l.built[name]; ok {
 		return p, nil
 	}
@@ -87,32 +87,13 @@ func (l *liveCluster) provider(name string) (*offlineProvider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("provider %s: %w", quoteText(name), err)
 	}
-	op := &offlineProvider{Provider: p, Reporter: reporterOf(p), close: func() {},
-		prepare: func(context.Context, *providers.Desired) ([]string, error) { return nil, nil }}
-	l.built[name] = op
-	return op, nil
-}
-
-// reporterOf is the provider's own report, or for a provider without one, its Plan's actions.
-func reporterOf(p providers.Provider) plan.Reporter {
-	if r, ok := p.(plan.Reporter); ok {
-		return r
+	r, ok := p.(plan.Reporter)
+	if !ok {
+		return nil, fmt.Errorf("provider %s cannot report a plan", quoteText(name))
 	}
-	return actionsReporter{p}
-}
-
-type actionsReporter struct{ p providers.Provider }
-
-func (a actionsReporter) Report(ctx context.Context, want *providers.Desired) (*plan.Report, error) {
-	pl, err := a.p.Plan(ctx, want)
-	if pl == nil {
-		return nil, err
-	}
-	rep := &plan.Report{LoadBalancer: want.Ref.Name, Provider: a.p.Name(), Location: want.Ref.Location, Resources: []plan.ReportResource{}}
-	for _, act := range pl.Actions {
-		rep.Resources = append(rep.Resources, plan.ReportResource{Op: act.Op, Kind: act.Kind, Name: act.Name, Detail: act.Detail})
-	}
-	return rep, nil
+	pp := &planProvider{Provider: p, Reporter: r, close: func() {}}
+	l.built[name] = pp
+	return pp, nil
 }
 
 func runPlanOnline(cmd *cobra.Command, opts planOptions) error {
