@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
 
@@ -17,7 +20,27 @@ type planOptions struct {
 	provider        string
 	defaultProvider string
 	clusterID       string
+	project         string
 	out             outputFormat
+	// Online: the cluster to read, and the controller's namespace holding its cluster record.
+	kubeconfig string
+	inCluster  bool
+	namespace  string
+	// clusterIDSet is true when --cluster-id was given; online, the cluster record names it.
+	clusterIDSet bool
+}
+
+func (o planOptions) online() bool { return o.kubeconfig != "" || o.inCluster }
+
+// validateOnline refuses the flags an online plan would ignore.
+func (o planOptions) validateOnline(cmd *cobra.Command) error {
+	switch {
+	case cmd.Flags().Changed("project"):
+		return errors.New("--project is for offline plans; online, the project is the controller's: GOOGLE_CLOUD_PROJECT, or the class's spec.gcp.project")
+	case len(o.files) == 0 && o.provider != "":
+		return errors.New("--provider needs -f: the drift of a live load balancer is planned with its own provider")
+	}
+	return nil
 }
 
 // defaultPlanClusterID names the cluster in resource names when --cluster-id is not given.
@@ -26,20 +49,34 @@ const defaultPlanClusterID = "cluster"
 func newPlanCommand() *cobra.Command {
 	var opts planOptions
 	cmd := &cobra.Command{
-		Use:   "plan -f FILE... [--provider fake]",
-		Short: "Show offline every cloud resource that Ingresses would get, before you apply them",
+		Use:   "plan -f FILE... [--provider fake|gcp] | plan --kubeconfig PATH [-f FILE...]",
+		Short: "Show every cloud resource that Ingresses would get, offline, or what they would change in a live cluster",
 		Long: `plan reads Ingress manifests (and optionally Services, EndpointSlices, Secrets,
 IngressClasses and IngressClassParams) without a cluster and without a cloud, checks each
 object as the API server would, groups and translates the Ingresses as the controller does,
 and asks the provider what it would create in an empty cloud: every resource of every load
 balancer, by kind and name, with the fields that decide routing. Services and Secrets that
-the files do not contain are assumed to exist. It exits 1 when an object or an Ingress has
-an error, and 2 when the provider has no offline plan (only fake has one today).`,
-		Example: `  portico plan -f ingress.yaml --provider fake
-  portico plan -f app/ -f classes.yaml -o json`,
+the files do not contain are assumed to exist. fake and gcp plan offline; gcp runs the real
+SDK against an emulator of the compute API in this process, and with -o json prints each
+resource as the compute API's JSON. It exits 1 when an object or an Ingress has an error.
+
+With --kubeconfig (or --in-cluster) it plans against the cluster and its live cloud: the
+files merged into the live groups, or without files the drift of every live load balancer,
+what the controller's next reconcile would create, update and delete; drift exits 1.`,
+		Example: `  portico plan -f ingress.yaml --provider gcp -o json
+  portico plan -f app/ -f classes.yaml --provider fake
+  portico plan --kubeconfig ~/.kube/config -f ingress.yaml
+  portico plan --kubeconfig ~/.kube/config    # drift; exit 1 when the cloud differs`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(opts.files) == 0 {
-				return usageError{errors.New("plan needs -f FILE")}
+			opts.clusterIDSet = cmd.Flags().Changed("cluster-id")
+			switch {
+			case opts.online():
+				if err := opts.validateOnline(cmd); err != nil {
+					return usageError{err}
+				}
+				return runPlanOnline(cmd, opts)
+			case len(opts.files) == 0:
+				return usageError{errors.New("plan needs -f FILE, or --kubeconfig (or --in-cluster) to show the drift of the live load balancers")}
 			}
 			return runPlan(cmd, opts)
 		},
@@ -48,7 +85,11 @@ an error, and 2 when the provider has no offline plan (only fake has one today).
 	f.StringArrayVarP(&opts.files, "filename", "f", nil, "manifest file or directory to read; - reads stdin (repeatable)")
 	f.StringVar(&opts.provider, "provider", "", "plan every load balancer with this provider, whatever the Ingresses choose")
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "the provider for Ingresses that choose none, as the controller's flag")
-	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains")
+	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains; online, default: the cluster record's")
+	f.StringVar(&opts.project, "project", defaultPlanProject, "offline: the Google Cloud project of classes whose IngressClassParams name none (gcp), as the controller's GOOGLE_CLOUD_PROJECT")
+	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "plan online against this cluster and its live cloud: with -f, the files merged into the live groups; without, the drift of every live load balancer")
+	f.BoolVar(&opts.inCluster, "in-cluster", false, "plan online with the in-cluster config of the pod portico plan runs in, as --kubeconfig")
+	f.StringVar(&opts.namespace, "namespace", "", "online: the controller's namespace, whose cluster record gives the cluster ID; default: $POD_NAMESPACE, else "+cluster.DefaultNamespace)
 	opts.out.addFlag(cmd)
 	return cmd
 }
@@ -68,18 +109,25 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 		assumePorticoClasses(objects)
 		doc.Assumptions = append(doc.Assumptions, "no IngressClass was given: every Ingress is portico's")
 	}
-	results, ignored := model.TranslateAll(objects.Ingresses, &objects.Snapshot, model.Config{DefaultProvider: opts.defaultProvider})
-	for _, ig := range ignored {
-		doc.Ignored = append(doc.Ignored, plan.Ignored(ig))
-	}
-	for _, r := range results {
-		for _, p := range r.Problems {
-			doc.Problems = append(doc.Problems, plan.Problem{
-				Object: "Ingress " + p.Ingress.String(), Field: p.Field, Severity: string(p.Severity), Reason: p.Reason, Message: p.Message,
-			})
+	results := translate(objects, opts, &doc, nil)
+	offline := map[string]*planProvider{}
+	defer func() {
+		for _, p := range offline {
+			p.close()
 		}
+	}()
+	get := func(name string) (*planProvider, error) {
+		if p, ok := offline[name]; ok {
+			return p, nil
+		}
+		p, err := newOfflineProvider(name, opts)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		offline[name] = p
+		return p, nil
 	}
-	if err := planAll(cmd, opts, results, objects, &doc); err != nil {
+	if err := planAll(cmd.Context(), opts, results, &doc, get, offlineDesire(objects)); err != nil {
 		return err
 	}
 	if err := opts.out.print(cmd.OutOrStdout(), doc, planText(doc)); err != nil {
@@ -88,9 +136,37 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 	return planFindings(cmd.ErrOrStderr(), doc)
 }
 
-// planAll plans each load balancer that serves at least one Ingress with its provider.
-func planAll(cmd *cobra.Command, opts planOptions, results []*model.Result, objects *model.Objects, doc *plan.Document) error {
-	offline := map[string]*offlineProvider{}
+// translate groups and translates the Ingresses as the controller does, and records the
+// Ingresses that are not portico's and the problems of those that are, for the Ingresses
+// ("namespace/name") that tell says to tell of (nil: all).
+func translate(objects *model.Objects, opts planOptions, doc *plan.Document, tell func(ingress string) bool) []*model.Result {
+	if tell == nil {
+		tell = func(string) bool { return true }
+	}
+	results, ignored := model.TranslateAll(objects.Ingresses, &objects.Snapshot, model.Config{DefaultProvider: opts.defaultProvider})
+	for _, ig := range ignored {
+		if tell(ig.Ingress) {
+			doc.Ignored = append(doc.Ignored, plan.Ignored(ig))
+		}
+	}
+	for _, r := range results {
+		for _, p := range r.Problems {
+			if tell(p.Ingress.String()) {
+				doc.Problems = append(doc.Problems, plan.Problem{
+					Object: "Ingress " + p.Ingress.String(), Field: p.Field, Severity: string(p.Severity), Reason: p.Reason, Message: p.Message,
+				})
+			}
+		}
+	}
+	return results
+}
+
+// desireFunc returns what a provider is given for a load balancer, and what was assumed.
+type desireFunc func(ctx context.Context, p *planProvider, res *model.Result) (*providers.Desired, []string, error)
+
+// planAll plans each load balancer that serves at least one Ingress with its provider, which
+// get returns by name, given what desire resolves for it.
+func planAll(ctx context.Context, opts planOptions, results []*model.Result, doc *plan.Document, get func(string) (*planProvider, error), desire desireFunc) error {
 	for _, r := range results {
 		if len(r.Accepted()) == 0 {
 			continue
@@ -99,15 +175,15 @@ func planAll(cmd *cobra.Command, opts planOptions, results []*model.Result, obje
 		if opts.provider != "" {
 			name = opts.provider
 		}
-		p, ok := offline[name]
-		if !ok {
-			var err error
-			if p, err = newOfflineProvider(name, opts.clusterID); err != nil {
-				return usageError{fmt.Errorf("load balancer %s: %w", r.Name, err)}
-			}
-			offline[name] = p
+		p, err := get(name)
+		if err != nil {
+			return fmt.Errorf("load balancer %s: %w", r.Name, err)
 		}
-		rep, assumed, err := reportOf(cmd.Context(), p, r, objects)
+		want, assumed, err := desire(ctx, p, r)
+		if err != nil {
+			return fmt.Errorf("load balancer %s: %w", r.Name, err)
+		}
+		rep, err := reportOf(ctx, p, r, want)
 		if err != nil {
 			return err
 		}

@@ -12,41 +12,8 @@ import (
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
-	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/plan"
 )
-
-// offlineProvider is a provider that plans against an empty cloud of its own, in memory.
-type offlineProvider struct {
-	providers.Provider
-	plan.Reporter
-	// prepare makes the empty cloud hold what a user made before (a reserved static address)
-	// and returns what it assumed.
-	prepare func(want *providers.Desired) ([]string, error)
-}
-
-// newOfflineProvider returns the provider of that name with an empty cloud, or a usage
-// error for a provider that has no offline plan.
-func newOfflineProvider(name, clusterID string) (*offlineProvider, error) {
-	if name != v1alpha1.ProviderFake {
-		return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake", quoteText(name))
-	}
-	cloud := fake.NewCloud()
-	p := fake.New(cloud, fake.Options{ClusterID: clusterID, SnapshotTTL: -1})
-	return &offlineProvider{Provider: p, Reporter: p, prepare: func(want *providers.Desired) ([]string, error) {
-		if want.Spec.StaticAddress == "" {
-			return nil, nil
-		}
-		loc := p.Location(want.Params)
-		if _, ok := cloud.In(loc).Lookup(fake.KindAddress, want.Spec.StaticAddress); ok {
-			return nil, nil
-		}
-		if _, err := cloud.In(loc).ReserveAddress(want.Spec.StaticAddress); err != nil {
-			return nil, fmt.Errorf("reserving static address %s: %w", quoteText(want.Spec.StaticAddress), err)
-		}
-		return []string{fmt.Sprintf("the static address %s is reserved in location %s", quoteText(want.Spec.StaticAddress), loc)}, nil
-	}}, nil
-}
 
 // desiredOffline gathers what the controller's LoadBalancer reconciler would hand the
 // provider, from the files: the class parameters, the targets of every backend from the
@@ -108,21 +75,26 @@ func certificateOf(s *corev1.Secret) providers.Certificate {
 	return providers.Certificate{CertPEM: cert, Key: providers.StaticKey(key), Hash: providers.CertificateHash(cert, key)}
 }
 
-// reportOf plans one load balancer against the provider's empty cloud.
-func reportOf(ctx context.Context, p *offlineProvider, res *model.Result, objs *model.Objects) (*plan.Report, []string, error) {
-	want, assumed := desiredOffline(res, objs, p)
-	more, err := p.prepare(want)
-	if err != nil {
-		return nil, nil, err
+// offlineDesire resolves a load balancer from the files, and prepares the provider's empty
+// cloud for it.
+func offlineDesire(objs *model.Objects) desireFunc {
+	return func(ctx context.Context, p *planProvider, res *model.Result) (*providers.Desired, []string, error) {
+		want, assumed := desiredOffline(res, objs, p)
+		more, err := p.prepare(ctx, want)
+		return want, append(assumed, more...), err
 	}
+}
+
+// reportOf plans one load balancer against the provider's cloud.
+func reportOf(ctx context.Context, p *planProvider, res *model.Result, want *providers.Desired) (*plan.Report, error) {
 	rep, err := p.Report(ctx, want)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load balancer %s: %w", res.Name, err)
+		return nil, fmt.Errorf("load balancer %s: %w", res.Name, err)
 	}
 	for _, m := range res.Accepted() {
 		rep.Members = append(rep.Members, m.String())
 	}
-	return rep, append(assumed, more...), nil
+	return rep, nil
 }
 
 // quoteText quotes a value from the input when it holds anything but plain printable bytes,

@@ -12,7 +12,7 @@ import (
 )
 
 // TestPlanGolden plans the samples and the docs' examples, and compares the text and JSON
-// outputs with testdata/plan (go test -update rewrites them).
+// outputs of the fake and gcp providers with testdata/plan (go test -update rewrites them).
 func TestPlanGolden(t *testing.T) {
 	cases := []struct {
 		name, file string
@@ -23,15 +23,20 @@ func TestPlanGolden(t *testing.T) {
 		{"storefront", filepath.Join("..", "..", "docs", "examples", "storefront.yaml"), exitOK},
 	}
 	for _, tc := range cases {
-		for _, format := range []string{"text", "json"} {
-			code, out, errOut := runPortico(t, "plan", "-f", tc.file, "--provider", "fake", "-o", format)
-			if code != tc.exit {
-				t.Errorf("%s -o %s: exit %d, want %d: %s", tc.name, format, code, tc.exit, errOut)
-			}
-			ext := map[string]string{"text": ".txt", "json": ".json"}[format]
-			compareGolden(t, filepath.Join("testdata", "plan", tc.name+ext), out)
-			if format == "json" {
-				parsePlan(t, out)
+		for _, provider := range []string{"fake", "gcp"} {
+			for _, format := range []string{"text", "json"} {
+				code, out, errOut := runPortico(t, "plan", "-f", tc.file, "--provider", provider, "-o", format)
+				if code != tc.exit {
+					t.Errorf("%s --provider %s -o %s: exit %d, want %d: %s", tc.name, provider, format, code, tc.exit, errOut)
+				}
+				name := tc.name
+				if provider != "fake" {
+					name += "-" + provider
+				}
+				compareGolden(t, filepath.Join("testdata", "plan", name+map[string]string{"text": ".txt", "json": ".json"}[format]), out)
+				if format == "json" {
+					parsePlan(t, out)
+				}
 			}
 		}
 	}
@@ -171,13 +176,15 @@ func TestPlanYAML(t *testing.T) {
 	}
 }
 
-func TestPlanTLSWithTheSecret(t *testing.T) {
+// secureManifest is planIngress and an Ingress of host secure.example.com with its TLS Secret.
+func secureManifest(t *testing.T) string {
+	t.Helper()
 	cert, key, err := testcert.SelfSigned("shop.example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	indent := func(b []byte) string { return strings.ReplaceAll(strings.TrimSpace(string(b)), "\n", "\n    ") }
-	file := writeManifest(t, planIngress+`---
+	return writeManifest(t, planIngress+`---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: secure, namespace: shop}
@@ -197,6 +204,10 @@ stringData:
   tls.key: |
     `+indent(key)+`
 `)
+}
+
+func TestPlanTLSWithTheSecret(t *testing.T) {
+	file := secureManifest(t)
 	code, out, errOut := runPortico(t, "plan", "-f", file, "--provider", "fake", "-o", "json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -285,6 +296,7 @@ spec:
 }
 
 func TestPlanUsageErrors(t *testing.T) {
+	t.Setenv("KUBERNETES_SERVICE_HOST", "") // not in a pod, even when the tests run in one
 	file := writeManifest(t, planIngress)
 	nginx := writeManifest(t, strings.Replace(planIngress, "metadata: {name: web, namespace: shop}",
 		"metadata: {name: web, namespace: shop, annotations: {portico.dev/provider: nginx}}", 1))
@@ -292,14 +304,17 @@ func TestPlanUsageErrors(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"plan"}, "needs -f"},
+		{[]string{"plan"}, "needs -f FILE, or --kubeconfig"},
 		{[]string{"plan", "-f", file, "--no-such-flag"}, "unknown flag"},
 		{[]string{"plan", "-f", file, "-o", "xml"}, "unknown output format"},
 		{[]string{"plan", "-f", filepath.Join(t.TempDir(), "missing.yaml")}, "missing.yaml"},
-		{[]string{"plan", "-f", file, "--provider", "gcp"}, "provider gcp has no offline plan"},
+		{[]string{"plan", "-f", file, "--provider", "aws"}, "provider aws has no offline plan"},
 		{[]string{"plan", "-f", nginx}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file, "extra"}, "unknown command"},
+		{[]string{"plan", "--in-cluster"}, "--in-cluster: unable to load in-cluster configuration"},
+		{[]string{"plan", "--kubeconfig", "kc", "-f", file, "--project", "p"}, "--project is for offline plans"},
+		{[]string{"plan", "--kubeconfig", "kc", "--provider", "gcp"}, "--provider needs -f"},
 	}
 	for _, tc := range cases {
 		code, out, errOut := runPortico(t, tc.args...)
@@ -365,13 +380,13 @@ kind: IngressClassParams
 metadata: {name: demo}
 spec: {provider: PROVIDER}
 ---`
-	for provider, exit := range map[string]int{"fake": exitOK, "gcp": exitUsage} {
+	for provider, exit := range map[string]int{"fake": exitOK, "gcp": exitOK, "nginx": exitUsage} {
 		file := writeManifest(t, strings.Replace(classes, "PROVIDER", provider, 1)+planIngress)
 		code, out, errOut := runPortico(t, "plan", "-f", file)
 		if code != exit {
 			t.Errorf("class params choose %s: exit %d, want %d: %s", provider, code, exit, errOut)
 		}
-		if exit == exitOK && !strings.Contains(out, "(provider fake, location global)") {
+		if exit == exitOK && !strings.Contains(out, "(provider "+provider+", location ") {
 			t.Errorf("the plan does not use the class's provider:\n%s", out)
 		}
 	}

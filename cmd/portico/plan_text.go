@@ -19,6 +19,9 @@ func planText(doc plan.Document) string {
 		if len(lb.Members) > 0 {
 			fmt.Fprintf(&b, "  members: %s\n", strings.Join(lb.Members, ", "))
 		}
+		if len(lb.Resources) == 0 && len(lb.Blocked) == 0 {
+			b.WriteString("  no change: the cloud matches\n")
+		}
 		for _, r := range lb.Resources {
 			fmt.Fprintf(&b, "  %-6s %s %s\n", r.Op, r.Kind, r.Name)
 			detail := r.Detail

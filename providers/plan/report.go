@@ -83,6 +83,9 @@ type ReportResource struct {
 	// Spec is the resource as the provider writes it, in its cloud's JSON (for a delete,
 	// as the cloud holds it).
 	Spec json.RawMessage `json:"spec,omitempty"`
+	// Attach is, for a resource whose parts the cloud takes in a call of their own, the body
+	// of that call in the cloud's JSON (gcp: the networkEndpoints of a network endpoint group).
+	Attach json.RawMessage `json:"attach,omitempty"`
 }
 
 // ReportBlocked is a resource left as it is.
