@@ -17,8 +17,8 @@ type project struct {
 	users     map[string]map[string]bool          // URL → selfLinks of its users
 	endpoints map[string][]*computepb.NetworkEndpoint
 	members   map[string][]string // instance group selfLink → instance URLs
-	health    map[string]string // NEG selfLink#ip:port → reported health state
-	requests  map[string]string // requestId → operation key, for idempotent retries
+	health    map[string]string   // NEG selfLink#ip:port → reported health state
+	requests  map[string]string   // requestId → operation key, for idempotent retries
 }
 
 func newProject(name string) *project {
