@@ -30,15 +30,18 @@ type client struct {
 var _ plan.Client = (*client)(nil)
 
 // Insert creates a resource. A network endpoint group is created empty, then its endpoints
-// are attached in batches, as Google wants.
+// are attached in batches, as Google wants; an instance group's members are added so too.
 func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 	err := c.insert(ctx, want)
 	if errors.Is(err, retry.ErrAlreadyExists) {
 		err = c.adopt(ctx, want, err)
 	}
 	if err == nil {
-		if n, ok := want.Spec.(negSpec); ok {
-			err = c.attach(ctx, n.Zone, want.Name, n.Endpoints)
+		switch s := want.Spec.(type) {
+		case negSpec:
+			err = c.attach(ctx, s.Zone, want.Name, s.Endpoints)
+		case igSpec:
+			err = c.members(ctx, "addInstances", s, s.Instances)
 		}
 	}
 	c.reads.wrote(c.location, want.Kind, err)
@@ -59,6 +62,10 @@ func (c *client) insert(ctx context.Context, want plan.Resource) error {
 		return call(c.api.Addresses.Insert(ctx, &computepb.InsertGlobalAddressRequest{Project: p, AddressResource: s}))
 	case *computepb.HealthCheck:
 		return call(c.api.HealthChecks.Insert(ctx, &computepb.InsertHealthCheckRequest{Project: p, HealthCheckResource: s}))
+	case igSpec:
+		return c.insertInstanceGroup(ctx, what, s)
+	case *computepb.Firewall:
+		return c.insertFirewall(ctx, what, s)
 	case negSpec:
 		return call(c.api.NEGs.Insert(ctx, &computepb.InsertNetworkEndpointGroupRequest{Project: p, Zone: s.Zone, NetworkEndpointGroupResource: s.Group}))
 	case *computepb.BackendService:

@@ -132,7 +132,12 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err != nil {
 		return loc, g, nil, err
 	}
-	return loc, g, p.withAddressRefs(ctx, loc, want, g, have), nil
+	shared, sharedHave, err := p.shared(ctx, loc, want.Ref.Name, want, g.Resources)
+	if err != nil {
+		return loc, g, nil, fmt.Errorf("read the cluster's shared resources: %w", err)
+	}
+	g.Resources = append(g.Resources, shared...)
+	return loc, g, append(p.withAddressRefs(ctx, loc, want, g, have), sharedHave...), nil
 }
 
 func (p *Provider) owner(lb string) providers.Owner {
@@ -162,6 +167,9 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 	}
 	res := p.engine.Apply(ctx, c, pl)
 	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name))
+	if rerr == nil {
+		after, rerr = p.withShared(ctx, loc, after, p.usedBy(g, want))
+	}
 	if rerr != nil {
 		return &providers.Observed{Changes: res.Changes}, cmp.Or(res.Err, rerr)
 	}
@@ -181,11 +189,17 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
+	// What the cluster shares stays as the other load balancers use it: pruned of what
+	// only this one used, deleted when it was the last user.
+	shared, sharedHave, err := p.shared(ctx, loc, lb.Name, nil, nil)
+	if err != nil {
+		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
+	}
 	c, err := p.client(ctx, loc)
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
-	res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc}, have))
+	res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc, Resources: shared}, append(have, sharedHave...)))
 	if res.Err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
 	}
