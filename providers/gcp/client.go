@@ -33,15 +33,16 @@ var _ plan.Client = (*client)(nil)
 // are attached in batches, as Google wants; an instance group's members are added so too.
 func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 	err := c.insert(ctx, want)
+	var adopted *plan.Resource
 	if errors.Is(err, retry.ErrAlreadyExists) {
-		err = c.adopt(ctx, want, err)
+		adopted, err = c.adopt(ctx, want, err)
 	}
 	if err == nil {
 		switch s := want.Spec.(type) {
 		case negSpec:
 			err = c.attach(ctx, s.Zone, want.Name, s.Endpoints)
 		case igSpec:
-			err = c.members(ctx, "addInstances", s, s.Instances)
+			err = c.fillInstanceGroup(ctx, s, adopted)
 		}
 	}
 	c.reads.wrote(c.location, want.Kind, err)
@@ -102,15 +103,15 @@ func (c *client) insertCertificate(ctx context.Context, what string, s certSpec)
 // adopt reads a resource whose name Google says is taken but the snapshot did not show:
 // one this load balancer made (a crash, or an answer lost) is adopted, and the next pass
 // corrects it if it differs; anyone else's is a conflict.
-func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error) error {
+func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error) (*plan.Resource, error) {
 	have, ok, err := c.reads.get(ctx, c.location, want.Kind, want.Name, true)
 	if err != nil || !ok {
-		return insertErr
+		return nil, insertErr
 	}
 	if have.Fields["description"] != want.Fields["description"] {
-		return providers.Conflict(retry.ReasonNameTaken, insertErr, "%s is taken by a resource portico does not own for this load balancer", want.Key)
+		return nil, providers.Conflict(retry.ReasonNameTaken, insertErr, "%s is taken by a resource portico does not own for this load balancer", want.Key)
 	}
-	return nil
+	return &have, nil
 }
 
 // done waits for an operation of an API method ("urlMaps.insert"), classifies what failed

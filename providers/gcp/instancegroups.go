@@ -14,11 +14,13 @@ import (
 
 	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/retry"
 )
 
 // Target type instance: Google's load balancer reaches the nodes on the NodePort through one
@@ -119,6 +121,20 @@ func (c *client) insertInstanceGroup(ctx context.Context, what string, s igSpec)
 	return c.done(ctx, "instanceGroups.insert", what, op, err)
 }
 
+// fillInstanceGroup adds a new group's members; a group adopted (made by an earlier pass
+// whose answer was lost) gets only what it lacks, and its named ports if they differ.
+func (c *client) fillInstanceGroup(ctx context.Context, want igSpec, adopted *plan.Resource) error {
+	if adopted == nil {
+		return c.members(ctx, "addInstances", want, want.Instances)
+	}
+	have, _ := adopted.Spec.(igSpec)
+	var fields []string
+	if adopted.Fields["namedPorts"] != fieldsOf(KindInstanceGroup, want)["namedPorts"] {
+		fields = []string{"namedPorts"}
+	}
+	return c.moveInstances(ctx, have, want, fields)
+}
+
 // moveInstances adds the new members before it removes the old, and sets the named ports
 // with the fingerprint read (a 412 makes Patch read the group again and retry).
 func (c *client) moveInstances(ctx context.Context, have, want igSpec, fields []string) error {
@@ -166,6 +182,12 @@ func (c *client) members(ctx context.Context, method string, s igSpec, urls []st
 		} else {
 			op, err = c.api.InstanceGroups.RemoveInstances(ctx, &computepb.RemoveInstancesInstanceGroupRequest{Project: c.project, Zone: s.Zone, InstanceGroup: group,
 				InstanceGroupsRemoveInstancesRequestResource: &computepb.InstanceGroupsRemoveInstancesRequest{Instances: refs}})
+		}
+		if googleReason(err) == "memberAlreadyExists" {
+			// Another pass added an instance since this one read the group: read it again
+			// (Patch does on ErrStale) rather than remember a refusal.
+			c.observer.ObserveCall(ProviderName, "instanceGroups."+method, err)
+			return providers.Retryable(retry.ReasonStale, fmt.Errorf("%w: %w", retry.ErrStale, err), "%s: the group changed since it was read", what)
 		}
 		if err := c.done(ctx, "instanceGroups."+method, what, op, err); err != nil {
 			return err
@@ -231,4 +253,13 @@ func (r *reads) instances(ctx context.Context, api *Clients, project, zone strin
 		}
 		out = append(out, relative(m.GetInstance()))
 	}
+}
+
+// googleReason is the reason of Google's answer ("memberAlreadyExists"); "" for anything else.
+func googleReason(err error) string {
+	var ge *googleapi.Error
+	if errors.As(err, &ge) && len(ge.Errors) > 0 {
+		return ge.Errors[0].Reason
+	}
+	return ""
 }

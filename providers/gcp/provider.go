@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -54,6 +55,10 @@ type Provider struct {
 	engine *plan.Engine
 	conn   *connector
 	reads  *reads
+	// sharedMu makes the passes that write what the cluster's load balancers share run one
+	// at a time (see touchesShared).
+	sharedMu sync.Mutex
+	usage    usageIndex
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -161,6 +166,14 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{}, err
 	}
 	pl := p.engine.Plan(g, have)
+	if touchesShared(pl) {
+		p.sharedMu.Lock()
+		defer p.sharedMu.Unlock()
+		if loc, g, have, err = p.prepare(ctx, want); err != nil {
+			return &providers.Observed{}, err
+		}
+		pl = p.engine.Plan(g, have)
+	}
 	c, err := p.client(ctx, loc)
 	if err != nil {
 		return &providers.Observed{}, err
@@ -189,9 +202,12 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
-	// What the cluster shares stays as the other load balancers use it: pruned of what
-	// only this one used, deleted when it was the last user.
-	shared, sharedHave, err := p.shared(ctx, loc, lb.Name, nil, nil)
+	pl, err := p.deletePlan(ctx, loc, lb.Name, have)
+	if err == nil && touchesShared(pl) {
+		p.sharedMu.Lock()
+		defer p.sharedMu.Unlock()
+		pl, err = p.deletePlan(ctx, loc, lb.Name, have)
+	}
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
@@ -199,7 +215,7 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
-	res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc, Resources: shared}, append(have, sharedHave...)))
+	res := p.engine.Apply(ctx, c, pl)
 	if res.Err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
 	}

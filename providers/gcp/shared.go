@@ -81,18 +81,9 @@ func (p *Provider) clusterOwner() providers.Owner {
 // shared returns the shared resources the cluster wants in a location once lb has what it
 // wants (mine: its graph; nil for a Delete) and those that exist. want is nil for a Delete.
 func (p *Provider) shared(ctx context.Context, loc, lb string, want *providers.Desired, mine []plan.Resource) (wanted, have []plan.Resource, err error) {
-	use := newSharedUse()
-	for _, kind := range []string{KindBackendService, KindNetworkEndpointGroup} {
-		all, err := p.reads.cache.All(ctx, loc, kind)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, r := range all {
-			o, ok := providers.OwnerFromDescription(stringField(r.Fields["description"]))
-			if ok && o.ClusterID == p.opts.ClusterID && o.LoadBalancer != lb {
-				use.add(r)
-			}
-		}
+	use, err := p.others(ctx, loc, lb)
+	if err != nil {
+		return nil, nil, err
 	}
 	for _, r := range mine {
 		use.add(r)
@@ -237,4 +228,25 @@ func (p *Provider) withShared(ctx context.Context, loc string, own []plan.Resour
 		}
 	}
 	return own, nil
+}
+
+// deletePlan is the plan of a Delete: every resource lb owns goes, and what the cluster
+// shares stays as the other load balancers use it, pruned of what only lb used, deleted
+// when lb was its last user.
+func (p *Provider) deletePlan(ctx context.Context, loc, lb string, have []plan.Resource) (*plan.Plan, error) {
+	shared, sharedHave, err := p.shared(ctx, loc, lb, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return p.engine.Plan(plan.Graph{Scope: loc, Resources: shared}, append(slices.Clone(have), sharedHave...)), nil
+}
+
+// touchesShared reports whether a plan writes what the cluster's load balancers share.
+// Such passes run one at a time, each planned again once it holds the lock, so that it
+// counts what the pass before it wrote: two load balancers made at once would otherwise
+// each set a group's named ports, or the firewall's, without the other's.
+func touchesShared(pl *plan.Plan) bool {
+	return slices.ContainsFunc(pl.Steps, func(s plan.Step) bool {
+		return s.Key.Kind == KindFirewall || s.Key.Kind == KindInstanceGroup
+	})
 }

@@ -2,8 +2,10 @@ package gcp_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -181,4 +183,38 @@ func retarget(ts []providers.Target, port int32) []providers.Target {
 		out[i].Port = port
 	}
 	return out
+}
+
+// Two load balancers on new NodePorts made at the same time (two workers of the controller)
+// both end up in the zone's group: the second pass to write it plans again once the first
+// is done, so neither sets the named ports without the other's.
+func TestConcurrentLoadBalancersKeepEachOthersPorts(t *testing.T) {
+	c := newInstanceCloud(t)
+	nodes := c.nodes("zone-a", 2, 30080)
+	lbs := []*providers.Desired{
+		instanceLB("shop", v1alpha1.TargetTypeInstance, nodes...),
+		instanceLB("blog", v1alpha1.TargetTypeInstance, retarget(nodes, 30081)...),
+		instanceLB("wiki", v1alpha1.TargetTypeInstance, retarget(nodes, 30082)...),
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(lbs))
+	for i, d := range lbs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.p.Ensure(context.Background(), d)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	g, _, _ := c.group("zone-a")
+	if got := namedPorts(g); !slices.Equal(got, []string{"port30080=30080", "port30081=30081", "port30082=30082"}) {
+		t.Errorf("the group's named ports are %v; want every load balancer's", got)
+	}
+	if fw, _ := c.firewall(); !slices.Equal(allowedPorts(fw), []string{"tcp:30080,30081,30082"}) {
+		t.Errorf("the firewall rule allows %v; want every NodePort", allowedPorts(fw))
+	}
+	c.resyncWritesNothing(lbs...)
 }
