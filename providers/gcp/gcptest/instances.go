@@ -2,6 +2,7 @@ package gcptest
 
 import (
 	"net/http"
+	"slices"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/protobuf/proto"
@@ -38,6 +39,19 @@ func (s *Server) AddInstance(project, zone, name, ip string) string {
 		}},
 	})
 	return link
+}
+
+// RemoveInstance deletes a VM a test registered, as a node's VM goes with the node; it
+// leaves the instance groups it was in, as Google removes a deleted VM from its groups.
+func (s *Server) RemoveInstance(project, zone, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.project(project)
+	link := p.selfLink(instances, zone, name)
+	for group, members := range p.members {
+		p.members[group] = slices.DeleteFunc(members, func(u string) bool { return u == link })
+	}
+	p.remove(instances, zone, name)
 }
 
 // Members lists, sorted, the instance URLs of an instance group.
