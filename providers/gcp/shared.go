@@ -102,8 +102,9 @@ func (p *Provider) shared(ctx context.Context, loc, lb string, want *providers.D
 
 // instanceGroups are the groups of the zones in use. Their members are the nodes of want's
 // instance backends: every load balancer of a cluster sees the same nodes, so the last pass
-// wins and all agree. A pass that knows no node (a Delete, or no instance backend) keeps
-// the members a group has.
+// wins and all agree. A pass that knows no node (a Delete, no instance backend, or none
+// with a node yet) keeps the members a group has, so that it never empties the groups
+// other load balancers serve through.
 func (c config) instanceGroups(use *sharedUse, want *providers.Desired, have []plan.Resource) []plan.Resource {
 	nodes, known := c.nodes(want)
 	var out []plan.Resource
@@ -129,7 +130,7 @@ func (c config) instanceGroups(use *sharedUse, want *providers.Desired, have []p
 }
 
 // nodes returns the instance URLs of want's instance targets by zone, sorted; known is
-// false when want has no instance backend.
+// false when want has no instance target on a node.
 func (c config) nodes(want *providers.Desired) (map[string][]string, bool) {
 	if want == nil {
 		return nil, false
@@ -140,11 +141,11 @@ func (c config) nodes(want *providers.Desired) (map[string][]string, bool) {
 		if be.TargetType != v1alpha1.TargetTypeInstance {
 			continue
 		}
-		known = true
 		for _, t := range want.Targets[be.Name] {
 			if t.Node == "" {
 				continue
 			}
+			known = true
 			zone := cmp.Or(t.Zone, c.zone)
 			if u := instanceURL(c.project, zone, t.Node); !slices.Contains(byZone[zone], u) {
 				byZone[zone] = append(byZone[zone], u)

@@ -218,3 +218,16 @@ func TestConcurrentLoadBalancersKeepEachOthersPorts(t *testing.T) {
 	}
 	c.resyncWritesNothing(lbs...)
 }
+
+// A load balancer whose instance backend has no node yet (no Ready node seen, say) leaves the
+// groups other load balancers serve through as they are.
+func TestInstanceBackendWithoutNodesKeepsTheGroups(t *testing.T) {
+	c := newInstanceCloud(t)
+	shop := instanceLB("shop", v1alpha1.TargetTypeInstance, c.nodes("zone-a", 2, 30080)...)
+	c.ensure(shop)
+	c.ensure(instanceLB("blog", v1alpha1.TargetTypeInstance))
+	if _, members, ok := c.group("zone-a"); !ok || len(members) != 2 {
+		t.Fatalf("after a load balancer without nodes, shop's group holds %v (exists: %v)", members, ok)
+	}
+	c.resyncWritesNothing(shop)
+}
