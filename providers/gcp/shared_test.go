@@ -231,3 +231,18 @@ func TestInstanceBackendWithoutNodesKeepsTheGroups(t *testing.T) {
 	}
 	c.resyncWritesNothing(shop)
 }
+
+// The firewall rule is the one of the class's network (IngressClassParams spec.gcp.network),
+// named after it.
+func TestFirewallRuleOfTheClassNetwork(t *testing.T) {
+	c := newInstanceCloud(t)
+	shop := instanceLB("shop", v1alpha1.TargetTypeIP, providers.Target{IP: "10.8.0.1", Port: 8443, Zone: "zone-a"})
+	shop.Params = &v1alpha1.IngressClassParamsSpec{Provider: v1alpha1.ProviderGCP, GCP: &v1alpha1.GCPParams{Project: contractProject, Network: "prod-vpc"}}
+	c.ensure(shop)
+	fw, ok := c.firewall()
+	if !ok || !strings.HasSuffix(fw.GetNetwork(), "/projects/"+contractProject+"/global/networks/prod-vpc") ||
+		!strings.Contains(fw.GetName(), "prod-vpc") || !slices.Equal(allowedPorts(fw), []string{"tcp:8443"}) {
+		t.Fatalf("firewall rule %v; want the rule of network prod-vpc allowing 8443", fw)
+	}
+	c.resyncWritesNothing(shop)
+}
