@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/gcp"
@@ -245,4 +248,29 @@ func TestFirewallRuleOfTheClassNetwork(t *testing.T) {
 		t.Fatalf("firewall rule %v; want the rule of network prod-vpc allowing 8443", fw)
 	}
 	c.resyncWritesNothing(shop)
+}
+
+// Named ports are set with the fingerprint read: when someone changed the group since the
+// snapshot read it, Google answers 412, and the provider reads the group again and retries.
+func TestNamedPortsRetryOnAStaleFingerprint(t *testing.T) {
+	c := newInstanceCloud(t)
+	nodes := c.nodes("zone-a", 1, 30080)
+	c.ensure(instanceLB("shop", v1alpha1.TargetTypeInstance, nodes...))
+	g, _, _ := c.group("zone-a")
+	op, err := c.api.InstanceGroups.SetNamedPorts(context.Background(), &computepb.SetNamedPortsInstanceGroupRequest{
+		Project: contractProject, Zone: "zone-a", InstanceGroup: g.GetName(),
+		InstanceGroupsSetNamedPortsRequestResource: &computepb.InstanceGroupsSetNamedPortsRequest{Fingerprint: g.Fingerprint,
+			NamedPorts: []*computepb.NamedPort{{Name: proto.String("port30080"), Port: proto.Int32(30080)}, {Name: proto.String("by-hand"), Port: proto.Int32(9000)}}}})
+	waitOp(t, op, err)
+	c.srv.ResetCalls()
+	c.ensure(instanceLB("blog", v1alpha1.TargetTypeInstance, retarget(nodes, 30081)...))
+	stale := slices.ContainsFunc(c.srv.Calls(), func(call gcptest.Call) bool {
+		return strings.HasSuffix(call.Path, "/setNamedPorts") && call.Status == 412
+	})
+	if !stale {
+		t.Fatal("the provider's fingerprint was never stale; the test proves nothing")
+	}
+	if g, _, _ := c.group("zone-a"); !slices.Equal(namedPorts(g), []string{"port30080=30080", "port30081=30081"}) {
+		t.Errorf("named ports %v; want both load balancers' after the retry", namedPorts(g))
+	}
 }
