@@ -58,6 +58,35 @@ func OwnerFromDescription(s string) (Owner, bool) {
 	return o, true
 }
 
+// clusterOwner is the ownership record of a resource the load balancers of a cluster share
+// (GCE instance groups and firewall rules): no load balancer owns it, so OwnerFromDescription
+// never reads it as one and Owned never reports it as a load balancer.
+type clusterOwner struct {
+	ClusterID string `json:"portico.dev/cluster"`
+	Shared    bool   `json:"portico.dev/shared"`
+}
+
+// ClusterDescription returns the GCE-style description of a resource the cluster's load
+// balancers share.
+func ClusterDescription(clusterID string) string {
+	b, _ := json.Marshal(clusterOwner{ClusterID: clusterID, Shared: true})
+	return descriptionPrefix + string(b)
+}
+
+// ClusterFromDescription reads the cluster of a description written by ClusterDescription;
+// ok is false for any other description, a load balancer's included.
+func ClusterFromDescription(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, descriptionPrefix)
+	if !ok {
+		return "", false
+	}
+	var o clusterOwner
+	if err := json.Unmarshal([]byte(rest), &o); err != nil || !o.Shared || o.ClusterID == "" {
+		return "", false
+	}
+	return o.ClusterID, true
+}
+
 // CertificateHash returns the hex SHA-256 of a certificate chain and key.
 func CertificateHash(certPEM, keyPEM []byte) string {
 	h := sha256.New()

@@ -60,6 +60,25 @@ func TestOwnerRoundTrips(t *testing.T) {
 	}
 }
 
+// A resource the cluster shares reads back as the cluster's and never as a load balancer's,
+// so that the orphan sweep never takes it for a load balancer to delete; a load balancer's
+// description never reads as shared.
+func TestClusterOwnerIsNoLoadBalancer(t *testing.T) {
+	d := ClusterDescription("c1")
+	if c, ok := ClusterFromDescription(d); !ok || c != "c1" {
+		t.Errorf("cluster description round trip: %q %v", c, ok)
+	}
+	if o, ok := OwnerFromDescription(d); ok {
+		t.Errorf("a shared resource reads as owned by load balancer %+v", o)
+	}
+	lb := Owner{ClusterID: "c1", LoadBalancer: "web"}.Description()
+	for _, s := range []string{lb, "", "created by hand", `portico: {"portico.dev/cluster":"c1"}`, `portico: {"portico.dev/shared":true}`} {
+		if _, ok := ClusterFromDescription(s); ok {
+			t.Errorf("description %q read as shared by a cluster", s)
+		}
+	}
+}
+
 func TestTypedErrors(t *testing.T) {
 	base := errors.New("googleapi: Error 503")
 	cases := []struct {

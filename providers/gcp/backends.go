@@ -25,6 +25,9 @@ const (
 	// maxRatePerEndpoint is the RATE balancing a NEG backend needs: requests per second per
 	// endpoint before the load balancer prefers another zone.
 	maxRatePerEndpoint = 100
+	// defaultPortName is the port name Google gives a backend service that names none; an
+	// endpoint group's backend service keeps it, as endpoints carry their own ports.
+	defaultPortName = "http"
 )
 
 // addBackend adds a backend's health check, zonal endpoint groups and backend service, and
@@ -37,17 +40,29 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 	}
 	hcName := b.name(KindHealthCheck, be.Name)
 	hc := b.add(KindHealthCheck, hcName, "HTTP health check", b.healthCheck(hcName, be.HealthCheck))
-	groups := b.addZonalGroups(be.Name, b.want.Targets[be.Name])
 
 	name := b.name(KindBackendService, be.Name)
 	bs := &computepb.BackendService{
 		Name: proto.String(name), Description: proto.String(b.description),
 		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String("HTTP"),
+		PortName:     proto.String(defaultPortName),
 		TimeoutSec:   proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
 		HealthChecks: []string{b.global(KindHealthCheck, hcName)},
 	}
 	refs := []plan.Key{hc}
-	for _, g := range groups {
+	if be.TargetType == v1alpha1.TargetTypeInstance {
+		refs = append(refs, b.instanceBackends(bs, b.want.Targets[be.Name])...)
+	} else {
+		refs = append(refs, b.negBackends(bs, be.Name)...)
+	}
+	b.add(KindBackendService, name, "backend service of "+be.Name, bs, refs...)
+	return name, nil
+}
+
+// negBackends points a backend service at the backend's endpoint groups, balanced by rate.
+func (b *builder) negBackends(bs *computepb.BackendService, backend string) []plan.Key {
+	var refs []plan.Key
+	for _, g := range b.addZonalGroups(backend, b.want.Targets[backend]) {
 		bs.Backends = append(bs.Backends, &computepb.Backend{
 			Group:         proto.String(b.zonal(KindNetworkEndpointGroup, g.zone, g.key.Name)),
 			BalancingMode: proto.String("RATE"), MaxRatePerEndpoint: proto.Float32(maxRatePerEndpoint),
@@ -55,8 +70,7 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 		})
 		refs = append(refs, g.key)
 	}
-	b.add(KindBackendService, name, "backend service of "+be.Name, bs, refs...)
-	return name, nil
+	return refs
 }
 
 // healthCheck fills the defaults of a backend's health check. An unset timeout never
@@ -87,8 +101,7 @@ type zonalGroup struct {
 	zone string
 }
 
-// addZonalGroups adds one GCE_VM_IP_PORT endpoint group per zone of the backend's targets
-// (pod IPs, or for target type instance node IPs and NodePorts, each on its node's VM)
+// addZonalGroups adds one GCE_VM_IP_PORT endpoint group per zone of the backend's pod IPs
 // (a target of unknown zone goes to the default zone; a backend without targets keeps one
 // empty group there), in the order of their zones.
 func (b *builder) addZonalGroups(backend string, targets []providers.Target) []zonalGroup {

@@ -30,15 +30,19 @@ type client struct {
 var _ plan.Client = (*client)(nil)
 
 // Insert creates a resource. A network endpoint group is created empty, then its endpoints
-// are attached in batches, as Google wants.
+// are attached in batches, as Google wants; an instance group's members are added so too.
 func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 	err := c.insert(ctx, want)
+	var adopted *plan.Resource
 	if errors.Is(err, retry.ErrAlreadyExists) {
-		err = c.adopt(ctx, want, err)
+		adopted, err = c.adopt(ctx, want, err)
 	}
 	if err == nil {
-		if n, ok := want.Spec.(negSpec); ok {
-			err = c.attach(ctx, n.Zone, want.Name, n.Endpoints)
+		switch s := want.Spec.(type) {
+		case negSpec:
+			err = c.attach(ctx, s.Zone, want.Name, s.Endpoints)
+		case igSpec:
+			err = c.fillInstanceGroup(ctx, s, adopted)
 		}
 	}
 	c.reads.wrote(c.location, want.Kind, err)
@@ -59,6 +63,10 @@ func (c *client) insert(ctx context.Context, want plan.Resource) error {
 		return call(c.api.Addresses.Insert(ctx, &computepb.InsertGlobalAddressRequest{Project: p, AddressResource: s}))
 	case *computepb.HealthCheck:
 		return call(c.api.HealthChecks.Insert(ctx, &computepb.InsertHealthCheckRequest{Project: p, HealthCheckResource: s}))
+	case igSpec:
+		return c.insertInstanceGroup(ctx, what, s)
+	case *computepb.Firewall:
+		return c.insertFirewall(ctx, what, s)
 	case negSpec:
 		return call(c.api.NEGs.Insert(ctx, &computepb.InsertNetworkEndpointGroupRequest{Project: p, Zone: s.Zone, NetworkEndpointGroupResource: s.Group}))
 	case *computepb.BackendService:
@@ -95,15 +103,15 @@ func (c *client) insertCertificate(ctx context.Context, what string, s certSpec)
 // adopt reads a resource whose name Google says is taken but the snapshot did not show:
 // one this load balancer made (a crash, or an answer lost) is adopted, and the next pass
 // corrects it if it differs; anyone else's is a conflict.
-func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error) error {
+func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error) (*plan.Resource, error) {
 	have, ok, err := c.reads.get(ctx, c.location, want.Kind, want.Name, true)
 	if err != nil || !ok {
-		return insertErr
+		return nil, insertErr
 	}
 	if have.Fields["description"] != want.Fields["description"] {
-		return providers.Conflict(retry.ReasonNameTaken, insertErr, "%s is taken by a resource portico does not own for this load balancer", want.Key)
+		return nil, providers.Conflict(retry.ReasonNameTaken, insertErr, "%s is taken by a resource portico does not own for this load balancer", want.Key)
 	}
-	return nil
+	return &have, nil
 }
 
 // done waits for an operation of an API method ("urlMaps.insert"), classifies what failed

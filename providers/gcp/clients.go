@@ -17,4 +17,6 @@ type Clients struct {
 	SSLCertificates    *compute.SslCertificatesClient
 	ForwardingRules    *compute.GlobalForwardingRulesClient
 	NEGs               *compute.NetworkEndpointGroupsClient
+	InstanceGroups     *compute.InstanceGroupsClient
+	Firewalls          *compute.FirewallsClient
 }

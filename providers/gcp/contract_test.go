@@ -29,7 +29,7 @@ func TestContract(t *testing.T) {
 	providertest.Run(t, providertest.Harness{
 		NewCloud:       perms.newCloud,
 		Kinds:          gcp.Kinds,
-		ReadOneAtATime: []string{gcp.KindNetworkEndpointGroup},
+		ReadOneAtATime: []string{gcp.KindNetworkEndpointGroup, gcp.KindInstanceGroup},
 		// Google returns at most 500 resources per list call.
 		PageSize: 500,
 		Locations: []*v1alpha1.IngressClassParamsSpec{
@@ -60,11 +60,13 @@ func newContractCloud(t testing.TB, perms []string) (providertest.Cloud, *gcptes
 	t.Cleanup(func() { _ = c.Close() })
 	return &contractCloud{srv: srv, fail: fail, clients: &gcp.Clients{Addresses: c.Addresses, HealthChecks: c.HealthChecks,
 		BackendServices: c.BackendServices, URLMaps: c.URLMaps, TargetHTTPProxies: c.TargetHTTPProxies,
-		TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, ForwardingRules: c.ForwardingRules, NEGs: c.NEGs}}, srv
+		TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, ForwardingRules: c.ForwardingRules, NEGs: c.NEGs,
+		InstanceGroups: c.InstanceGroups, Firewalls: c.Firewalls}}, srv
 }
 
 func (c *contractCloud) Provider(clusterID string) providers.Provider {
-	return gcp.New(gcp.Options{ClusterID: clusterID, Project: contractProject, Clients: c.clients})
+	p := gcp.New(gcp.Options{ClusterID: clusterID, Project: contractProject, Clients: c.clients})
+	return &clusterNodes{Provider: p, cluster: clusterID, srv: c.srv}
 }
 
 func (c *contractCloud) Counts() providertest.Counts {
@@ -75,7 +77,7 @@ func (c *contractCloud) FailWrite(n int, landed bool) { c.fail.arm(n, landed) }
 
 // collections maps a URL's collection to the provider's kind.
 var collections = map[string]string{
-	"addresses": gcp.KindAddress, "healthChecks": gcp.KindHealthCheck, "networkEndpointGroups": gcp.KindNetworkEndpointGroup,
+	"firewalls": gcp.KindFirewall, "instanceGroups": gcp.KindInstanceGroup, "addresses": gcp.KindAddress, "healthChecks": gcp.KindHealthCheck, "networkEndpointGroups": gcp.KindNetworkEndpointGroup,
 	"backendServices": gcp.KindBackendService, "urlMaps": gcp.KindURLMap, "sslCertificates": gcp.KindSslCertificate,
 	"targetHttpProxies": gcp.KindTargetHTTPProxy, "targetHttpsProxies": gcp.KindTargetHTTPSProxy, "forwardingRules": gcp.KindForwardingRule,
 }
@@ -84,12 +86,18 @@ func (c *contractCloud) Resources() []providertest.Resource {
 	var out []providertest.Resource
 	for _, path := range c.srv.Inventory() {
 		parts := strings.Split(path, "/") // projects/P/{global|zones/Z}/COLLECTION/NAME
+		if parts[len(parts)-2] == "instances" {
+			continue // the clusters' nodes, which the test made
+		}
 		m, _ := c.srv.Resource(path)
 		var desc string
 		if d, ok := m.(interface{ GetDescription() string }); ok {
 			desc = d.GetDescription()
 		}
 		o, _ := providers.OwnerFromDescription(desc)
+		if cluster, ok := providers.ClusterFromDescription(desc); ok {
+			o = providers.Owner{ClusterID: cluster} // shared by the cluster's load balancers
+		}
 		out = append(out, providertest.Resource{Location: parts[1], Kind: collections[parts[len(parts)-2]], Name: parts[len(parts)-1], Owner: o})
 	}
 	return out

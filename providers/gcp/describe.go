@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/portico-dev/portico/providers/plan"
@@ -26,8 +27,26 @@ func describe(have, want plan.Resource, fields []string) string {
 		}
 		return strings.Join(parts, ", ")
 	}
+	if g, ok := want.Spec.(igSpec); ok {
+		return describeInstanceGroup(have.Spec.(igSpec), g, fields)
+	}
 	if want.Kind == KindURLMap {
 		return "routes (" + strings.Join(fields, ", ") + ")"
 	}
 	return ""
+}
+
+// describeInstanceGroup says which instances come and go and whether the named ports change.
+func describeInstanceGroup(have, want igSpec, fields []string) string {
+	var parts []string
+	if added := without(want.Instances, have.Instances); len(added) > 0 {
+		parts = append(parts, fmt.Sprintf("add %d instance(s)", len(added)))
+	}
+	if removed := without(have.Instances, want.Instances); len(removed) > 0 {
+		parts = append(parts, fmt.Sprintf("remove %d instance(s)", len(removed)))
+	}
+	if slices.Contains(fields, "namedPorts") {
+		parts = append(parts, "set named ports")
+	}
+	return strings.Join(parts, ", ")
 }

@@ -69,6 +69,10 @@ func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
 	keep("global forwarding rules", err)
 	c.NEGs, err = compute.NewNetworkEndpointGroupsRESTClient(ctx, opts...)
 	keep("network endpoint groups", err)
+	c.InstanceGroups, err = compute.NewInstanceGroupsRESTClient(ctx, opts...)
+	keep("instance groups", err)
+	c.Firewalls, err = compute.NewFirewallsRESTClient(ctx, opts...)
+	keep("firewalls", err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,9 @@ func fieldsOf(kind string, spec any) map[string]string {
 		out[fieldEndpoints] = endpointList(n.Endpoints)
 		return out
 	}
+	if g, ok := spec.(igSpec); ok {
+		return g.fields()
+	}
 	if c, ok := spec.(certSpec); ok {
 		return messageFields(kind, c.Cert)
 	}
@@ -46,7 +49,7 @@ func messageFields(kind string, m proto.Message) map[string]string {
 	}
 	out := map[string]string{}
 	for _, f := range kinds[kind].owned {
-		if f == fieldZone || f == fieldEndpoints {
+		if f == fieldZone || f == fieldEndpoints || f == fieldInstances {
 			continue
 		}
 		out[f] = canonical(all[f])

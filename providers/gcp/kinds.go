@@ -11,11 +11,15 @@ const (
 	KindTargetHTTPProxy      = "TargetHTTPProxy"
 	KindTargetHTTPSProxy     = "TargetHTTPSProxy"
 	KindForwardingRule       = "ForwardingRule"
+	// KindFirewall and KindInstanceGroup are shared by the cluster's load balancers in a
+	// project (see shared.go).
+	KindFirewall      = "Firewall"
+	KindInstanceGroup = "InstanceGroup"
 )
 
 // Kinds lists the kinds in dependency order: a resource refers only to kinds before its own.
 var Kinds = []string{
-	KindAddress, KindHealthCheck, KindNetworkEndpointGroup, KindBackendService, KindURLMap,
+	KindFirewall, KindAddress, KindHealthCheck, KindNetworkEndpointGroup, KindInstanceGroup, KindBackendService, KindURLMap,
 	KindSslCertificate, KindTargetHTTPProxy, KindTargetHTTPSProxy, KindForwardingRule,
 }
 
@@ -26,6 +30,8 @@ const (
 	// fieldEndpoints are a network endpoint group's endpoints, attached and detached apart
 	// from the group.
 	fieldEndpoints = "endpoints"
+	// fieldInstances are an instance group's members, added and removed apart from the group.
+	fieldInstances = "instances"
 )
 
 // kindInfo is what the plan needs to know of one kind.
@@ -50,8 +56,14 @@ var kinds = map[string]kindInfo{
 		owned:     []string{"description", "networkEndpointType", fieldZone, fieldEndpoints},
 		immutable: []string{"description", "networkEndpointType", fieldZone}},
 	KindBackendService: {collection: "backendServices", abbrev: "bs",
-		owned:     []string{"description", "loadBalancingScheme", "protocol", "timeoutSec", "healthChecks", "backends"},
+		owned:     []string{"description", "loadBalancingScheme", "protocol", "portName", "timeoutSec", "healthChecks", "backends"},
 		immutable: []string{"loadBalancingScheme"}},
+	KindInstanceGroup: {collection: "instanceGroups", abbrev: "ig",
+		owned:     []string{"description", "namedPorts", fieldZone, fieldInstances},
+		immutable: []string{"description", fieldZone}},
+	KindFirewall: {collection: "firewalls", abbrev: "fw",
+		owned:     []string{"description", "network", "direction", "sourceRanges", "allowed"},
+		immutable: []string{"description", "network", "direction"}},
 	KindURLMap: {collection: "urlMaps", abbrev: "um",
 		owned: []string{"description", "defaultService", "defaultRouteAction", "defaultUrlRedirect", "hostRules", "pathMatchers"}},
 	// A certificate's name holds the hash of its content, so a new content is a new

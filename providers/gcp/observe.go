@@ -88,9 +88,7 @@ func portStatus(port int32, err error) v1alpha1.PortStatus {
 }
 
 func idOf(spec any) string {
-	if n, ok := spec.(negSpec); ok {
-		spec = n.Group
-	}
+	spec = messageOf(spec)
 	if m, ok := spec.(interface{ GetId() uint64 }); ok && m.GetId() != 0 {
 		return strconv.FormatUint(m.GetId(), 10)
 	}
@@ -99,9 +97,7 @@ func idOf(spec any) string {
 
 // linkOf is the resource's self-link, as Google reports it.
 func linkOf(spec any) string {
-	if n, ok := spec.(negSpec); ok {
-		spec = n.Group
-	}
+	spec = messageOf(spec)
 	if m, ok := spec.(interface{ GetSelfLink() string }); ok {
 		return m.GetSelfLink()
 	}
@@ -113,4 +109,15 @@ func stateOf(spec any) string {
 		return a.GetStatus()
 	}
 	return ""
+}
+
+// messageOf is the compute message of a spec: a group's, for the specs that hold members.
+func messageOf(spec any) any {
+	switch s := spec.(type) {
+	case negSpec:
+		return s.Group
+	case igSpec:
+		return s.Group
+	}
+	return spec
 }

@@ -38,7 +38,7 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 		}
 	}
 	switch want.Spec.(type) {
-	case negSpec, *computepb.TargetHttpsProxy: // one call or more each, each paced
+	case negSpec, igSpec, *computepb.TargetHttpsProxy: // one call or more each, each paced
 	default:
 		if err := paceWrite(ctx, c.limiter, what); err != nil {
 			return err
@@ -49,6 +49,10 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 		return call("update")(c.api.HealthChecks.Update(ctx, &computepb.UpdateHealthCheckRequest{Project: p, HealthCheck: name, HealthCheckResource: s}))
 	case negSpec:
 		return c.moveEndpoints(ctx, have.Spec.(negSpec), s)
+	case igSpec:
+		return c.moveInstances(ctx, have.Spec.(igSpec), s, fields)
+	case *computepb.Firewall:
+		return c.patchFirewall(ctx, what, s)
 	case *computepb.BackendService:
 		s = proto.Clone(s).(*computepb.BackendService)
 		s.Fingerprint = have.Spec.(*computepb.BackendService).Fingerprint
@@ -97,6 +101,14 @@ func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsPr
 // Delete deletes a resource; one already gone counts as deleted.
 func (c *client) Delete(ctx context.Context, have plan.Resource) error {
 	err := c.delete(ctx, have)
+	if have.Kind == KindInstanceGroup && errors.Is(err, retry.ErrInUse) {
+		// A backend service the snapshot did not show yet (another load balancer's, made
+		// since the last list) uses the group: it is still used, so it stays. The next pass
+		// lists both again and sees who uses it.
+		c.reads.cache.Invalidate(c.location, KindBackendService)
+		c.reads.cache.Invalidate(c.location, KindInstanceGroup)
+		return nil
+	}
 	c.reads.deleted(c.location, have, err)
 	return err
 }
@@ -114,6 +126,10 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 		op, err = c.api.Addresses.Delete(ctx, &computepb.DeleteGlobalAddressRequest{Project: p, Address: name})
 	case KindHealthCheck:
 		op, err = c.api.HealthChecks.Delete(ctx, &computepb.DeleteHealthCheckRequest{Project: p, HealthCheck: name})
+	case KindFirewall:
+		op, err = c.api.Firewalls.Delete(ctx, &computepb.DeleteFirewallRequest{Project: p, Firewall: name})
+	case KindInstanceGroup:
+		op, err = c.api.InstanceGroups.Delete(ctx, &computepb.DeleteInstanceGroupRequest{Project: p, Zone: have.Fields[fieldZone], InstanceGroup: name})
 	case KindNetworkEndpointGroup:
 		op, err = c.api.NEGs.Delete(ctx, &computepb.DeleteNetworkEndpointGroupRequest{Project: p, Zone: have.Fields[fieldZone], NetworkEndpointGroup: name})
 	case KindBackendService:

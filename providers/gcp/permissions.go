@@ -13,6 +13,10 @@ var RequiredPermissions = []string{
 	"compute.backendServices.delete",
 	"compute.backendServices.list",
 	"compute.backendServices.update",
+	"compute.firewalls.create",
+	"compute.firewalls.delete",
+	"compute.firewalls.list",
+	"compute.firewalls.update",
 	"compute.globalAddresses.create",
 	"compute.globalAddresses.delete",
 	"compute.globalAddresses.get",
@@ -26,6 +30,10 @@ var RequiredPermissions = []string{
 	"compute.healthChecks.delete",
 	"compute.healthChecks.list",
 	"compute.healthChecks.update",
+	"compute.instanceGroups.create",
+	"compute.instanceGroups.delete",
+	"compute.instanceGroups.list",
+	"compute.instanceGroups.update",
 	"compute.networkEndpointGroups.attachNetworkEndpoints",
 	"compute.networkEndpointGroups.create",
 	"compute.networkEndpointGroups.delete",
@@ -53,14 +61,19 @@ var RequiredPermissions = []string{
 
 // ReferencePermissions are what Google also checks, beyond a method's own permission, on the
 // resources a write refers to: a URL map's backend services, a backend service's health
-// checks and endpoint groups, a proxy's URL map, a forwarding rule's proxy and address, an
-// endpoint group's network. gcptest does not model these checks, so no test proves them;
-// they follow the compute API reference of each method the provider calls.
+// checks, endpoint groups and instance groups, a proxy's URL map, a forwarding rule's proxy
+// and address, an endpoint group's network, the instances added to an instance group, and
+// the network of a firewall rule (compute.networks.updatePolicy). gcptest does not model
+// these checks, so no test proves them; they follow the compute API reference of each
+// method the provider calls.
 var ReferencePermissions = []string{
 	"compute.backendServices.use",
 	"compute.globalAddresses.use",
 	"compute.healthChecks.useReadOnly",
+	"compute.instanceGroups.use",
+	"compute.instances.use",
 	"compute.networkEndpointGroups.use",
+	"compute.networks.updatePolicy",
 	"compute.networks.use",
 	"compute.sslCertificates.get",
 	"compute.targetHttpProxies.use",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -54,6 +55,10 @@ type Provider struct {
 	engine *plan.Engine
 	conn   *connector
 	reads  *reads
+	// sharedMu makes the passes that write what the cluster's load balancers share run one
+	// at a time (see touchesShared).
+	sharedMu sync.Mutex
+	usage    usageIndex
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -132,7 +137,12 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err != nil {
 		return loc, g, nil, err
 	}
-	return loc, g, p.withAddressRefs(ctx, loc, want, g, have), nil
+	shared, sharedHave, err := p.shared(ctx, loc, want.Ref.Name, want, g.Resources)
+	if err != nil {
+		return loc, g, nil, fmt.Errorf("read the cluster's shared resources: %w", err)
+	}
+	g.Resources = append(g.Resources, shared...)
+	return loc, g, append(p.withAddressRefs(ctx, loc, want, g, have), sharedHave...), nil
 }
 
 func (p *Provider) owner(lb string) providers.Owner {
@@ -156,12 +166,23 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{}, err
 	}
 	pl := p.engine.Plan(g, have)
+	if touchesShared(pl) {
+		p.sharedMu.Lock()
+		defer p.sharedMu.Unlock()
+		if loc, g, have, err = p.prepare(ctx, want); err != nil {
+			return &providers.Observed{}, err
+		}
+		pl = p.engine.Plan(g, have)
+	}
 	c, err := p.client(ctx, loc)
 	if err != nil {
 		return &providers.Observed{}, err
 	}
 	res := p.engine.Apply(ctx, c, pl)
 	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name))
+	if rerr == nil {
+		after, rerr = p.withShared(ctx, loc, after, p.usedBy(g, want))
+	}
 	if rerr != nil {
 		return &providers.Observed{Changes: res.Changes}, cmp.Or(res.Err, rerr)
 	}
@@ -181,11 +202,20 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
+	pl, err := p.deletePlan(ctx, loc, lb.Name, have)
+	if err == nil && touchesShared(pl) {
+		p.sharedMu.Lock()
+		defer p.sharedMu.Unlock()
+		pl, err = p.deletePlan(ctx, loc, lb.Name, have)
+	}
+	if err != nil {
+		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
+	}
 	c, err := p.client(ctx, loc)
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
-	res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc}, have))
+	res := p.engine.Apply(ctx, c, pl)
 	if res.Err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
 	}

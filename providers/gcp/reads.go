@@ -43,8 +43,12 @@ func newReads(conn *connector, namer providers.Namer, observer providers.CallObs
 
 // ownerGroup is the snapshot group of a resource: "cluster/load balancer" of its owner.
 func ownerGroup(res plan.Resource) string {
-	if o, ok := providers.OwnerFromDescription(stringField(res.Fields["description"])); ok {
+	desc := stringField(res.Fields["description"])
+	if o, ok := providers.OwnerFromDescription(desc); ok {
 		return groupOf(o)
+	}
+	if cluster, ok := providers.ClusterFromDescription(desc); ok {
+		return groupOf(providers.Owner{ClusterID: cluster}) // shared by the cluster's load balancers
 	}
 	return ""
 }
@@ -107,6 +111,10 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 		ms, err = drain(r.paced(ctx), api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
 	case KindNetworkEndpointGroup:
 		return r.listNEGs(ctx, api, project, filter)
+	case KindInstanceGroup:
+		return r.listInstanceGroups(ctx, api, project, filter)
+	case KindFirewall:
+		ms, err = drain(r.paced(ctx), api.Firewalls.List(ctx, &computepb.ListFirewallsRequest{Project: project, Filter: filter}))
 	case KindBackendService:
 		ms, err = drain(r.paced(ctx), api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
 	case KindURLMap:

@@ -85,7 +85,9 @@ type Resource struct {
 	Location string
 	Kind     string
 	Name     string
-	// Owner is who the cloud says owns it; zero when nothing records an owner.
+	// Owner is who the cloud says owns it; zero when nothing records an owner. A resource
+	// the load balancers of a cluster share is owned by the cluster: an Owner without a
+	// LoadBalancer.
 	Owner providers.Owner
 }
 

@@ -60,6 +60,8 @@ type entry[R any] struct {
 	at     time.Time
 	byName map[string]R
 	groups map[string]map[string]bool // group -> names
+	// version counts the changes of the snapshot: lists, puts and removes.
+	version uint64
 }
 
 // New returns an empty Cache.
@@ -100,6 +102,7 @@ func (c *Cache[R]) locked(ctx context.Context, location, kind string, force bool
 		return nil, err
 	}
 	e.filled, e.at = true, now
+	e.version++
 	e.byName, e.groups = map[string]R{}, map[string]map[string]bool{}
 	for _, r := range rs {
 		e.put(c.opts, r)
@@ -112,6 +115,7 @@ func (e *entry[R]) put(opts Options[R], r R) {
 	if old, ok := e.byName[name]; ok {
 		e.ungroup(opts, old, name)
 	}
+	e.version++
 	e.byName[name] = r
 	if g := opts.Group(r); g != "" {
 		if e.groups[g] == nil {
@@ -166,6 +170,19 @@ func (c *Cache[R]) All(ctx context.Context, location, kind string) ([]R, error) 
 	return e.sorted(all), nil
 }
 
+// Version returns a number that changes whenever the (location, kind) snapshot does (a
+// list, a Put, a Remove), once the snapshot is as fresh as any read makes it: a caller may
+// keep what it derived from All until the version changes, instead of deriving it again
+// for every load balancer.
+func (c *Cache[R]) Version(ctx context.Context, location, kind string) (uint64, error) {
+	e, err := c.locked(ctx, location, kind, false)
+	if err != nil {
+		return 0, err
+	}
+	defer e.mu.Unlock()
+	return e.version, nil
+}
+
 // Refresh lists the cloud now, whatever the snapshot's age: for a read that must not miss a
 // resource made in the last TTL (the orphan sweep).
 func (c *Cache[R]) Refresh(ctx context.Context, location, kind string) error {
@@ -210,6 +227,7 @@ func (c *Cache[R]) Remove(location, kind, name string) {
 	if r, ok := e.byName[name]; ok {
 		e.ungroup(c.opts, r, name)
 		delete(e.byName, name)
+		e.version++
 	}
 }
 

@@ -117,3 +117,38 @@ func TestSnapshotRefreshInvalidateAndErrors(t *testing.T) {
 		t.Errorf("a negative TTL listed %d times for 3 reads", cl2.lists)
 	}
 }
+
+// The version stays while nothing changes, so a caller may keep what it derived; it moves
+// with every list, put and remove, so a caller never keeps something stale.
+func TestSnapshotVersionMovesWithEveryChange(t *testing.T) {
+	ctx := context.Background()
+	c, cl, clk := setup(5 * time.Second)
+	version := func() uint64 {
+		t.Helper()
+		v, err := c.Version(ctx, "eu", "URLMap")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v := version()
+	if version() != v || cl.lists != 1 {
+		t.Fatalf("the version moved (or the cloud was listed %d times) with nothing changed", cl.lists)
+	}
+	for _, change := range []struct {
+		name string
+		do   func()
+	}{
+		{"put", func() { c.Put("eu", "URLMap", item{"d", "lb1", "1"}) }},
+		{"remove", func() { c.Remove("eu", "URLMap", "a") }},
+		{"the TTL", func() { clk.now = clk.now.Add(6 * time.Second) }},
+		{"invalidate", func() { c.Invalidate("eu", "URLMap") }},
+	} {
+		change.do()
+		if next := version(); next == v {
+			t.Errorf("after %s the version is still %d", change.name, v)
+		} else {
+			v = next
+		}
+	}
+}

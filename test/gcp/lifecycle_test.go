@@ -34,6 +34,7 @@ var kindOf = map[string]string{
 	"addresses": gcp.KindAddress, "healthChecks": gcp.KindHealthCheck, "networkEndpointGroups": gcp.KindNetworkEndpointGroup,
 	"backendServices": gcp.KindBackendService, "urlMaps": gcp.KindURLMap, "sslCertificates": gcp.KindSslCertificate,
 	"targetHttpProxies": gcp.KindTargetHTTPProxy, "targetHttpsProxies": gcp.KindTargetHTTPSProxy, "forwardingRules": gcp.KindForwardingRule,
+	"firewalls": gcp.KindFirewall, "instanceGroups": gcp.KindInstanceGroup,
 }
 
 // gceResource is what Google says of one resource.

@@ -19,10 +19,13 @@ var backendServices = register(&kind{
 	newList:             func() proto.Message { return &computepb.BackendServiceList{} },
 	fingerprintRequired: true, patch: true, update: true,
 	immutable: []string{"loadBalancingScheme"},
-	validate: func(_ *project, m proto.Message) error {
+	validate: func(p *project, m proto.Message) error {
 		b := m.(*computepb.BackendService)
 		backendServiceDefaults(b)
-		return validateBackendService(b)
+		if err := validateBackendService(b); err != nil {
+			return err
+		}
+		return validateInstanceGroupBackends(p, b)
 	},
 })
 

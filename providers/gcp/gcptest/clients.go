@@ -21,6 +21,8 @@ type Clients struct {
 	ForwardingRules    *compute.GlobalForwardingRulesClient
 	NEGs               *compute.NetworkEndpointGroupsClient
 	Firewalls          *compute.FirewallsClient
+	InstanceGroups     *compute.InstanceGroupsClient
+	Instances          *compute.InstancesClient
 	GlobalOperations   *compute.GlobalOperationsClient
 	ZoneOperations     *compute.ZoneOperationsClient
 
@@ -70,6 +72,10 @@ func (s *Server) Clients(ctx context.Context, extra ...option.ClientOption) (*Cl
 	add("network endpoint groups", closerOf(c.NEGs), err)
 	c.Firewalls, err = compute.NewFirewallsRESTClient(ctx, opts...)
 	add("firewalls", closerOf(c.Firewalls), err)
+	c.InstanceGroups, err = compute.NewInstanceGroupsRESTClient(ctx, opts...)
+	add("instance groups", closerOf(c.InstanceGroups), err)
+	c.Instances, err = compute.NewInstancesRESTClient(ctx, opts...)
+	add("instances", closerOf(c.Instances), err)
 	c.GlobalOperations, err = compute.NewGlobalOperationsRESTClient(ctx, opts...)
 	add("global operations", closerOf(c.GlobalOperations), err)
 	c.ZoneOperations, err = compute.NewZoneOperationsRESTClient(ctx, opts...)

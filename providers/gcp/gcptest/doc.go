@@ -3,8 +3,10 @@
 // that portico's GCP provider makes: global addresses, health checks,
 // backend services, URL maps, target HTTP and HTTPS proxies, SSL
 // certificates, global forwarding rules, zonal network endpoint groups
-// (GCE_VM_IP_PORT) with their endpoints, firewall rules, and the global and
-// zonal operations their mutations return.
+// (GCE_VM_IP_PORT) with their endpoints, zonal unmanaged instance groups with
+// their members and named ports, firewall rules, and the global and zonal
+// operations their mutations return. Instances (VMs) are fixtures a test
+// registers (AddInstance); the API serves their get.
 //
 // The real SDK (cloud.google.com/go/compute/apiv1, REST transport) talks to
 // it unchanged: Server.Clients returns the SDK's clients pointed at it. It
@@ -36,6 +38,13 @@
 //     changes its networkTier only, its target changes through setTarget; a
 //     backend service keeps its scheme); a global address lists its users
 //     and is IN_USE while a forwarding rule holds it;
+//   - an instance group's members change through addInstances and
+//     removeInstances (each instance must exist in the group's zone;
+//     memberAlreadyExists for one added twice) and are read with
+//     listInstances; setNamedPorts checks the fingerprint when sent; an
+//     instance may be in only one load-balanced instance group (a group a
+//     backend service uses), and a group's backend is balanced by
+//     UTILIZATION, or RATE with a maximum rate;
 //   - backendServices.getHealth reports each endpoint of a NEG backend in
 //     the state a test set (SetEndpointHealth), else Options.InitialHealth;
 //   - lists page with maxResults (at most 500) and pageToken, and filter
@@ -54,8 +63,8 @@
 // path matcher's default service.
 //
 // It deliberately stops short of: regional methods and aggregated lists
-// other than the NEGs' (served, so that one call reads every zone); instance
-// groups, SSL policies and every other collection; the ".use" permissions a
+// other than the NEGs' and instance groups' (served, so that one call reads
+// every zone); managed instance groups, instances' other methods, SSL policies and every other collection; the ".use" permissions a
 // real caller also needs on referenced resources; asynchronous application
 // (a write applies at once, only its Operation lags); endpoint health in
 // listNetworkEndpoints (only getHealth reports it); quotas; in Route, header

@@ -16,14 +16,15 @@ type project struct {
 	refs      map[string][]string                 // selfLink → the URLs it refers to
 	users     map[string]map[string]bool          // URL → selfLinks of its users
 	endpoints map[string][]*computepb.NetworkEndpoint
-	health    map[string]string // NEG selfLink#ip:port → reported health state
-	requests  map[string]string // requestId → operation key, for idempotent retries
+	members   map[string][]string // instance group selfLink → instance URLs
+	health    map[string]string   // NEG selfLink#ip:port → reported health state
+	requests  map[string]string   // requestId → operation key, for idempotent retries
 }
 
 func newProject(name string) *project {
 	return &project{name: name, items: map[string]map[string]proto.Message{},
 		refs: map[string][]string{}, users: map[string]map[string]bool{},
-		endpoints: map[string][]*computepb.NetworkEndpoint{}, health: map[string]string{}, requests: map[string]string{}}
+		endpoints: map[string][]*computepb.NetworkEndpoint{}, members: map[string][]string{}, health: map[string]string{}, requests: map[string]string{}}
 }
 
 // itemKey is a resource's key in its collection: zonal names are unique per zone.
@@ -77,6 +78,7 @@ func (p *project) remove(k *kind, zone, name string) {
 	p.unindex(link)
 	delete(p.items[k.collection], itemKey(k, zone, name))
 	delete(p.endpoints, link)
+	delete(p.members, link)
 	for key := range p.health {
 		if strings.HasPrefix(key, link+"#") {
 			delete(p.health, key)
