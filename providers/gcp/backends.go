@@ -35,14 +35,15 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 	default:
 		return "", providers.Invalid("TargetTypeInvalid", nil, "backend %s: target type %q is not ip or instance", be.Name, be.TargetType)
 	}
+	protocol := backendProtocol(be.Protocol)
 	hcName := b.name(KindHealthCheck, be.Name)
-	hc := b.add(KindHealthCheck, hcName, "HTTP health check", b.healthCheck(hcName, be.HealthCheck))
+	hc := b.add(KindHealthCheck, hcName, protocol+" health check", b.healthCheck(hcName, protocol, be.HealthCheck))
 	groups := b.addZonalGroups(be.Name, b.want.Targets[be.Name])
 
 	name := b.name(KindBackendService, be.Name)
 	bs := &computepb.BackendService{
 		Name: proto.String(name), Description: proto.String(b.description),
-		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String("HTTP"),
+		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String(protocol),
 		TimeoutSec:   proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
 		HealthChecks: []string{b.global(KindHealthCheck, hcName)},
 	}
@@ -59,26 +60,48 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 	return name, nil
 }
 
-// healthCheck fills the defaults of a backend's health check. An unset timeout never
+// backendProtocol is the backend service protocol of a backend: gRPC is served over HTTP/2,
+// the only way a global external Application Load Balancer speaks it.
+func backendProtocol(p string) string {
+	switch p {
+	case v1alpha1.ProtocolHTTPS:
+		return "HTTPS"
+	case v1alpha1.ProtocolHTTP2, v1alpha1.ProtocolGRPC:
+		return "HTTP2"
+	}
+	return "HTTP"
+}
+
+// healthCheck fills the defaults of a backend's health check, of the backend's protocol so
+// that a pod serving only TLS or HTTP/2 is probed the way it serves. An unset timeout never
 // exceeds the interval, which Google refuses; an unset port is the serving port.
-func (b *builder) healthCheck(name string, h *v1alpha1.HealthCheck) *computepb.HealthCheck {
+func (b *builder) healthCheck(name, protocol string, h *v1alpha1.HealthCheck) *computepb.HealthCheck {
 	if h == nil {
 		h = &v1alpha1.HealthCheck{}
 	}
 	interval := cmp.Or(h.IntervalSeconds, defaultCheckIntervalSec)
-	check := &computepb.HTTPHealthCheck{RequestPath: proto.String(cmp.Or(h.Path, "/")), PortSpecification: proto.String("USE_SERVING_PORT"),
-		ProxyHeader: proto.String("NONE")} // Google's default, which it reports
+	path, portSpec := proto.String(cmp.Or(h.Path, "/")), proto.String("USE_SERVING_PORT")
+	var port *int32
 	if h.Port != 0 {
-		check.Port, check.PortSpecification = proto.Int32(h.Port), proto.String("USE_FIXED_PORT")
+		port, portSpec = proto.Int32(h.Port), proto.String("USE_FIXED_PORT")
 	}
-	return &computepb.HealthCheck{
-		Name: proto.String(name), Description: proto.String(b.description), Type: proto.String("HTTP"),
-		HttpHealthCheck:    check,
+	none := proto.String("NONE") // Google's default proxy header, which it reports
+	hc := &computepb.HealthCheck{
+		Name: proto.String(name), Description: proto.String(b.description), Type: proto.String(protocol),
 		CheckIntervalSec:   proto.Int32(interval),
 		TimeoutSec:         proto.Int32(cmp.Or(h.TimeoutSeconds, min(defaultCheckTimeoutSec, interval))),
 		HealthyThreshold:   proto.Int32(cmp.Or(h.HealthyThreshold, defaultHealthyThreshold)),
 		UnhealthyThreshold: proto.Int32(cmp.Or(h.UnhealthyThreshold, defaultUnhealthy)),
 	}
+	switch protocol {
+	case "HTTPS":
+		hc.HttpsHealthCheck = &computepb.HTTPSHealthCheck{RequestPath: path, Port: port, PortSpecification: portSpec, ProxyHeader: none}
+	case "HTTP2":
+		hc.Http2HealthCheck = &computepb.HTTP2HealthCheck{RequestPath: path, Port: port, PortSpecification: portSpec, ProxyHeader: none}
+	default:
+		hc.HttpHealthCheck = &computepb.HTTPHealthCheck{RequestPath: path, Port: port, PortSpecification: portSpec, ProxyHeader: none}
+	}
+	return hc
 }
 
 // zonalGroup is one endpoint group of a backend.

@@ -45,7 +45,7 @@ type kindInfo struct {
 var kinds = map[string]kindInfo{
 	KindAddress: {collection: "addresses", abbrev: "ad", owned: []string{"description"}, immutable: []string{"description"}},
 	KindHealthCheck: {collection: "healthChecks", abbrev: "hc",
-		owned: []string{"description", "type", "httpHealthCheck", "checkIntervalSec", "timeoutSec", "healthyThreshold", "unhealthyThreshold"}},
+		owned: []string{"description", "type", "httpHealthCheck", "httpsHealthCheck", "http2HealthCheck", "checkIntervalSec", "timeoutSec", "healthyThreshold", "unhealthyThreshold"}},
 	KindNetworkEndpointGroup: {collection: "networkEndpointGroups", abbrev: "neg",
 		owned:     []string{"description", "networkEndpointType", fieldZone, fieldEndpoints},
 		immutable: []string{"description", "networkEndpointType", fieldZone}},
