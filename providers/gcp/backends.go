@@ -42,7 +42,7 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 
 	name := b.name(KindBackendService, be.Name)
 	bs := &computepb.BackendService{
-		Name: proto.String(name), Description: proto.String(b.description),
+		Name: proto.String(name), Description: proto.String(b.serviceDescription(be.Service)),
 		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String(protocol),
 		TimeoutSec:   proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
 		HealthChecks: []string{b.global(KindHealthCheck, hcName)},
@@ -58,6 +58,17 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 	}
 	b.add(KindBackendService, name, "backend service of "+be.Name, bs, refs...)
 	return name, nil
+}
+
+// serviceDescription is the ownership record of a backend service, naming the Kubernetes
+// Service port it serves: the Cloud Console shows descriptions, not the names' hashes.
+func (b *builder) serviceDescription(svc v1alpha1.ServiceRef) string {
+	port := svc.PortName
+	if port == "" {
+		port = itoa(svc.PortNumber)
+	}
+	return providers.Owner{ClusterID: b.cfg.cluster, LoadBalancer: b.want.Ref.Name,
+		Service: svc.Namespace + "/" + svc.Name + ":" + port}.Description()
 }
 
 // backendProtocol is the backend service protocol of a backend: gRPC is served over HTTP/2,

@@ -7,6 +7,7 @@ import (
 	"cloud.google.com/go/compute/apiv1/computepb"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
 )
 
@@ -54,5 +55,25 @@ func TestBackendProtocolReachesTheBackendServiceAndHealthCheck(t *testing.T) {
 	tc.pass(t, d)
 	if bs, hc = backendOf(t, tc, "proto"); bs.GetProtocol() != "HTTP" || hc.GetType() != "HTTP" || hc.GetHttpHealthCheck().GetRequestPath() != "/healthz" {
 		t.Errorf("no protocol gave %s and %s; want HTTP", bs.GetProtocol(), hc.GetType())
+	}
+}
+
+// Each backend service's description names the Service port it serves, besides its owner,
+// and the load balancer still owns it: a second pass plans nothing.
+func TestBackendServiceDescriptionNamesTheService(t *testing.T) {
+	tc := newTestCloud(t, gcptest.Options{})
+	d := full(t, "described")
+	d.Spec.Backends[0].Service = v1alpha1.ServiceRef{Namespace: "shop", Name: "web", PortName: "http"}
+	tc.pass(t, d)
+	bs, hc := backendOf(t, tc, "described")
+	o, ok := providers.OwnerFromDescription(bs.GetDescription())
+	if !ok || o.Service != "shop/web:http" || o.LoadBalancer != "described" || o.ClusterID != "cluster-a" {
+		t.Errorf("backend service description %q; want the owner and shop/web:http", bs.GetDescription())
+	}
+	if o, _ := providers.OwnerFromDescription(hc.GetDescription()); o.Service != "" {
+		t.Errorf("the health check's description %q names a Service; only backend services do", hc.GetDescription())
+	}
+	if p := tc.plan(t, d); len(p.Steps) != 0 {
+		t.Errorf("a second pass plans %v", p.Actions())
 	}
 }
