@@ -67,6 +67,8 @@ func (c *client) insert(ctx context.Context, want plan.Resource) error {
 		return call(c.api.URLMaps.Insert(ctx, &computepb.InsertUrlMapRequest{Project: p, UrlMapResource: s}))
 	case certSpec:
 		return c.insertCertificate(ctx, what, s)
+	case *computepb.SslPolicy:
+		return call(c.api.SSLPolicies.Insert(ctx, &computepb.InsertSslPolicyRequest{Project: p, SslPolicyResource: s}))
 	case *computepb.TargetHttpProxy:
 		return call(c.api.TargetHTTPProxies.Insert(ctx, &computepb.InsertTargetHttpProxyRequest{Project: p, TargetHttpProxyResource: s}))
 	case *computepb.TargetHttpsProxy:

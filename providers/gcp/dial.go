@@ -65,6 +65,8 @@ func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
 	keep("target https proxies", err)
 	c.SSLCertificates, err = compute.NewSslCertificatesRESTClient(ctx, opts...)
 	keep("ssl certificates", err)
+	c.SSLPolicies, err = compute.NewSslPoliciesRESTClient(ctx, opts...)
+	keep("ssl policies", err)
 	c.ForwardingRules, err = compute.NewGlobalForwardingRulesRESTClient(ctx, opts...)
 	keep("global forwarding rules", err)
 	c.NEGs, err = compute.NewNetworkEndpointGroupsRESTClient(ctx, opts...)

@@ -53,6 +53,8 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 		s = proto.Clone(s).(*computepb.BackendService)
 		s.Fingerprint = have.Spec.(*computepb.BackendService).Fingerprint
 		return call("update")(c.api.BackendServices.Update(ctx, &computepb.UpdateBackendServiceRequest{Project: p, BackendService: name, BackendServiceResource: s}))
+	case *computepb.SslPolicy:
+		return c.patchSslPolicy(ctx, have, s)
 	case *computepb.UrlMap:
 		s = proto.Clone(s).(*computepb.UrlMap)
 		s.Fingerprint = have.Spec.(*computepb.UrlMap).Fingerprint
@@ -69,10 +71,15 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 	return fmt.Errorf("update %s: fields %v cannot change in place", want.Key, fields)
 }
 
-// patchHTTPSProxy swaps the URL map and the certificates, each with its own set call: a
-// rotated certificate is served before the old one is deleted.
+// patchHTTPSProxy swaps the SSL policy, the certificates and the URL map, each with its own
+// set call: a rotated certificate is served before the old one is deleted.
 func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsProxy, fields []string) error {
 	p, name, what := c.project, s.GetName(), "update TargetHTTPSProxy/"+s.GetName()
+	if slices.Contains(fields, "sslPolicy") {
+		if err := c.setSslPolicy(ctx, s); err != nil {
+			return err
+		}
+	}
 	if slices.Contains(fields, "sslCertificates") {
 		if err := paceWrite(ctx, c.limiter, what); err != nil {
 			return err
@@ -120,6 +127,8 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 		op, err = c.api.BackendServices.Delete(ctx, &computepb.DeleteBackendServiceRequest{Project: p, BackendService: name})
 	case KindURLMap:
 		op, err = c.api.URLMaps.Delete(ctx, &computepb.DeleteUrlMapRequest{Project: p, UrlMap: name})
+	case KindSslPolicy:
+		op, err = c.api.SSLPolicies.Delete(ctx, &computepb.DeleteSslPolicyRequest{Project: p, SslPolicy: name})
 	case KindSslCertificate:
 		op, err = c.api.SSLCertificates.Delete(ctx, &computepb.DeleteSslCertificateRequest{Project: p, SslCertificate: name})
 	case KindTargetHTTPProxy:

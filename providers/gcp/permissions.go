@@ -35,6 +35,10 @@ var RequiredPermissions = []string{
 	"compute.sslCertificates.create",
 	"compute.sslCertificates.delete",
 	"compute.sslCertificates.list",
+	"compute.sslPolicies.create",
+	"compute.sslPolicies.delete",
+	"compute.sslPolicies.list",
+	"compute.sslPolicies.update",
 	"compute.targetHttpProxies.create",
 	"compute.targetHttpProxies.delete",
 	"compute.targetHttpProxies.list",
@@ -43,6 +47,7 @@ var RequiredPermissions = []string{
 	"compute.targetHttpsProxies.delete",
 	"compute.targetHttpsProxies.list",
 	"compute.targetHttpsProxies.setSslCertificates",
+	"compute.targetHttpsProxies.setSslPolicy",
 	"compute.targetHttpsProxies.setUrlMap",
 	"compute.urlMaps.create",
 	"compute.urlMaps.delete",
@@ -53,7 +58,7 @@ var RequiredPermissions = []string{
 
 // ReferencePermissions are what Google also checks, beyond a method's own permission, on the
 // resources a write refers to: a URL map's backend services, a backend service's health
-// checks and endpoint groups, a proxy's URL map, a forwarding rule's proxy and address, an
+// checks and endpoint groups, a proxy's URL map and SSL policy, a forwarding rule's proxy and address, an
 // endpoint group's network. gcptest does not model these checks, so no test proves them;
 // they follow the compute API reference of each method the provider calls.
 var ReferencePermissions = []string{
@@ -63,6 +68,7 @@ var ReferencePermissions = []string{
 	"compute.networkEndpointGroups.use",
 	"compute.networks.use",
 	"compute.sslCertificates.get",
+	"compute.sslPolicies.use",
 	"compute.targetHttpProxies.use",
 	"compute.targetHttpsProxies.use",
 	"compute.urlMaps.use",

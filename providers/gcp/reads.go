@@ -113,6 +113,8 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 		ms, err = drain(r.paced(ctx), api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
 	case KindSslCertificate:
 		ms, err = drain(r.paced(ctx), api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
+	case KindSslPolicy:
+		ms, err = drain(r.paced(ctx), api.SSLPolicies.List(ctx, &computepb.ListSslPoliciesRequest{Project: project, Filter: filter}))
 	case KindTargetHTTPProxy:
 		ms, err = drain(r.paced(ctx), api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
 	case KindTargetHTTPSProxy:
