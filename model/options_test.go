@@ -1,8 +1,15 @@
 package model
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 )
@@ -140,5 +147,34 @@ func TestFrozenMemberKeepsItsMinTLSVersion(t *testing.T) {
 	after := TranslateGroup(g, offline(), Config{})
 	if before.Spec.Frontends.MinTLSVersion != "1.2" || after.Spec.Frontends.MinTLSVersion != "1.2" {
 		t.Errorf("min TLS version before %q, after an invalid edit %q; want 1.2 kept", before.Spec.Frontends.MinTLSVersion, after.Spec.Frontends.MinTLSVersion)
+	}
+}
+
+// The CRD's enums of spec.backends[].protocol and spec.frontends.minTLSVersion are the
+// annotations' allowed values, so that what the model accepts the API server stores.
+func TestProtocolAndTLSEnumsMatchTheCRD(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "config", "crd", "bases", "portico.dev_loadbalancers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crd := &apiextensionsv1.CustomResourceDefinition{}
+	if err := yaml.Unmarshal(data, crd); err != nil {
+		t.Fatal(err)
+	}
+	spec := crd.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"]
+	enum := func(p apiextensionsv1.JSONSchemaProps) []string {
+		var out []string
+		for _, v := range p.Enum {
+			var s string
+			_ = json.Unmarshal(v.Raw, &s)
+			out = append(out, s)
+		}
+		return out
+	}
+	if got := enum(spec.Properties["backends"].Items.Schema.Properties["protocol"]); !slices.Equal(got, v1alpha1.BackendProtocols) {
+		t.Errorf("CRD protocol enum %v, annotation values %v", got, v1alpha1.BackendProtocols)
+	}
+	if got := enum(spec.Properties["frontends"].Properties["minTLSVersion"]); !slices.Equal(got, v1alpha1.TLSVersions) {
+		t.Errorf("CRD minTLSVersion enum %v, annotation values %v", got, v1alpha1.TLSVersions)
 	}
 }

@@ -141,14 +141,34 @@ func (b *builder) addZonalGroups(backend string, targets []providers.Target) []z
 	var out []zonalGroup
 	for _, zone := range slices.Sorted(maps.Keys(byZone)) {
 		eps := byZone[zone]
-		name := b.name(KindNetworkEndpointGroup, backend, zone)
+		name := b.name(KindNetworkEndpointGroup, b.negNameParts(backend, zone)...)
 		spec := negSpec{Zone: zone, Endpoints: eps, Group: &computepb.NetworkEndpointGroup{
 			Name: proto.String(name), Description: proto.String(b.description), NetworkEndpointType: proto.String("GCE_VM_IP_PORT"),
+			Network: proto.String("projects/" + b.cfg.project + "/global/networks/" + b.cfg.network),
 		}}
+		if b.cfg.subnetwork != "" {
+			spec.Group.Subnetwork = proto.String("projects/" + b.cfg.project + "/regions/" + regionOf(zone) + "/subnetworks/" + b.cfg.subnetwork)
+		}
 		k := b.add(KindNetworkEndpointGroup, name, strconv.Itoa(len(eps))+" endpoint(s) in "+zone, spec)
 		out = append(out, zonalGroup{key: k, zone: zone})
 	}
 	return out
+}
+
+// negNameParts name a group after its backend and zone, and its network and subnetwork
+// unless they are the defaults: Google cannot move a group, so another network is another
+// group, made and swapped into the backend service before the old one is deleted (a group
+// of the same name would have to be deleted while in use). Groups of the default network
+// keep the names they had before networks were named.
+func (b *builder) negNameParts(backend, zone string) []string {
+	parts := []string{backend, zone}
+	if b.cfg.network != DefaultNetwork {
+		parts = append(parts, "network="+b.cfg.network)
+	}
+	if b.cfg.subnetwork != "" {
+		parts = append(parts, "subnetwork="+b.cfg.subnetwork)
+	}
+	return parts
 }
 
 func itoa(i int32) string { return strconv.Itoa(int(i)) }

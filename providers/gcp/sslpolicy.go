@@ -45,7 +45,7 @@ func (b *builder) addSslPolicy(proxy *computepb.TargetHttpsProxy) (plan.Key, boo
 func (c *client) patchSslPolicy(ctx context.Context, have plan.Resource, s *computepb.SslPolicy) error {
 	s = proto.Clone(s).(*computepb.SslPolicy)
 	s.Fingerprint = have.Spec.(*computepb.SslPolicy).Fingerprint
-	op, err := c.api.SSLPolicies.Patch(ctx, &computepb.PatchSslPolicyRequest{Project: c.project, SslPolicy: s.GetName(), SslPolicyResource: s})
+	op, err := c.api.SSLPolicies.Patch(ctx, &computepb.PatchSslPolicyRequest{RequestId: requestID(), Project: c.project, SslPolicy: s.GetName(), SslPolicyResource: s})
 	return c.done(ctx, "sslPolicies.patch", "update "+KindSslPolicy+"/"+s.GetName(), op, err)
 }
 
@@ -55,7 +55,7 @@ func (c *client) setSslPolicy(ctx context.Context, s *computepb.TargetHttpsProxy
 	if err := paceWrite(ctx, c.limiter, what); err != nil {
 		return err
 	}
-	op, err := c.api.TargetHTTPSProxies.SetSslPolicy(ctx, &computepb.SetSslPolicyTargetHttpsProxyRequest{Project: c.project, TargetHttpsProxy: s.GetName(),
+	op, err := c.api.TargetHTTPSProxies.SetSslPolicy(ctx, &computepb.SetSslPolicyTargetHttpsProxyRequest{RequestId: requestID(), Project: c.project, TargetHttpsProxy: s.GetName(),
 		SslPolicyReferenceResource: &computepb.SslPolicyReference{SslPolicy: s.SslPolicy}})
 	return c.done(ctx, "targetHttpsProxies.setSslPolicy", what, op, err)
 }

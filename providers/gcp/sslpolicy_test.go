@@ -7,6 +7,7 @@ import (
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
 )
 
@@ -82,6 +83,19 @@ func TestDeleteRemovesTheSslPolicyAfterTheProxy(t *testing.T) {
 	for _, r := range tc.srv.Inventory() {
 		if strings.Contains(r, "/sslPolicies/") || strings.Contains(r, "/targetHttpsProxies/") {
 			t.Errorf("%s is left after the delete", r)
+		}
+	}
+}
+
+// Every version the annotation allows is one Google's SslPolicy takes (the SDK's enum is
+// generated from the compute discovery document), so 1.3 is offered only because it is.
+func TestEveryAllowedTLSVersionIsOneGoogleTakes(t *testing.T) {
+	for _, v := range v1alpha1.TLSVersions {
+		b := &builder{cfg: testConfig(), want: full(t, "v")}
+		b.want.Spec.Frontends.MinTLSVersion = v
+		p, _ := b.sslPolicy()
+		if _, ok := computepb.SslPolicy_MinTlsVersion_value[p.GetMinTlsVersion()]; !ok {
+			t.Errorf("min TLS %s gives %s, which is not in the SDK's SslPolicy enum", v, p.GetMinTlsVersion())
 		}
 	}
 }
