@@ -130,7 +130,7 @@ func (p *Provider) desired(want *providers.Desired) (*desired, error) {
 		if err != nil {
 			d.blocked[proxy] = err
 		} else {
-			d.add(proxy, TargetHTTPSProxySpec{URLMap: routes.Name, SslCertificates: certs})
+			d.add(proxy, TargetHTTPSProxySpec{URLMap: routes.Name, SslCertificates: certs, MinTLSVersion: spec.Frontends.MinTLSVersion})
 		}
 		p.addFrontend(d, 443, proxy, scheme)
 	}

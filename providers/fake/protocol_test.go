@@ -63,3 +63,30 @@ func protocolsOf(t *testing.T, c *Cloud, backend string) (string, string) {
 	}
 	return bs, hc
 }
+
+// The fake keeps the minimum TLS version on the HTTPS proxy, so a plan shows it, and a
+// change updates the proxy in place.
+func TestMinTLSVersionIsShownAndUpdatedInPlace(t *testing.T) {
+	c := NewCloud()
+	p := newProvider(c)
+	want := withTLS(shop(), testCertificate(t, "shop.example.com"))
+	want.Spec.Frontends.MinTLSVersion = "1.2"
+	pl, err := p.Plan(context.Background(), want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := false
+	for _, a := range pl.Actions {
+		shown = shown || a.Kind == KindTargetHTTPSProxy && strings.Contains(a.Detail, "TLS 1.2 at least")
+	}
+	if !shown {
+		t.Errorf("the plan does not show TLS 1.2 on the HTTPS proxy: %+v", pl.Actions)
+	}
+	ensure(t, p, want)
+	want.Spec.Frontends.MinTLSVersion = "1.3"
+	c.ResetCalls()
+	ensure(t, p, want)
+	if got := writes(c); len(got) != 1 || got[0] != "patch "+KindTargetHTTPSProxy {
+		t.Errorf("1.2 to 1.3 made the writes %v; want the HTTPS proxy patched", got)
+	}
+}
