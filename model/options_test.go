@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	networkingv1 "k8s.io/api/networking/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
 
@@ -176,5 +177,19 @@ func TestProtocolAndTLSEnumsMatchTheCRD(t *testing.T) {
 	}
 	if got := enum(spec.Properties["frontends"].Properties["minTLSVersion"]); !slices.Equal(got, v1alpha1.TLSVersions) {
 		t.Errorf("CRD minTLSVersion enum %v, annotation values %v", got, v1alpha1.TLSVersions)
+	}
+}
+
+// portico explain says which TLS versions an HTTPS request must use, and why.
+func TestExplainNamesTheMinimumTLSVersion(t *testing.T) {
+	ing := mustIngress(t, `
+metadata: {name: a, annotations: {portico.dev/min-tls-version: "1.3"}}`+strings.Replace(tlsIngress, "PATH", "/", 1))
+	res := translateOne(t, ing, offline())
+	u, _ := ParseRequestURL("https://shop.example.com/")
+	ex := Explain([]*Result{res}, []*networkingv1.Ingress{ing}, u, "")
+	if !slices.ContainsFunc(ex.Reasons, func(r string) bool {
+		return strings.Contains(r, "TLS 1.3 or later") && strings.Contains(r, AnnotationMinTLSVersion)
+	}) {
+		t.Errorf("explain gives %v; want the TLS 1.3 minimum and its annotation", ex.Reasons)
 	}
 }
