@@ -52,8 +52,8 @@ type Options struct {
 	// Limiter paces every read, write and operation poll; nil paces nothing.
 	Limiter Limiter
 	// Retry bounds the retries of one list call and one operation poll on Google's 429 and
-	// 5xx; zero is retry.DefaultCallPolicy. The clients' other methods retry as WithRetries
-	// (Dial's) set them.
+	// 5xx; zero is retry.DefaultCallPolicy, negative Retries none. The clients' other
+	// methods retry as WithRetries (Dial's) set them.
 	Retry retry.CallPolicy
 }
 
