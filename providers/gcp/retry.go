@@ -14,8 +14,9 @@ import (
 )
 
 // retryer is the SDK's retry decision for one call under a policy: Google's 429 and 5xx
-// answers (a *googleapi.Error, what the REST clients return), never a transport failure,
-// whose write may have landed without a requestId to tell.
+// answers. The REST clients return them as a *googleapi.Error, which gax.Invoke wraps in an
+// *apierror.APIError that unwraps to it; gax.OnCodes (gRPC codes such as Unavailable) never
+// matches them. A transport failure is not retried here: the next pass reads Google first.
 type retryer struct {
 	policy retry.CallPolicy
 	done   int
