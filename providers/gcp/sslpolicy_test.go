@@ -1,11 +1,13 @@
 package gcp
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
@@ -97,5 +99,37 @@ func TestEveryAllowedTLSVersionIsOneGoogleTakes(t *testing.T) {
 		if _, ok := computepb.SslPolicy_MinTlsVersion_value[p.GetMinTlsVersion()]; !ok {
 			t.Errorf("min TLS %s gives %s, which is not in the SDK's SslPolicy enum", v, p.GetMinTlsVersion())
 		}
+	}
+}
+
+// A policy someone changed since the snapshot read it is patched all the same: Google
+// refuses the stale fingerprint (412), the provider reads the policy again and retries.
+func TestSslPolicyPatchedOverAStaleFingerprint(t *testing.T) {
+	tc := newTestCloud(t, gcptest.Options{})
+	d := full(t, "stale")
+	d.Spec.Frontends.MinTLSVersion = "1.2"
+	tc.pass(t, d)
+	tc.plan(t, d) // reads the fingerprints
+	policy := proxyPolicy(t, tc, "stale")
+	policy.MinTlsVersion = proto.String("TLS_1_1") // a hand in the console
+	op, err := tc.client.api.SSLPolicies.Patch(t.Context(), &computepb.PatchSslPolicyRequest{Project: testProject, SslPolicy: policy.GetName(), SslPolicyResource: policy})
+	mustWait(t, op, err)
+
+	d.Spec.Frontends.MinTLSVersion = "1.3"
+	tc.srv.ResetCalls()
+	if got := tc.pass(t, d); !slices.Equal(got, []string{"Update SslPolicy"}) {
+		t.Errorf("the pass made %v, want the policy updated", got)
+	}
+	if p := proxyPolicy(t, tc, "stale"); p.GetMinTlsVersion() != "TLS_1_3" {
+		t.Errorf("the policy takes %s after the pass, want TLS_1_3", p.GetMinTlsVersion())
+	}
+	stale := 0
+	for _, c := range tc.srv.Calls() {
+		if c.Status == http.StatusPreconditionFailed {
+			stale++
+		}
+	}
+	if stale != 1 {
+		t.Errorf("%d answers 412, want the one stale fingerprint", stale)
 	}
 }
