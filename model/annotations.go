@@ -163,7 +163,7 @@ var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class'
 	enumAnnotation(AnnotationBackendProtocol, "HTTP", ScopeBackends, v1alpha1.BackendProtocols,
 		"The protocol the load balancer speaks to the targets. HTTPS and HTTP2 encrypt the hop to the pods (which need not present a trusted certificate); "+
 			"GRPC is HTTP/2 for gRPC servers (on GCP an HTTP2 backend service). The health check speaks the same protocol. "+
-			"The nginx provider does not honour it yet: it proxies plain HTTP.",
+			"The nginx provider honours HTTPS (without checking the pods' certificates) and proxies HTTP2 and GRPC backends with HTTP/1.1 for now.",
 		"HTTPS", func(s *settings, v string) { s.protocol = v }),
 	enumAnnotation(AnnotationMinTLSVersion, "the provider's: 1.0 on GCP", ScopeLoadBalancer, v1alpha1.TLSVersions,
 		"The oldest TLS version the HTTPS listener accepts from clients. On GCP an SSL policy (profile MODERN, RESTRICTED for 1.3) is attached to the HTTPS proxy. "+
