@@ -31,6 +31,8 @@ const (
 	AnnotationHealthyThreshold    = AnnotationPrefix + "health-check-healthy-threshold"
 	AnnotationUnhealthyThreshold  = AnnotationPrefix + "health-check-unhealthy-threshold"
 	AnnotationBackendTimeout      = AnnotationPrefix + "backend-timeout-seconds"
+	AnnotationBackendProtocol     = AnnotationPrefix + "backend-protocol"
+	AnnotationMinTLSVersion       = AnnotationPrefix + "min-tls-version"
 	// AnnotationLoadBalancer is written by portico on each member: the LoadBalancer's name.
 	AnnotationLoadBalancer = AnnotationPrefix + "load-balancer"
 )
@@ -158,6 +160,15 @@ var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class'
 	intAnnotation(AnnotationBackendTimeout, "the provider's: 30", 86400,
 		"Seconds the load balancer waits for a backend's response.", "60",
 		func(s *settings, n int32) { s.backendTimeout = n }),
+	enumAnnotation(AnnotationBackendProtocol, "HTTP", ScopeBackends, v1alpha1.BackendProtocols,
+		"The protocol the load balancer speaks to the targets. HTTPS and HTTP2 encrypt the hop to the pods (which need not present a trusted certificate); "+
+			"GRPC is HTTP/2 for gRPC servers (on GCP an HTTP2 backend service). The health check speaks the same protocol. "+
+			"The nginx provider honours HTTPS (without checking the pods' certificates) and proxies HTTP2 and GRPC backends with HTTP/1.1 for now.",
+		"HTTPS", func(s *settings, v string) { s.protocol = v }),
+	enumAnnotation(AnnotationMinTLSVersion, "the provider's: 1.0 on GCP", ScopeLoadBalancer, v1alpha1.TLSVersions,
+		"The oldest TLS version the HTTPS listener accepts from clients. On GCP an SSL policy (profile MODERN, RESTRICTED for 1.3) is attached to the HTTPS proxy. "+
+			"The nginx provider does not honour it yet: it accepts TLS 1.2 and 1.3.",
+		"1.2", func(s *settings, v string) { s.minTLSVersion = v }),
 	{
 		Name: AnnotationLoadBalancer, Type: "string", Default: "", Scope: ScopeOutput, Allowed: "written by portico",
 		Description: "portico writes the name of the LoadBalancer that serves the Ingress here: `kubectl describe lb NAME` shows its cloud resources.",
@@ -229,6 +240,8 @@ type settings struct {
 	targetType     string
 	health         v1alpha1.HealthCheck
 	backendTimeout int32
+	protocol       string
+	minTLSVersion  string
 }
 
 var annotationsByName = func() map[string]*AnnotationDef {

@@ -41,6 +41,9 @@ func backendFor(id types.NamespacedName, b *networkingv1.IngressBackend, field s
 	if s.targetType != "" {
 		be.TargetType = s.targetType
 	}
+	if s.protocol != v1alpha1.ProtocolHTTP {
+		be.Protocol = s.protocol // HTTP is the default, left empty so that it names the same backend
+	}
 	if s.health != (v1alpha1.HealthCheck{}) {
 		hc := withConsistentTiming(s.health)
 		be.HealthCheck = &hc
@@ -154,14 +157,17 @@ func backendName(be v1alpha1.Backend) string {
 		port = strconv.Itoa(int(be.Service.PortNumber))
 	}
 	name := fmt.Sprintf("%s/%s:%s", be.Service.Namespace, be.Service.Name, port)
-	if be.TargetType == v1alpha1.TargetTypeIP && be.HealthCheck == nil && be.TimeoutSeconds == 0 {
+	if be.TargetType == v1alpha1.TargetTypeIP && be.HealthCheck == nil && be.TimeoutSeconds == 0 && be.Protocol == "" {
 		return name
 	}
+	// Protocol is omitted when empty, so that the names of backends written before it
+	// existed do not change.
 	settings, _ := json.Marshal(struct {
 		TargetType  string
 		HealthCheck *v1alpha1.HealthCheck
 		Timeout     int32
-	}{be.TargetType, be.HealthCheck, be.TimeoutSeconds})
+		Protocol    string `json:",omitempty"`
+	}{be.TargetType, be.HealthCheck, be.TimeoutSeconds, be.Protocol})
 	sum := sha256.Sum256(settings)
 	return name + "@" + hex.EncodeToString(sum[:])[:6]
 }

@@ -147,6 +147,9 @@ func listenerAccepts(spec *v1alpha1.LoadBalancerSpec, u *url.URL, ex *Explanatio
 			return false
 		}
 		ex.Certificate, ex.Reasons = certificateFor(spec, normalizeHost(u.Host), ex.Reasons)
+		if v := spec.Frontends.MinTLSVersion; v != "" {
+			ex.Reasons = append(ex.Reasons, "the client must speak TLS "+v+" or later ("+AnnotationMinTLSVersion+")")
+		}
 		return true
 	}
 	if !spec.Frontends.HTTP {

@@ -92,6 +92,7 @@ func claimsOf(prev *v1alpha1.LoadBalancerSpec) []v1alpha1.SettingClaim {
 	add(v1alpha1.SettingScheme, prev.Scheme)
 	add(v1alpha1.SettingAllowHTTP, strconv.FormatBool(prev.Frontends.HTTP))
 	add(v1alpha1.SettingSSLRedirect, strconv.FormatBool(prev.Frontends.SSLRedirect))
+	add(v1alpha1.SettingMinTLSVersion, prev.Frontends.MinTLSVersion)
 	add(v1alpha1.SettingDefaultBackend, prev.DefaultBackend)
 	return out
 }
@@ -118,6 +119,8 @@ func (d *draft) applyClaim(prev *v1alpha1.LoadBalancerSpec, c v1alpha1.SettingCl
 		d.settings.allowHTTP = parseBoolPtr(c.Value)
 	case v1alpha1.SettingSSLRedirect:
 		d.settings.sslRedirect = parseBoolPtr(c.Value)
+	case v1alpha1.SettingMinTLSVersion:
+		d.settings.minTLSVersion = c.Value
 	case v1alpha1.SettingDefaultBackend:
 		d.defaultBackend = c.Value
 		d.keepBackend(prev, c.Value)

@@ -34,8 +34,8 @@ type routeKey struct {
 type merger struct {
 	ps *problems
 
-	provider, staticAddress, scheme, allowHTTP, sslRedirect claim
-	paramsRef                                               string
+	provider, staticAddress, scheme, allowHTTP, sslRedirect, minTLSVersion claim
+	paramsRef                                                              string
 
 	routes         map[routeKey]claim
 	defaultBackend claim
@@ -76,6 +76,7 @@ func (m *merger) add(d *draft, class Class, ref v1alpha1.IngressRef) bool {
 	m.setting(&m.scheme, d, AnnotationScheme, s.scheme)
 	m.setting(&m.allowHTTP, d, AnnotationAllowHTTP, boolText(s.allowHTTP))
 	m.setting(&m.sslRedirect, d, AnnotationSSLRedirect, boolText(s.sslRedirect))
+	m.setting(&m.minTLSVersion, d, AnnotationMinTLSVersion, s.minTLSVersion)
 	for _, r := range d.routes {
 		m.addRoute(d, r)
 	}
@@ -221,7 +222,7 @@ func (m *merger) spec() v1alpha1.LoadBalancerSpec {
 	return spec
 }
 
-// frontends turns allow-http and ssl-redirect into listeners, and warns the member that set
+// frontends turns allow-http, ssl-redirect and min-tls-version into listeners, and warns the member that set
 // them when the result cannot serve what it asked for.
 func (m *merger) frontends(https bool) v1alpha1.Frontends {
 	f := v1alpha1.Frontends{HTTP: m.allowHTTP.value != "false", HTTPS: https}
@@ -231,6 +232,14 @@ func (m *merger) frontends(https bool) v1alpha1.Frontends {
 		} else {
 			m.ps.add(m.sslRedirect.owner, SeverityWarning, m.sslRedirect.field, ReasonNoListener,
 				"ssl-redirect needs HTTPS, but the load balancer has no TLS certificate; plain HTTP is served instead")
+		}
+	}
+	if m.minTLSVersion.claimed {
+		if https {
+			f.MinTLSVersion = m.minTLSVersion.value
+		} else {
+			m.ps.add(m.minTLSVersion.owner, SeverityWarning, m.minTLSVersion.field, ReasonNoListener,
+				"min-tls-version applies to HTTPS, but the load balancer has no TLS certificate; it is ignored")
 		}
 	}
 	if !f.HTTP && !f.HTTPS && len(m.members) > 0 {
@@ -250,6 +259,7 @@ func (m *merger) claims() []v1alpha1.SettingClaim {
 	}{
 		{v1alpha1.SettingAllowHTTP, m.allowHTTP},
 		{v1alpha1.SettingDefaultBackend, m.defaultBackend},
+		{v1alpha1.SettingMinTLSVersion, m.minTLSVersion},
 		{v1alpha1.SettingProvider, m.provider},
 		{v1alpha1.SettingScheme, m.scheme},
 		{v1alpha1.SettingSSLRedirect, m.sslRedirect},

@@ -158,10 +158,20 @@ func backendDirectives(lb *LoadBalancer, backend string) ([][]string, error) {
 	if err := checkTimeout(be.TimeoutSeconds); err != nil {
 		return nil, fmt.Errorf("backend %s: %w", shown(backend), err)
 	}
-	out := [][]string{{"proxy_pass", "http://" + upstreamName(lb.Name, backend)}}
+	out := [][]string{{"proxy_pass", upstreamScheme(be.Protocol) + upstreamName(lb.Name, backend)}}
 	if be.TimeoutSeconds > 0 {
 		t := fmt.Sprintf("%ds", be.TimeoutSeconds)
 		out = append(out, []string{"proxy_read_timeout", t}, []string{"proxy_send_timeout", t})
 	}
 	return out, nil
+}
+
+// upstreamScheme is how nginx speaks to a backend's pods: TLS for HTTPS, without checking
+// their certificate, as the cloud load balancers do; HTTP/1.1 otherwise, also for HTTP2 and
+// GRPC, which nginx does not proxy yet (docs/annotations.md says so).
+func upstreamScheme(protocol string) string {
+	if protocol == v1alpha1.ProtocolHTTPS {
+		return "https://"
+	}
+	return "http://"
 }

@@ -21,7 +21,15 @@ const (
 type Owner struct {
 	ClusterID    string `json:"portico.dev/cluster"`
 	LoadBalancer string `json:"portico.dev/load-balancer"`
+	// Service is what the resource serves, "namespace/name:port" of a Kubernetes Service, so
+	// that a user looking at the cloud's console knows; only a description records it, and
+	// descriptions written before it existed have none.
+	Service string `json:"portico.dev/service,omitempty"`
 }
+
+// Base is the owner without what the resource serves: whom it belongs to, the part that
+// decides ownership.
+func (o Owner) Base() Owner { return Owner{ClusterID: o.ClusterID, LoadBalancer: o.LoadBalancer} }
 
 // Tags returns the owner as AWS-style tags.
 func (o Owner) Tags() map[string]string {
@@ -45,7 +53,8 @@ func (o Owner) Description() string {
 	return descriptionPrefix + string(b)
 }
 
-// OwnerFromDescription reads an owner from a description written by Description.
+// OwnerFromDescription reads an owner from a description written by Description, by any
+// version of portico: a record without a service, or with one, reads alike.
 func OwnerFromDescription(s string) (Owner, bool) {
 	rest, ok := strings.CutPrefix(s, descriptionPrefix)
 	if !ok {

@@ -79,6 +79,26 @@ func TestClusterOwnerIsNoLoadBalancer(t *testing.T) {
 	}
 }
 
+// A description naming the Service reads back with it, and one written before the field
+// existed (without it) still reads as the same owner: upgrades keep what they own.
+func TestOwnerWithServiceRoundTripsAndOldDescriptionsStillRead(t *testing.T) {
+	o := Owner{ClusterID: "c1", LoadBalancer: "shop-web-1234567890", Service: "shop/web:http"}
+	desc := o.Description()
+	if !strings.Contains(desc, `"portico.dev/service":"shop/web:http"`) {
+		t.Errorf("description %s does not name the Service", desc)
+	}
+	if got, ok := OwnerFromDescription(desc); !ok || got != o || got.Base() != (Owner{ClusterID: "c1", LoadBalancer: "shop-web-1234567890"}) {
+		t.Errorf("description round trip: %+v %v", got, ok)
+	}
+	old := `portico: {"portico.dev/cluster":"c1","portico.dev/load-balancer":"shop-web-1234567890"}`
+	if got, ok := OwnerFromDescription(old); !ok || got != o.Base() {
+		t.Errorf("a description of an older portico reads as %+v %v", got, ok)
+	}
+	if (Owner{ClusterID: "c1", LoadBalancer: "x"}).Description() != `portico: {"portico.dev/cluster":"c1","portico.dev/load-balancer":"x"}` {
+		t.Error("an owner without a service no longer writes the description older versions wrote")
+	}
+}
+
 func TestTypedErrors(t *testing.T) {
 	base := errors.New("googleapi: Error 503")
 	cases := []struct {

@@ -75,17 +75,40 @@ type GCPParams struct {
 	// +kubebuilder:validation:Pattern=`^[a-z][-a-z0-9]{4,28}[a-z0-9]$`
 	Project string `json:"project,omitempty"`
 
-	// Network is the VPC network name.
+	// Network is the VPC network of the pods and nodes the load balancers send traffic to,
+	// named on each network endpoint group; empty means the controller's --gcp-network, else
+	// the project's network "default".
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z]([-a-z0-9]*[a-z0-9])?$`
 	Network string `json:"network,omitempty"`
+
+	// Subnetwork is the subnetwork of the pods and nodes, named on each network endpoint
+	// group (in the region of the group's zone); empty means the controller's
+	// --gcp-subnetwork, else none: the endpoints may be in any subnetwork of the network.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z]([-a-z0-9]*[a-z0-9])?$`
+	Subnetwork string `json:"subnetwork,omitempty"`
+
+	// Zones are the zones of the cluster's nodes. A target whose zone neither its
+	// EndpointSlice nor its Node says is placed in the first; empty means the controller's
+	// --gcp-zones.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +listType=set
+	Zones []Zone `json:"zones,omitempty"`
 
 	// Region for regional load balancers; empty means a global load balancer.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[a-z]+-[a-z]+[0-9]+$`
 	Region string `json:"region,omitempty"`
 }
+
+// Zone is a Google Cloud zone, for example europe-west1-b.
+// +kubebuilder:validation:MaxLength=63
+// +kubebuilder:validation:Pattern=`^[a-z]+-[a-z]+[0-9]+-[a-z]$`
+type Zone string
 
 // AWSParams are the AWS settings of a class.
 type AWSParams struct {

@@ -110,6 +110,7 @@ const (
 	SettingScheme         = "scheme"
 	SettingAllowHTTP      = "allowHTTP"
 	SettingSSLRedirect    = "sslRedirect"
+	SettingMinTLSVersion  = "minTLSVersion"
 	SettingDefaultBackend = "defaultBackend"
 	SettingLocation       = "location"
 )
@@ -117,7 +118,7 @@ const (
 // SettingClaim says which member set a load-balancer-wide setting, and to what.
 type SettingClaim struct {
 	// Setting is one of provider, staticAddress, scheme, allowHTTP, sslRedirect,
-	// defaultBackend, location.
+	// minTLSVersion, defaultBackend, location.
 	// +kubebuilder:validation:MaxLength=32
 	Setting string `json:"setting"`
 
@@ -141,7 +142,16 @@ type Frontends struct {
 	// SSLRedirect answers plain HTTP with a redirect to HTTPS.
 	// +optional
 	SSLRedirect bool `json:"sslRedirect,omitempty"`
+
+	// MinTLSVersion is the oldest TLS version the HTTPS listener accepts; empty is the
+	// provider's default.
+	// +optional
+	// +kubebuilder:validation:Enum="1.0";"1.1";"1.2";"1.3"
+	MinTLSVersion string `json:"minTLSVersion,omitempty"`
 }
+
+// TLSVersions are the values of Frontends.MinTLSVersion, oldest first.
+var TLSVersions = []string{"1.0", "1.1", "1.2", "1.3"}
 
 // TLSCertificate is one certificate on the HTTPS frontend: either a Kubernetes TLS Secret or a
 // certificate that already exists in the cloud.
@@ -235,7 +245,25 @@ type Backend struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=86400
 	TimeoutSeconds int32 `json:"timeoutSeconds,omitempty"`
+
+	// Protocol the load balancer speaks to the targets: HTTP, HTTPS, HTTP2 or GRPC (HTTP/2
+	// with gRPC semantics). Empty means HTTP; it is left empty then, so that specs written
+	// before the field existed stay byte-identical.
+	// +optional
+	// +kubebuilder:validation:Enum=HTTP;HTTPS;HTTP2;GRPC
+	Protocol string `json:"protocol,omitempty"`
 }
+
+// Backend protocols: what the load balancer speaks to a backend's targets.
+const (
+	ProtocolHTTP  = "HTTP"
+	ProtocolHTTPS = "HTTPS"
+	ProtocolHTTP2 = "HTTP2"
+	ProtocolGRPC  = "GRPC"
+)
+
+// BackendProtocols lists the backend protocols, in the order the docs show them.
+var BackendProtocols = []string{ProtocolHTTP, ProtocolHTTPS, ProtocolHTTP2, ProtocolGRPC}
 
 // ServiceRef names a Service port.
 // +kubebuilder:validation:XValidation:rule="has(self.portNumber) != has(self.portName)",message="set exactly one of portNumber and portName"

@@ -24,6 +24,7 @@ import (
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
+	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
@@ -50,6 +51,7 @@ type controllerOptions struct {
 	orphanPolicy    string
 	eventRefresh    time.Duration
 	rateLimits      ratelimit.Config
+	gcp             gcp.Defaults
 	zap             zap.Options
 }
 
@@ -91,6 +93,9 @@ func newControllerCommand() *cobra.Command {
 	limitFlags := flag.NewFlagSet("cloud rate limits", flag.ContinueOnError)
 	opts.rateLimits.BindFlags(limitFlags)
 	f.AddGoFlagSet(limitFlags)
+	gcpFlags := flag.NewFlagSet("gcp", flag.ContinueOnError)
+	opts.gcp.BindFlags(gcpFlags)
+	f.AddGoFlagSet(gcpFlags)
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	opts.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
@@ -126,6 +131,9 @@ func (o controllerOptions) validate() error {
 	}
 	if err := o.rateLimits.Validate(); err != nil {
 		return fmt.Errorf("--cloud-* rate limits: %w", err)
+	}
+	if err := o.gcp.Validate(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -196,8 +204,8 @@ func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) 
 }
 
 // newRegistry builds the providers the flags ask for, from the catalog.
-func newRegistry(names []string, clusterID string, limits ratelimit.Config) (*providers.Registry, error) {
-	return catalog.Registry(names, catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: limits})
+func newRegistry(names []string, clusterID string, limits ratelimit.Config, gcpDefaults gcp.Defaults) (*providers.Registry, error) {
+	return catalog.Registry(names, catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: limits, GCP: gcpDefaults})
 }
 
 func runController(ctx context.Context, opts controllerOptions) error {
@@ -210,7 +218,7 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		return err
 	}
 	clusterID := record.ID()
-	registry, err := newRegistry(opts.providers, clusterID, opts.rateLimits)
+	registry, err := newRegistry(opts.providers, clusterID, opts.rateLimits, opts.gcp)
 	if err != nil {
 		return err
 	}

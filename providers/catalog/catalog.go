@@ -26,6 +26,8 @@ type Settings struct {
 	// RateLimits are the client-side rates of a cloud provider's calls (the --cloud-* flags);
 	// each provider paces its own calls with them.
 	RateLimits ratelimit.Config
+	// GCP are the gcp provider's defaults (the --gcp-* flags).
+	GCP gcp.Defaults
 }
 
 // Constructor returns a provider for a cluster.
@@ -48,7 +50,7 @@ var entries = []Entry{
 }
 
 func newGCP(s Settings) (providers.Provider, error) {
-	return gcp.NewFromEnvironment(s.ClusterID, s.Observer, s.RateLimits)
+	return gcp.NewFromEnvironment(s.ClusterID, s.Observer, s.RateLimits, s.GCP)
 }
 
 // newFake ignores the rate limits: its cloud is in memory, and pacing it would only slow

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
 )
 
 // BackendServiceSpec sends a URL map's traffic to one group of endpoints.
@@ -43,6 +45,9 @@ func (s BackendServiceSpec) clone() Spec {
 func (s BackendServiceSpec) validate() error {
 	if s.GroupKind != KindNetworkEndpointGroup && s.GroupKind != KindInstanceGroup {
 		return apiError(CodeInvalid, "", "invalid group kind %q: want %s or %s", s.GroupKind, KindNetworkEndpointGroup, KindInstanceGroup)
+	}
+	if !slices.Contains(v1alpha1.BackendProtocols, s.Protocol) {
+		return apiError(CodeInvalid, "", "invalid protocol %q: want one of %s", s.Protocol, strings.Join(v1alpha1.BackendProtocols, ", "))
 	}
 	if len(s.Groups) == 0 {
 		return apiError(CodeInvalid, "", "a backend service needs at least one group")

@@ -116,7 +116,7 @@ func (p *Provider) otherUser(ctx context.Context, d *desired, kind string, uses 
 		}
 		o, ok := providers.OwnerFromDescription(r.Description)
 		switch {
-		case ok && o == me:
+		case ok && o.Base() == me:
 			continue
 		case ok:
 			return "load balancer " + o.LoadBalancer, nil

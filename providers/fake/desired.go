@@ -130,7 +130,7 @@ func (p *Provider) desired(want *providers.Desired) (*desired, error) {
 		if err != nil {
 			d.blocked[proxy] = err
 		} else {
-			d.add(proxy, TargetHTTPSProxySpec{URLMap: routes.Name, SslCertificates: certs})
+			d.add(proxy, TargetHTTPSProxySpec{URLMap: routes.Name, SslCertificates: certs, MinTLSVersion: spec.Frontends.MinTLSVersion})
 		}
 		p.addFrontend(d, 443, proxy, scheme)
 	}
@@ -150,7 +150,9 @@ func (p *Provider) addFrontend(d *desired, port int32, proxy Key, scheme string)
 // the backend service's name.
 func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []providers.Target) (string, error) {
 	hc := Key{KindHealthCheck, p.namer.Name("hc", d.lb, b.Name)}
-	d.add(hc, healthCheckFor(b.HealthCheck))
+	check := healthCheckFor(b.HealthCheck)
+	check.Type = healthCheckType(b.Protocol)
+	d.add(hc, check)
 
 	eps := make([]Endpoint, 0, len(targets))
 	for _, t := range targets {
@@ -177,7 +179,7 @@ func (p *Provider) addBackend(d *desired, b v1alpha1.Backend, targets []provider
 	if timeout == 0 {
 		timeout = defaultTimeoutSec
 	}
-	d.add(bs, BackendServiceSpec{Protocol: "HTTP", TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: kind, Groups: groups})
+	d.add(bs, BackendServiceSpec{Protocol: cmp.Or(b.Protocol, v1alpha1.ProtocolHTTP), TimeoutSec: timeout, HealthCheck: hc.Name, GroupKind: kind, Groups: groups})
 	return bs.Name, nil
 }
 
@@ -206,6 +208,18 @@ func (p *Provider) addZonalGroups(d *desired, backend string, eps []Endpoint) []
 // backendServiceName names the backend service of one backend of a load balancer.
 func (p *Provider) backendServiceName(lb, backend string) string {
 	return p.namer.Name("bs", lb, backend)
+}
+
+// healthCheckType is the probe of a backend's protocol, as GCE has them: gRPC servers are
+// probed over HTTP/2.
+func healthCheckType(protocol string) string {
+	switch protocol {
+	case v1alpha1.ProtocolHTTPS:
+		return "HTTPS"
+	case v1alpha1.ProtocolHTTP2, v1alpha1.ProtocolGRPC:
+		return "HTTP2"
+	}
+	return "HTTP"
 }
 
 // healthCheckFor fills the defaults of a backend's health check. An unset timeout never

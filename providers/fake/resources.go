@@ -3,6 +3,9 @@ package fake
 import (
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
 )
 
 // Kinds of resource, as LoadBalancer status shows them.
@@ -172,6 +175,9 @@ type TargetHTTPSProxySpec struct {
 	URLMap string `json:"urlMap"`
 	// SslCertificates names the certificates; the first is served when no name matches SNI.
 	SslCertificates []string `json:"sslCertificates"`
+	// MinTLSVersion is the oldest TLS version clients may use, "1.0" to "1.3"; empty is the
+	// cloud's default. (GCE holds it in an SSL policy; the fake keeps it on the proxy.)
+	MinTLSVersion string `json:"minTlsVersion,omitempty"`
 }
 
 // maxProxyCertificates is GCE's limit of certificates per target HTTPS proxy.
@@ -191,7 +197,11 @@ func (s TargetHTTPSProxySpec) References() []Key {
 
 // Summary implements Spec.
 func (s TargetHTTPSProxySpec) Summary() string {
-	return fmt.Sprintf("routes with URL map %s, %d certificate(s)", s.URLMap, len(s.SslCertificates))
+	tls := ""
+	if s.MinTLSVersion != "" {
+		tls = ", TLS " + s.MinTLSVersion + " at least"
+	}
+	return fmt.Sprintf("routes with URL map %s, %d certificate(s)%s", s.URLMap, len(s.SslCertificates), tls)
 }
 func (s TargetHTTPSProxySpec) clone() Spec {
 	s.SslCertificates = cloneSlice(s.SslCertificates)
@@ -201,6 +211,9 @@ func (s TargetHTTPSProxySpec) clone() Spec {
 func (s TargetHTTPSProxySpec) validate() error {
 	if n := len(s.SslCertificates); n == 0 || n > maxProxyCertificates {
 		return apiError(CodeInvalid, "", "a target HTTPS proxy needs 1 to %d certificates, got %d", maxProxyCertificates, n)
+	}
+	if s.MinTLSVersion != "" && !slices.Contains(v1alpha1.TLSVersions, s.MinTLSVersion) {
+		return apiError(CodeInvalid, "", "invalid minTlsVersion %q: want one of %s", s.MinTLSVersion, strings.Join(v1alpha1.TLSVersions, ", "))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	compute "cloud.google.com/go/compute/apiv1"
+	"github.com/googleapis/gax-go/v2"
 	"google.golang.org/api/googleapi"
 
 	"github.com/portico-dev/portico/providers"
@@ -19,7 +20,7 @@ const reasonCanceled = "Canceled"
 // wait waits for an operation with the kit's backoff, which starts at tens of milliseconds,
 // not the SDK's second: most operations portico starts are done within a poll or two. Each
 // poll waits for the limiter's poll class, so that slow operations never starve the writes.
-func wait(ctx context.Context, b retry.Backoff, l Limiter, op *compute.Operation) error {
+func wait(ctx context.Context, b retry.Backoff, l Limiter, op *compute.Operation, opts ...gax.CallOption) error {
 	if op == nil || op.Done() {
 		return nil
 	}
@@ -27,7 +28,7 @@ func wait(ctx context.Context, b retry.Backoff, l Limiter, op *compute.Operation
 		if err := l.Wait(ctx, ratelimit.Poll); err != nil {
 			return false, err
 		}
-		if err := op.Poll(ctx); err != nil {
+		if err := op.Poll(ctx, opts...); err != nil {
 			return false, err
 		}
 		return op.Done(), nil

@@ -31,6 +31,9 @@ func (b *builder) addHTTPSProxy(routes plan.Key) plan.Key {
 		Name: proto.String(name), Description: proto.String(b.description), UrlMap: proto.String(b.global(KindURLMap, routes.Name)),
 	}
 	refs := []plan.Key{routes}
+	if policy, ok := b.addSslPolicy(p); ok {
+		refs = append(refs, policy)
+	}
 	for _, c := range certs {
 		p.SslCertificates = append(p.SslCertificates, b.global(KindSslCertificate, c))
 		refs = append(refs, plan.Key{Kind: KindSslCertificate, Name: c})

@@ -7,6 +7,7 @@ import (
 
 	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"github.com/googleapis/gax-go/v2"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/portico-dev/portico/providers"
@@ -25,6 +26,8 @@ type client struct {
 	reads    *reads
 	observer providers.CallObserver
 	limiter  Limiter
+	// poll are the call options of operation polls: the retries of the clients' reads.
+	poll []gax.CallOption
 }
 
 var _ plan.Client = (*client)(nil)
@@ -60,27 +63,29 @@ func (c *client) insert(ctx context.Context, want plan.Resource) error {
 	}
 	switch s := want.Spec.(type) {
 	case *computepb.Address:
-		return call(c.api.Addresses.Insert(ctx, &computepb.InsertGlobalAddressRequest{Project: p, AddressResource: s}))
+		return call(c.api.Addresses.Insert(ctx, &computepb.InsertGlobalAddressRequest{RequestId: requestID(), Project: p, AddressResource: s}))
 	case *computepb.HealthCheck:
-		return call(c.api.HealthChecks.Insert(ctx, &computepb.InsertHealthCheckRequest{Project: p, HealthCheckResource: s}))
+		return call(c.api.HealthChecks.Insert(ctx, &computepb.InsertHealthCheckRequest{RequestId: requestID(), Project: p, HealthCheckResource: s}))
 	case igSpec:
 		return c.insertInstanceGroup(ctx, what, s)
 	case *computepb.Firewall:
 		return c.insertFirewall(ctx, what, s)
 	case negSpec:
-		return call(c.api.NEGs.Insert(ctx, &computepb.InsertNetworkEndpointGroupRequest{Project: p, Zone: s.Zone, NetworkEndpointGroupResource: s.Group}))
+		return call(c.api.NEGs.Insert(ctx, &computepb.InsertNetworkEndpointGroupRequest{RequestId: requestID(), Project: p, Zone: s.Zone, NetworkEndpointGroupResource: s.Group}))
 	case *computepb.BackendService:
-		return call(c.api.BackendServices.Insert(ctx, &computepb.InsertBackendServiceRequest{Project: p, BackendServiceResource: s}))
+		return call(c.api.BackendServices.Insert(ctx, &computepb.InsertBackendServiceRequest{RequestId: requestID(), Project: p, BackendServiceResource: s}))
 	case *computepb.UrlMap:
-		return call(c.api.URLMaps.Insert(ctx, &computepb.InsertUrlMapRequest{Project: p, UrlMapResource: s}))
+		return call(c.api.URLMaps.Insert(ctx, &computepb.InsertUrlMapRequest{RequestId: requestID(), Project: p, UrlMapResource: s}))
 	case certSpec:
 		return c.insertCertificate(ctx, what, s)
+	case *computepb.SslPolicy:
+		return call(c.api.SSLPolicies.Insert(ctx, &computepb.InsertSslPolicyRequest{RequestId: requestID(), Project: p, SslPolicyResource: s}))
 	case *computepb.TargetHttpProxy:
-		return call(c.api.TargetHTTPProxies.Insert(ctx, &computepb.InsertTargetHttpProxyRequest{Project: p, TargetHttpProxyResource: s}))
+		return call(c.api.TargetHTTPProxies.Insert(ctx, &computepb.InsertTargetHttpProxyRequest{RequestId: requestID(), Project: p, TargetHttpProxyResource: s}))
 	case *computepb.TargetHttpsProxy:
-		return call(c.api.TargetHTTPSProxies.Insert(ctx, &computepb.InsertTargetHttpsProxyRequest{Project: p, TargetHttpsProxyResource: s}))
+		return call(c.api.TargetHTTPSProxies.Insert(ctx, &computepb.InsertTargetHttpsProxyRequest{RequestId: requestID(), Project: p, TargetHttpsProxyResource: s}))
 	case *computepb.ForwardingRule:
-		return call(c.api.ForwardingRules.Insert(ctx, &computepb.InsertGlobalForwardingRuleRequest{Project: p, ForwardingRuleResource: s}))
+		return call(c.api.ForwardingRules.Insert(ctx, &computepb.InsertGlobalForwardingRuleRequest{RequestId: requestID(), Project: p, ForwardingRuleResource: s}))
 	}
 	return fmt.Errorf("insert %s: no call for %T", want.Key, want.Spec)
 }
@@ -96,7 +101,7 @@ func (c *client) insertCertificate(ctx context.Context, what string, s certSpec)
 	}
 	cert := proto.Clone(s.Cert).(*computepb.SslCertificate)
 	cert.PrivateKey = proto.String(string(key))
-	op, err := c.api.SSLCertificates.Insert(ctx, &computepb.InsertSslCertificateRequest{Project: c.project, SslCertificateResource: cert})
+	op, err := c.api.SSLCertificates.Insert(ctx, &computepb.InsertSslCertificateRequest{RequestId: requestID(), Project: c.project, SslCertificateResource: cert})
 	return c.done(ctx, "sslCertificates.insert", what, op, err)
 }
 
@@ -118,7 +123,7 @@ func (c *client) adopt(ctx context.Context, want plan.Resource, insertErr error)
 // and tells the observer.
 func (c *client) done(ctx context.Context, method, what string, op *compute.Operation, err error) error {
 	if err == nil {
-		err = wait(ctx, c.backoff, c.limiter, op)
+		err = wait(ctx, c.backoff, c.limiter, op, c.poll...)
 	}
 	err = classify(what, err)
 	c.observer.ObserveCall(ProviderName, method, err)

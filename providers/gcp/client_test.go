@@ -33,7 +33,7 @@ func newTestCloud(t *testing.T, opts gcptest.Options) *testCloud {
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	api := &Clients{Addresses: c.Addresses, HealthChecks: c.HealthChecks, BackendServices: c.BackendServices, URLMaps: c.URLMaps,
-		TargetHTTPProxies: c.TargetHTTPProxies, TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates,
+		TargetHTTPProxies: c.TargetHTTPProxies, TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, SSLPolicies: c.SSLPolicies,
 		ForwardingRules: c.ForwardingRules, NEGs: c.NEGs, InstanceGroups: c.InstanceGroups, Firewalls: c.Firewalls}
 	cert := testCertificate(t, "user.example.com")
 	key, _ := cert.Key(context.Background())

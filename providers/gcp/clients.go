@@ -15,6 +15,7 @@ type Clients struct {
 	TargetHTTPProxies  *compute.TargetHttpProxiesClient
 	TargetHTTPSProxies *compute.TargetHttpsProxiesClient
 	SSLCertificates    *compute.SslCertificatesClient
+	SSLPolicies        *compute.SslPoliciesClient
 	ForwardingRules    *compute.GlobalForwardingRulesClient
 	NEGs               *compute.NetworkEndpointGroupsClient
 	InstanceGroups     *compute.InstanceGroupsClient

@@ -26,6 +26,7 @@ func TestContract(t *testing.T) {
 	perms := &permissionLog{}
 	t.Cleanup(func() { perms.check(t, gcp.RequiredPermissions) })
 	t.Run("PermissionsOfDriftAndStaticAddress", func(t *testing.T) { driftScenario(t, perms) })
+	t.Run("PermissionsOfAnSslPolicyOnAnExistingProxy", func(t *testing.T) { sslPolicyScenario(t, perms) })
 	providertest.Run(t, providertest.Harness{
 		NewCloud:       perms.newCloud,
 		Kinds:          gcp.Kinds,
@@ -60,7 +61,7 @@ func newContractCloud(t testing.TB, perms []string) (providertest.Cloud, *gcptes
 	t.Cleanup(func() { _ = c.Close() })
 	return &contractCloud{srv: srv, fail: fail, clients: &gcp.Clients{Addresses: c.Addresses, HealthChecks: c.HealthChecks,
 		BackendServices: c.BackendServices, URLMaps: c.URLMaps, TargetHTTPProxies: c.TargetHTTPProxies,
-		TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, ForwardingRules: c.ForwardingRules, NEGs: c.NEGs,
+		TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, SSLPolicies: c.SSLPolicies, ForwardingRules: c.ForwardingRules, NEGs: c.NEGs,
 		InstanceGroups: c.InstanceGroups, Firewalls: c.Firewalls}}, srv
 }
 
@@ -78,7 +79,7 @@ func (c *contractCloud) FailWrite(n int, landed bool) { c.fail.arm(n, landed) }
 // collections maps a URL's collection to the provider's kind.
 var collections = map[string]string{
 	"firewalls": gcp.KindFirewall, "instanceGroups": gcp.KindInstanceGroup, "addresses": gcp.KindAddress, "healthChecks": gcp.KindHealthCheck, "networkEndpointGroups": gcp.KindNetworkEndpointGroup,
-	"backendServices": gcp.KindBackendService, "urlMaps": gcp.KindURLMap, "sslCertificates": gcp.KindSslCertificate,
+	"backendServices": gcp.KindBackendService, "urlMaps": gcp.KindURLMap, "sslCertificates": gcp.KindSslCertificate, "sslPolicies": gcp.KindSslPolicy,
 	"targetHttpProxies": gcp.KindTargetHTTPProxy, "targetHttpsProxies": gcp.KindTargetHTTPSProxy, "forwardingRules": gcp.KindForwardingRule,
 }
 

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/ratelimit"
+	"github.com/portico-dev/portico/providers/retry"
 )
 
 // connector builds the clients on first use and keeps them once built, so that a provider
@@ -41,7 +43,8 @@ func (c *connector) get(ctx context.Context) (*Clients, error) {
 }
 
 // Dial builds the compute clients with Application Default Credentials (Workload Identity,
-// or GOOGLE_APPLICATION_CREDENTIALS), over REST.
+// or GOOGLE_APPLICATION_CREDENTIALS), over REST, each call retried on Google's 429 and 5xx
+// under retry.DefaultCallPolicy.
 func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
 	c := &Clients{}
 	var errs []error
@@ -65,6 +68,8 @@ func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
 	keep("target https proxies", err)
 	c.SSLCertificates, err = compute.NewSslCertificatesRESTClient(ctx, opts...)
 	keep("ssl certificates", err)
+	c.SSLPolicies, err = compute.NewSslPoliciesRESTClient(ctx, opts...)
+	keep("ssl policies", err)
 	c.ForwardingRules, err = compute.NewGlobalForwardingRulesRESTClient(ctx, opts...)
 	keep("global forwarding rules", err)
 	c.NEGs, err = compute.NewNetworkEndpointGroupsRESTClient(ctx, opts...)
@@ -76,19 +81,24 @@ func Dial(ctx context.Context, opts ...option.ClientOption) (*Clients, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return WithRetries(c, retry.DefaultCallPolicy), nil
 }
 
-// NewFromEnvironment is the catalog's constructor: the project of classes that name none
-// from GOOGLE_CLOUD_PROJECT, the clients dialled with Application Default Credentials on
-// first use, every call paced by one limiter with the rates of limits.
-func NewFromEnvironment(clusterID string, observer providers.CallObserver, limits ratelimit.Config) (providers.Provider, error) {
+// NewFromEnvironment is the catalog's constructor: the project, network, subnetwork and
+// zones of classes that name none from the defaults (the project else from
+// GOOGLE_CLOUD_PROJECT), the clients dialled with Application Default Credentials on first
+// use, every call paced by one limiter with the rates of limits.
+func NewFromEnvironment(clusterID string, observer providers.CallObserver, limits ratelimit.Config, defaults Defaults) (providers.Provider, error) {
+	if err := defaults.Validate(); err != nil {
+		return nil, err
+	}
 	limiter, err := ratelimit.New(limits, nil)
 	if err != nil {
 		return nil, fmt.Errorf("gcp rate limits: %w", err)
 	}
 	return New(Options{
-		ClusterID: clusterID, Project: os.Getenv("GOOGLE_CLOUD_PROJECT"), Observer: observer, Limiter: limiter,
+		ClusterID: clusterID, Project: cmp.Or(defaults.Project, os.Getenv("GOOGLE_CLOUD_PROJECT")), Observer: observer, Limiter: limiter,
+		Network: defaults.Network, Subnetwork: defaults.Subnetwork, Zones: defaults.Zones,
 		Dial: func(ctx context.Context) (*Clients, error) { return Dial(ctx) },
 	}), nil
 }

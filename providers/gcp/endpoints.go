@@ -17,7 +17,7 @@ func (c *client) attach(ctx context.Context, zone, group string, eps []*computep
 		if err := paceWrite(ctx, c.limiter, what); err != nil {
 			return err
 		}
-		op, err := c.api.NEGs.AttachNetworkEndpoints(ctx, &computepb.AttachNetworkEndpointsNetworkEndpointGroupRequest{
+		op, err := c.api.NEGs.AttachNetworkEndpoints(ctx, &computepb.AttachNetworkEndpointsNetworkEndpointGroupRequest{RequestId: requestID(),
 			Project: c.project, Zone: zone, NetworkEndpointGroup: group,
 			NetworkEndpointGroupsAttachEndpointsRequestResource: &computepb.NetworkEndpointGroupsAttachEndpointsRequest{NetworkEndpoints: batch},
 		})
@@ -32,7 +32,7 @@ func (c *client) detach(ctx context.Context, zone, group string, eps []*computep
 		if err := paceWrite(ctx, c.limiter, what); err != nil {
 			return err
 		}
-		op, err := c.api.NEGs.DetachNetworkEndpoints(ctx, &computepb.DetachNetworkEndpointsNetworkEndpointGroupRequest{
+		op, err := c.api.NEGs.DetachNetworkEndpoints(ctx, &computepb.DetachNetworkEndpointsNetworkEndpointGroupRequest{RequestId: requestID(),
 			Project: c.project, Zone: zone, NetworkEndpointGroup: group,
 			NetworkEndpointGroupsDetachEndpointsRequestResource: &computepb.NetworkEndpointGroupsDetachEndpointsRequest{NetworkEndpoints: batch},
 		})

@@ -9,12 +9,8 @@ import (
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 )
-
-// DefaultNetwork is the VPC network of the classes whose parameters name none.
-const DefaultNetwork = "default"
 
 // healthCheckRanges are where Google's health checkers and the proxies of a global external
 // Application Load Balancer connect from; the firewall rule lets them reach the targets.
@@ -38,27 +34,19 @@ func (c config) firewall(network string, ports []int32) *computepb.Firewall {
 	}
 }
 
-// networkOf is the network of a class: its parameters', else DefaultNetwork.
-func networkOf(params *v1alpha1.IngressClassParamsSpec) string {
-	if params != nil && params.GCP != nil && params.GCP.Network != "" {
-		return params.GCP.Network
-	}
-	return DefaultNetwork
-}
-
 // networkName is the name of a network from its URL.
 func networkName(url string) string { return path.Base(url) }
 
 // insertFirewall and patchFirewall write a rule; a patch sends only what portico changes
 // (the ports and the ranges), and Google replaces those lists.
 func (c *client) insertFirewall(ctx context.Context, what string, f *computepb.Firewall) error {
-	op, err := c.api.Firewalls.Insert(ctx, &computepb.InsertFirewallRequest{Project: c.project, FirewallResource: f})
+	op, err := c.api.Firewalls.Insert(ctx, &computepb.InsertFirewallRequest{RequestId: requestID(), Project: c.project, FirewallResource: f})
 	return c.done(ctx, "firewalls.insert", what, op, err)
 }
 
 func (c *client) patchFirewall(ctx context.Context, what string, f *computepb.Firewall) error {
 	patch := &computepb.Firewall{Name: f.Name, Allowed: f.Allowed, SourceRanges: f.SourceRanges}
-	op, err := c.api.Firewalls.Patch(ctx, &computepb.PatchFirewallRequest{Project: c.project, Firewall: f.GetName(), FirewallResource: patch})
+	op, err := c.api.Firewalls.Patch(ctx, &computepb.PatchFirewallRequest{RequestId: requestID(), Project: c.project, Firewall: f.GetName(), FirewallResource: patch})
 	return c.done(ctx, "firewalls.patch", what, op, err)
 }
 

@@ -13,7 +13,8 @@ import (
 const testProject = "demo-project"
 
 func testConfig() config {
-	return config{project: testProject, cluster: "cluster-a", namer: providers.Namer{ClusterID: "cluster-a", MaxLength: 63}, zone: "zone-a"}
+	return config{project: testProject, cluster: "cluster-a", namer: providers.Namer{ClusterID: "cluster-a", MaxLength: 63},
+		site: site{network: DefaultNetwork, zone: "zone-a"}}
 }
 
 // lb is a typed builder of a desired load balancer.

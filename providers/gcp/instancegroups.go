@@ -117,7 +117,7 @@ func instanceURL(project, zone, node string) string {
 
 // insertInstanceGroup creates a group with its named ports, then adds its members in batches.
 func (c *client) insertInstanceGroup(ctx context.Context, what string, s igSpec) error {
-	op, err := c.api.InstanceGroups.Insert(ctx, &computepb.InsertInstanceGroupRequest{Project: c.project, Zone: s.Zone, InstanceGroupResource: s.Group})
+	op, err := c.api.InstanceGroups.Insert(ctx, &computepb.InsertInstanceGroupRequest{RequestId: requestID(), Project: c.project, Zone: s.Zone, InstanceGroupResource: s.Group})
 	return c.done(ctx, "instanceGroups.insert", what, op, err)
 }
 
@@ -155,7 +155,7 @@ func (c *client) moveInstances(ctx context.Context, have, want igSpec, fields []
 	if err := paceWrite(ctx, c.limiter, what); err != nil {
 		return err
 	}
-	op, err := c.api.InstanceGroups.SetNamedPorts(ctx, &computepb.SetNamedPortsInstanceGroupRequest{Project: c.project, Zone: want.Zone, InstanceGroup: want.Group.GetName(),
+	op, err := c.api.InstanceGroups.SetNamedPorts(ctx, &computepb.SetNamedPortsInstanceGroupRequest{RequestId: requestID(), Project: c.project, Zone: want.Zone, InstanceGroup: want.Group.GetName(),
 		InstanceGroupsSetNamedPortsRequestResource: &computepb.InstanceGroupsSetNamedPortsRequest{
 			Fingerprint: have.Group.Fingerprint, NamedPorts: want.Group.GetNamedPorts()}})
 	return c.done(ctx, "instanceGroups.setNamedPorts", what, op, err)
@@ -177,10 +177,10 @@ func (c *client) members(ctx context.Context, method string, s igSpec, urls []st
 		var op *compute.Operation
 		var err error
 		if method == "addInstances" {
-			op, err = c.api.InstanceGroups.AddInstances(ctx, &computepb.AddInstancesInstanceGroupRequest{Project: c.project, Zone: s.Zone, InstanceGroup: group,
+			op, err = c.api.InstanceGroups.AddInstances(ctx, &computepb.AddInstancesInstanceGroupRequest{RequestId: requestID(), Project: c.project, Zone: s.Zone, InstanceGroup: group,
 				InstanceGroupsAddInstancesRequestResource: &computepb.InstanceGroupsAddInstancesRequest{Instances: refs}})
 		} else {
-			op, err = c.api.InstanceGroups.RemoveInstances(ctx, &computepb.RemoveInstancesInstanceGroupRequest{Project: c.project, Zone: s.Zone, InstanceGroup: group,
+			op, err = c.api.InstanceGroups.RemoveInstances(ctx, &computepb.RemoveInstancesInstanceGroupRequest{RequestId: requestID(), Project: c.project, Zone: s.Zone, InstanceGroup: group,
 				InstanceGroupsRemoveInstancesRequestResource: &computepb.InstanceGroupsRemoveInstancesRequest{Instances: refs}})
 		}
 		if googleReason(err) == "memberAlreadyExists" {
@@ -210,7 +210,7 @@ func without(a, b []string) []string {
 // listInstanceGroups reads every zone's groups in one aggregated list, then each group's
 // members, which Google reads only one group at a time (an empty group costs no call).
 func (r *reads) listInstanceGroups(ctx context.Context, api *Clients, project string, filter *string) ([]plan.Resource, error) {
-	it := paged(r.paced(ctx), api.InstanceGroups.AggregatedList(ctx, &computepb.AggregatedListInstanceGroupsRequest{Project: project, Filter: filter}))
+	it := paged(r.paced(ctx), api.InstanceGroups.AggregatedList(ctx, &computepb.AggregatedListInstanceGroupsRequest{Project: project, Filter: filter}, r.retry...))
 	var out []plan.Resource
 	for {
 		pair, err := it.Next()
@@ -239,7 +239,7 @@ func (r *reads) instances(ctx context.Context, api *Clients, project, zone strin
 	}
 	group := g.GetName()
 	it := paged(r.paced(ctx), api.InstanceGroups.ListInstances(ctx, &computepb.ListInstancesInstanceGroupsRequest{Project: project, Zone: zone, InstanceGroup: group,
-		InstanceGroupsListInstancesRequestResource: &computepb.InstanceGroupsListInstancesRequest{InstanceState: proto.String("ALL")}}))
+		InstanceGroupsListInstancesRequestResource: &computepb.InstanceGroupsListInstancesRequest{InstanceState: proto.String("ALL")}}, r.retry...))
 	var out []string
 	for {
 		m, err := it.Next()

@@ -8,6 +8,7 @@ const (
 	KindBackendService       = "BackendService"
 	KindURLMap               = "URLMap"
 	KindSslCertificate       = "SslCertificate"
+	KindSslPolicy            = "SslPolicy"
 	KindTargetHTTPProxy      = "TargetHTTPProxy"
 	KindTargetHTTPSProxy     = "TargetHTTPSProxy"
 	KindForwardingRule       = "ForwardingRule"
@@ -20,7 +21,7 @@ const (
 // Kinds lists the kinds in dependency order: a resource refers only to kinds before its own.
 var Kinds = []string{
 	KindFirewall, KindAddress, KindHealthCheck, KindNetworkEndpointGroup, KindInstanceGroup, KindBackendService, KindURLMap,
-	KindSslCertificate, KindTargetHTTPProxy, KindTargetHTTPSProxy, KindForwardingRule,
+	KindSslCertificate, KindSslPolicy, KindTargetHTTPProxy, KindTargetHTTPSProxy, KindForwardingRule,
 }
 
 // Pseudo-fields: what a resource holds that is not a field of its compute message.
@@ -51,10 +52,10 @@ type kindInfo struct {
 var kinds = map[string]kindInfo{
 	KindAddress: {collection: "addresses", abbrev: "ad", owned: []string{"description"}, immutable: []string{"description"}},
 	KindHealthCheck: {collection: "healthChecks", abbrev: "hc",
-		owned: []string{"description", "type", "httpHealthCheck", "checkIntervalSec", "timeoutSec", "healthyThreshold", "unhealthyThreshold"}},
+		owned: []string{"description", "type", "httpHealthCheck", "httpsHealthCheck", "http2HealthCheck", "checkIntervalSec", "timeoutSec", "healthyThreshold", "unhealthyThreshold"}},
 	KindNetworkEndpointGroup: {collection: "networkEndpointGroups", abbrev: "neg",
-		owned:     []string{"description", "networkEndpointType", fieldZone, fieldEndpoints},
-		immutable: []string{"description", "networkEndpointType", fieldZone}},
+		owned:     []string{"description", "networkEndpointType", "network", "subnetwork", fieldZone, fieldEndpoints},
+		immutable: []string{"description", "networkEndpointType", "network", "subnetwork", fieldZone}},
 	KindBackendService: {collection: "backendServices", abbrev: "bs",
 		owned:     []string{"description", "loadBalancingScheme", "protocol", "portName", "timeoutSec", "healthChecks", "backends"},
 		immutable: []string{"loadBalancingScheme"}},
@@ -68,9 +69,12 @@ var kinds = map[string]kindInfo{
 		owned: []string{"description", "defaultService", "defaultRouteAction", "defaultUrlRedirect", "hostRules", "pathMatchers"}},
 	// A certificate's name holds the hash of its content, so a new content is a new
 	// certificate; the chain is not compared, as Google may report it re-encoded.
-	KindSslCertificate:   {collection: "sslCertificates", abbrev: "cert", owned: []string{"description"}, immutable: []string{"description"}},
-	KindTargetHTTPProxy:  {collection: "targetHttpProxies", abbrev: "hp", owned: []string{"description", "urlMap"}, immutable: []string{"description"}},
-	KindTargetHTTPSProxy: {collection: "targetHttpsProxies", abbrev: "sp", owned: []string{"description", "urlMap", "sslCertificates"}, immutable: []string{"description"}},
+	KindSslCertificate:  {collection: "sslCertificates", abbrev: "cert", owned: []string{"description"}, immutable: []string{"description"}},
+	KindTargetHTTPProxy: {collection: "targetHttpProxies", abbrev: "hp", owned: []string{"description", "urlMap"}, immutable: []string{"description"}},
+	// An SSL policy is patched in place when the minimum TLS version changes.
+	KindSslPolicy: {collection: "sslPolicies", abbrev: "ssl", owned: []string{"description", "profile", "minTlsVersion"}, immutable: []string{"description"}},
+	KindTargetHTTPSProxy: {collection: "targetHttpsProxies", abbrev: "sp", owned: []string{"description", "urlMap", "sslCertificates", "sslPolicy"},
+		immutable: []string{"description"}},
 	KindForwardingRule: {collection: "forwardingRules", abbrev: "fr",
 		owned:     []string{"description", "IPAddress", "IPProtocol", "portRange", "target", "loadBalancingScheme"},
 		immutable: []string{"description", "IPAddress", "IPProtocol", "portRange", "loadBalancingScheme"}},

@@ -46,7 +46,7 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 	}
 	switch s := want.Spec.(type) {
 	case *computepb.HealthCheck:
-		return call("update")(c.api.HealthChecks.Update(ctx, &computepb.UpdateHealthCheckRequest{Project: p, HealthCheck: name, HealthCheckResource: s}))
+		return call("update")(c.api.HealthChecks.Update(ctx, &computepb.UpdateHealthCheckRequest{RequestId: requestID(), Project: p, HealthCheck: name, HealthCheckResource: s}))
 	case negSpec:
 		return c.moveEndpoints(ctx, have.Spec.(negSpec), s)
 	case igSpec:
@@ -56,32 +56,39 @@ func (c *client) patch(ctx context.Context, have, want plan.Resource, fields []s
 	case *computepb.BackendService:
 		s = proto.Clone(s).(*computepb.BackendService)
 		s.Fingerprint = have.Spec.(*computepb.BackendService).Fingerprint
-		return call("update")(c.api.BackendServices.Update(ctx, &computepb.UpdateBackendServiceRequest{Project: p, BackendService: name, BackendServiceResource: s}))
+		return call("update")(c.api.BackendServices.Update(ctx, &computepb.UpdateBackendServiceRequest{RequestId: requestID(), Project: p, BackendService: name, BackendServiceResource: s}))
+	case *computepb.SslPolicy:
+		return c.patchSslPolicy(ctx, have, s)
 	case *computepb.UrlMap:
 		s = proto.Clone(s).(*computepb.UrlMap)
 		s.Fingerprint = have.Spec.(*computepb.UrlMap).Fingerprint
-		return call("update")(c.api.URLMaps.Update(ctx, &computepb.UpdateUrlMapRequest{Project: p, UrlMap: name, UrlMapResource: s}))
+		return call("update")(c.api.URLMaps.Update(ctx, &computepb.UpdateUrlMapRequest{RequestId: requestID(), Project: p, UrlMap: name, UrlMapResource: s}))
 	case *computepb.TargetHttpProxy:
-		return call("setUrlMap")(c.api.TargetHTTPProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpProxyRequest{Project: p, TargetHttpProxy: name,
+		return call("setUrlMap")(c.api.TargetHTTPProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpProxyRequest{RequestId: requestID(), Project: p, TargetHttpProxy: name,
 			UrlMapReferenceResource: &computepb.UrlMapReference{UrlMap: s.UrlMap}}))
 	case *computepb.TargetHttpsProxy:
 		return c.patchHTTPSProxy(ctx, s, fields)
 	case *computepb.ForwardingRule:
-		return call("setTarget")(c.api.ForwardingRules.SetTarget(ctx, &computepb.SetTargetGlobalForwardingRuleRequest{Project: p, ForwardingRule: name,
+		return call("setTarget")(c.api.ForwardingRules.SetTarget(ctx, &computepb.SetTargetGlobalForwardingRuleRequest{RequestId: requestID(), Project: p, ForwardingRule: name,
 			TargetReferenceResource: &computepb.TargetReference{Target: s.Target}}))
 	}
 	return fmt.Errorf("update %s: fields %v cannot change in place", want.Key, fields)
 }
 
-// patchHTTPSProxy swaps the URL map and the certificates, each with its own set call: a
-// rotated certificate is served before the old one is deleted.
+// patchHTTPSProxy swaps the SSL policy, the certificates and the URL map, each with its own
+// set call: a rotated certificate is served before the old one is deleted.
 func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsProxy, fields []string) error {
 	p, name, what := c.project, s.GetName(), "update TargetHTTPSProxy/"+s.GetName()
+	if slices.Contains(fields, "sslPolicy") {
+		if err := c.setSslPolicy(ctx, s); err != nil {
+			return err
+		}
+	}
 	if slices.Contains(fields, "sslCertificates") {
 		if err := paceWrite(ctx, c.limiter, what); err != nil {
 			return err
 		}
-		op, err := c.api.TargetHTTPSProxies.SetSslCertificates(ctx, &computepb.SetSslCertificatesTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name,
+		op, err := c.api.TargetHTTPSProxies.SetSslCertificates(ctx, &computepb.SetSslCertificatesTargetHttpsProxyRequest{RequestId: requestID(), Project: p, TargetHttpsProxy: name,
 			TargetHttpsProxiesSetSslCertificatesRequestResource: &computepb.TargetHttpsProxiesSetSslCertificatesRequest{SslCertificates: s.SslCertificates}})
 		if err := c.done(ctx, "targetHttpsProxies.setSslCertificates", what, op, err); err != nil {
 			return err
@@ -93,7 +100,7 @@ func (c *client) patchHTTPSProxy(ctx context.Context, s *computepb.TargetHttpsPr
 	if err := paceWrite(ctx, c.limiter, what); err != nil {
 		return err
 	}
-	op, err := c.api.TargetHTTPSProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name,
+	op, err := c.api.TargetHTTPSProxies.SetUrlMap(ctx, &computepb.SetUrlMapTargetHttpsProxyRequest{RequestId: requestID(), Project: p, TargetHttpsProxy: name,
 		UrlMapReferenceResource: &computepb.UrlMapReference{UrlMap: s.UrlMap}})
 	return c.done(ctx, "targetHttpsProxies.setUrlMap", what, op, err)
 }
@@ -123,27 +130,29 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 	var err error
 	switch have.Kind {
 	case KindAddress:
-		op, err = c.api.Addresses.Delete(ctx, &computepb.DeleteGlobalAddressRequest{Project: p, Address: name})
+		op, err = c.api.Addresses.Delete(ctx, &computepb.DeleteGlobalAddressRequest{RequestId: requestID(), Project: p, Address: name})
 	case KindHealthCheck:
-		op, err = c.api.HealthChecks.Delete(ctx, &computepb.DeleteHealthCheckRequest{Project: p, HealthCheck: name})
+		op, err = c.api.HealthChecks.Delete(ctx, &computepb.DeleteHealthCheckRequest{RequestId: requestID(), Project: p, HealthCheck: name})
 	case KindFirewall:
-		op, err = c.api.Firewalls.Delete(ctx, &computepb.DeleteFirewallRequest{Project: p, Firewall: name})
+		op, err = c.api.Firewalls.Delete(ctx, &computepb.DeleteFirewallRequest{RequestId: requestID(), Project: p, Firewall: name})
 	case KindInstanceGroup:
-		op, err = c.api.InstanceGroups.Delete(ctx, &computepb.DeleteInstanceGroupRequest{Project: p, Zone: have.Fields[fieldZone], InstanceGroup: name})
+		op, err = c.api.InstanceGroups.Delete(ctx, &computepb.DeleteInstanceGroupRequest{RequestId: requestID(), Project: p, Zone: have.Fields[fieldZone], InstanceGroup: name})
 	case KindNetworkEndpointGroup:
-		op, err = c.api.NEGs.Delete(ctx, &computepb.DeleteNetworkEndpointGroupRequest{Project: p, Zone: have.Fields[fieldZone], NetworkEndpointGroup: name})
+		op, err = c.api.NEGs.Delete(ctx, &computepb.DeleteNetworkEndpointGroupRequest{RequestId: requestID(), Project: p, Zone: have.Fields[fieldZone], NetworkEndpointGroup: name})
 	case KindBackendService:
-		op, err = c.api.BackendServices.Delete(ctx, &computepb.DeleteBackendServiceRequest{Project: p, BackendService: name})
+		op, err = c.api.BackendServices.Delete(ctx, &computepb.DeleteBackendServiceRequest{RequestId: requestID(), Project: p, BackendService: name})
 	case KindURLMap:
-		op, err = c.api.URLMaps.Delete(ctx, &computepb.DeleteUrlMapRequest{Project: p, UrlMap: name})
+		op, err = c.api.URLMaps.Delete(ctx, &computepb.DeleteUrlMapRequest{RequestId: requestID(), Project: p, UrlMap: name})
+	case KindSslPolicy:
+		op, err = c.api.SSLPolicies.Delete(ctx, &computepb.DeleteSslPolicyRequest{RequestId: requestID(), Project: p, SslPolicy: name})
 	case KindSslCertificate:
-		op, err = c.api.SSLCertificates.Delete(ctx, &computepb.DeleteSslCertificateRequest{Project: p, SslCertificate: name})
+		op, err = c.api.SSLCertificates.Delete(ctx, &computepb.DeleteSslCertificateRequest{RequestId: requestID(), Project: p, SslCertificate: name})
 	case KindTargetHTTPProxy:
-		op, err = c.api.TargetHTTPProxies.Delete(ctx, &computepb.DeleteTargetHttpProxyRequest{Project: p, TargetHttpProxy: name})
+		op, err = c.api.TargetHTTPProxies.Delete(ctx, &computepb.DeleteTargetHttpProxyRequest{RequestId: requestID(), Project: p, TargetHttpProxy: name})
 	case KindTargetHTTPSProxy:
-		op, err = c.api.TargetHTTPSProxies.Delete(ctx, &computepb.DeleteTargetHttpsProxyRequest{Project: p, TargetHttpsProxy: name})
+		op, err = c.api.TargetHTTPSProxies.Delete(ctx, &computepb.DeleteTargetHttpsProxyRequest{RequestId: requestID(), Project: p, TargetHttpsProxy: name})
 	case KindForwardingRule:
-		op, err = c.api.ForwardingRules.Delete(ctx, &computepb.DeleteGlobalForwardingRuleRequest{Project: p, ForwardingRule: name})
+		op, err = c.api.ForwardingRules.Delete(ctx, &computepb.DeleteGlobalForwardingRuleRequest{RequestId: requestID(), Project: p, ForwardingRule: name})
 	default:
 		return fmt.Errorf("delete %s: unknown kind", have.Key)
 	}

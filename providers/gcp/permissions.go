@@ -43,6 +43,10 @@ var RequiredPermissions = []string{
 	"compute.sslCertificates.create",
 	"compute.sslCertificates.delete",
 	"compute.sslCertificates.list",
+	"compute.sslPolicies.create",
+	"compute.sslPolicies.delete",
+	"compute.sslPolicies.list",
+	"compute.sslPolicies.update",
 	"compute.targetHttpProxies.create",
 	"compute.targetHttpProxies.delete",
 	"compute.targetHttpProxies.list",
@@ -51,6 +55,7 @@ var RequiredPermissions = []string{
 	"compute.targetHttpsProxies.delete",
 	"compute.targetHttpsProxies.list",
 	"compute.targetHttpsProxies.setSslCertificates",
+	"compute.targetHttpsProxies.setSslPolicy",
 	"compute.targetHttpsProxies.setUrlMap",
 	"compute.urlMaps.create",
 	"compute.urlMaps.delete",
@@ -61,11 +66,11 @@ var RequiredPermissions = []string{
 
 // ReferencePermissions are what Google also checks, beyond a method's own permission, on the
 // resources a write refers to: a URL map's backend services, a backend service's health
-// checks, endpoint groups and instance groups, a proxy's URL map, a forwarding rule's proxy
-// and address, an endpoint group's network, the instances added to an instance group, and
-// the network of a firewall rule (compute.networks.updatePolicy). gcptest does not model
-// these checks, so no test proves them; they follow the compute API reference of each
-// method the provider calls.
+// checks, endpoint groups and instance groups, a proxy's URL map and SSL policy, a forwarding
+// rule's proxy and address, an endpoint group's network, the instances added to an instance
+// group, and the network of a firewall rule (compute.networks.updatePolicy). gcptest does
+// not model these checks, so no test proves them; they follow the compute API reference of
+// each method the provider calls.
 var ReferencePermissions = []string{
 	"compute.backendServices.use",
 	"compute.globalAddresses.use",
@@ -76,6 +81,7 @@ var ReferencePermissions = []string{
 	"compute.networks.updatePolicy",
 	"compute.networks.use",
 	"compute.sslCertificates.get",
+	"compute.sslPolicies.use",
 	"compute.targetHttpProxies.use",
 	"compute.targetHttpsProxies.use",
 	"compute.urlMaps.use",

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/googleapis/gax-go/v2"
+
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
@@ -27,8 +29,14 @@ type Options struct {
 	ClusterID string
 	// Project is the project of the classes whose parameters name none; required.
 	Project string
-	// Zone is the zone of targets whose zone is not known; "" is DefaultZone.
+	// Zone is the zone of targets whose zone is not known; "" is the first of Zones, else
+	// DefaultZone. A class's spec.gcp.zones overrides it.
 	Zone string
+	// Zones are the zones of the nodes, from --gcp-zones.
+	Zones []string
+	// Network and Subnetwork are named on network endpoint groups, unless a class's
+	// spec.gcp says otherwise; "" is DefaultNetwork and no subnetwork.
+	Network, Subnetwork string
 	// Clients are the compute API's clients; when nil, Dial builds them on first use.
 	Clients *Clients
 	// Dial builds the clients, for a provider that starts before it can reach Google.
@@ -44,6 +52,10 @@ type Options struct {
 	Observer providers.CallObserver
 	// Limiter paces every read, write and operation poll; nil paces nothing.
 	Limiter Limiter
+	// Retry bounds the retries of one list call and one operation poll on Google's 429 and
+	// 5xx; zero is retry.DefaultCallPolicy, negative Retries none. The clients' other
+	// methods retry as WithRetries (Dial's) set them.
+	Retry retry.CallPolicy
 }
 
 // Provider realises LoadBalancers as global external Application Load Balancers. All it
@@ -65,7 +77,13 @@ var _ providers.Provider = (*Provider)(nil)
 
 // New returns a provider over the clients.
 func New(opts Options) *Provider {
+	if len(opts.Zones) > 0 {
+		opts.Zone = cmp.Or(opts.Zone, opts.Zones[0])
+	}
 	opts.Zone = cmp.Or(opts.Zone, DefaultZone)
+	if opts.Retry.Retries == 0 {
+		opts.Retry = retry.DefaultCallPolicy
+	}
 	if opts.Observer == nil {
 		opts.Observer = providers.NopObserver{}
 	}
@@ -74,10 +92,9 @@ func New(opts Options) *Provider {
 	}
 	namer := providers.Namer{ClusterID: opts.ClusterID, MaxLength: 63}
 	conn := &connector{clients: opts.Clients, dial: opts.Dial}
-	return &Provider{
-		opts: opts, namer: namer, engine: newEngine(), conn: conn,
-		reads: newReads(conn, namer, opts.Observer, opts.Limiter, opts.SnapshotTTL, opts.Clock),
-	}
+	reads := newReads(conn, namer, opts.Observer, opts.Limiter, opts.SnapshotTTL, opts.Clock)
+	reads.retry = []gax.CallOption{retryOption(opts.Retry)}
+	return &Provider{opts: opts, namer: namer, engine: newEngine(), conn: conn, reads: reads}
 }
 
 // Name implements providers.Provider.
@@ -112,7 +129,8 @@ func (p *Provider) client(ctx context.Context, location string) (*client, error)
 	if err != nil {
 		return nil, err
 	}
-	return &client{api: api, project: projectOf(location), location: location, backoff: p.opts.Backoff, reads: p.reads, observer: p.opts.Observer, limiter: p.opts.Limiter}, nil
+	return &client{api: api, project: projectOf(location), location: location, backoff: p.opts.Backoff, reads: p.reads, observer: p.opts.Observer, limiter: p.opts.Limiter,
+		poll: []gax.CallOption{retryOption(p.opts.Retry)}}, nil
 }
 
 // prepare translates a load balancer and reads what it owns.
@@ -128,7 +146,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 		return loc, plan.Graph{}, nil, providers.Invalid("ProjectMissing", nil,
 			"no Google Cloud project: set spec.gcp.project in the IngressClassParams, or GOOGLE_CLOUD_PROJECT")
 	}
-	cfg := config{project: projectOf(loc), cluster: p.opts.ClusterID, namer: p.namer, zone: p.opts.Zone}
+	cfg := config{project: projectOf(loc), cluster: p.opts.ClusterID, namer: p.namer, site: p.siteOf(want.Params)}
 	g, err := cfg.graph(ctx, want, loc)
 	if err != nil {
 		return loc, g, nil, err

@@ -17,7 +17,7 @@ import (
 func TestNoCredentialsIsAnErrorOnTheLoadBalancer(t *testing.T) {
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/credentials.json")
 	t.Setenv("GOOGLE_CLOUD_PROJECT", "")
-	p, err := NewFromEnvironment("cluster-a", providers.NopObserver{}, ratelimit.DefaultConfig())
+	p, err := NewFromEnvironment("cluster-a", providers.NopObserver{}, ratelimit.DefaultConfig(), Defaults{})
 	if err != nil {
 		t.Fatalf("the provider did not start without credentials: %v", err)
 	}

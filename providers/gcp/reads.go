@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"github.com/googleapis/gax-go/v2"
 	"google.golang.org/api/iterator"
 	"google.golang.org/protobuf/proto"
 
@@ -28,6 +29,9 @@ type reads struct {
 	observer providers.CallObserver
 	// limiter paces every page of every list.
 	limiter Limiter
+	// retry are the call options of every list call. The SDK's REST list methods ignore a
+	// client's CallOptions (only its other methods read them), so they are passed here.
+	retry []gax.CallOption
 }
 
 func newReads(conn *connector, namer providers.Namer, observer providers.CallObserver, limiter Limiter, ttl time.Duration, clock snapshot.Clock) *reads {
@@ -106,27 +110,29 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 	var ms []proto.Message
 	switch kind {
 	case KindAddress:
-		ms, err = drain(r.paced(ctx), api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.Addresses.List(ctx, &computepb.ListGlobalAddressesRequest{Project: project, Filter: filter}, r.retry...))
 	case KindHealthCheck:
-		ms, err = drain(r.paced(ctx), api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.HealthChecks.List(ctx, &computepb.ListHealthChecksRequest{Project: project, Filter: filter}, r.retry...))
 	case KindNetworkEndpointGroup:
 		return r.listNEGs(ctx, api, project, filter)
 	case KindInstanceGroup:
 		return r.listInstanceGroups(ctx, api, project, filter)
 	case KindFirewall:
-		ms, err = drain(r.paced(ctx), api.Firewalls.List(ctx, &computepb.ListFirewallsRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.Firewalls.List(ctx, &computepb.ListFirewallsRequest{Project: project, Filter: filter}, r.retry...))
 	case KindBackendService:
-		ms, err = drain(r.paced(ctx), api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.BackendServices.List(ctx, &computepb.ListBackendServicesRequest{Project: project, Filter: filter}, r.retry...))
 	case KindURLMap:
-		ms, err = drain(r.paced(ctx), api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.URLMaps.List(ctx, &computepb.ListUrlMapsRequest{Project: project, Filter: filter}, r.retry...))
 	case KindSslCertificate:
-		ms, err = drain(r.paced(ctx), api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.SSLCertificates.List(ctx, &computepb.ListSslCertificatesRequest{Project: project, Filter: filter}, r.retry...))
+	case KindSslPolicy:
+		ms, err = drain(r.paced(ctx), api.SSLPolicies.List(ctx, &computepb.ListSslPoliciesRequest{Project: project, Filter: filter}, r.retry...))
 	case KindTargetHTTPProxy:
-		ms, err = drain(r.paced(ctx), api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.TargetHTTPProxies.List(ctx, &computepb.ListTargetHttpProxiesRequest{Project: project, Filter: filter}, r.retry...))
 	case KindTargetHTTPSProxy:
-		ms, err = drain(r.paced(ctx), api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.TargetHTTPSProxies.List(ctx, &computepb.ListTargetHttpsProxiesRequest{Project: project, Filter: filter}, r.retry...))
 	case KindForwardingRule:
-		ms, err = drain(r.paced(ctx), api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}))
+		ms, err = drain(r.paced(ctx), api.ForwardingRules.List(ctx, &computepb.ListGlobalForwardingRulesRequest{Project: project, Filter: filter}, r.retry...))
 	default:
 		return nil, fmt.Errorf("list %s: unknown kind", kind)
 	}
@@ -147,7 +153,7 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 // listNEGs reads every zone's groups in one aggregated list, then each group's endpoints,
 // which Google reads only one group at a time.
 func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filter *string) ([]plan.Resource, error) {
-	it := paged(r.paced(ctx), api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter}))
+	it := paged(r.paced(ctx), api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter}, r.retry...))
 	var out []plan.Resource
 	for {
 		pair, err := it.Next()
@@ -175,7 +181,7 @@ func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone strin
 		return nil, nil
 	}
 	group := g.GetName()
-	it := paged(r.paced(ctx), api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group}))
+	it := paged(r.paced(ctx), api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group}, r.retry...))
 	var out []*computepb.NetworkEndpoint
 	for {
 		e, err := it.Next()

@@ -95,7 +95,11 @@ func (p *Provider) shared(ctx context.Context, loc, lb string, want *providers.D
 		}
 		have = append(have, rs...)
 	}
-	cfg := config{project: projectOf(loc), cluster: p.opts.ClusterID, namer: p.namer, zone: p.opts.Zone}
+	var params *v1alpha1.IngressClassParamsSpec
+	if want != nil {
+		params = want.Params
+	}
+	cfg := config{project: projectOf(loc), cluster: p.opts.ClusterID, namer: p.namer, site: p.siteOf(params)}
 	wanted = cfg.instanceGroups(use, want, have)
 	return append(wanted, cfg.firewalls(use, want, have)...), have, nil
 }
@@ -168,7 +172,7 @@ func (c config) firewalls(use *sharedUse, want *providers.Desired, have []plan.R
 	}
 	networks := map[string]bool{}
 	if want != nil {
-		networks[networkOf(want.Params)] = true
+		networks[c.network] = true
 	}
 	for _, r := range have {
 		if f, ok := r.Spec.(*computepb.Firewall); ok && r.Name == c.sharedName(KindFirewall, networkName(f.GetNetwork())) {
@@ -198,7 +202,7 @@ func joinPorts(ports []int32) string {
 // its backend services refer to, and the firewall rule of its network.
 func (p *Provider) usedBy(g plan.Graph, want *providers.Desired) map[plan.Key]bool {
 	out := map[plan.Key]bool{}
-	fw := plan.Key{Kind: KindFirewall, Name: p.namer.Name(kinds[KindFirewall].abbrev, "", networkOf(want.Params))}
+	fw := plan.Key{Kind: KindFirewall, Name: p.namer.Name(kinds[KindFirewall].abbrev, "", p.siteOf(want.Params).network)}
 	for _, r := range g.Resources {
 		if r.Key == fw {
 			out[fw] = true

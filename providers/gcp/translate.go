@@ -19,8 +19,7 @@ type config struct {
 	project string
 	cluster string
 	namer   providers.Namer
-	// zone is the zone of the targets whose zone is not known.
-	zone string
+	site
 }
 
 // builder accumulates the graph of one load balancer.

@@ -51,7 +51,7 @@ func TestGraphHasEveryResource(t *testing.T) {
 		}
 		var desc string
 		_ = json.Unmarshal([]byte(r.Fields["description"]), &desc)
-		if o, ok := providers.OwnerFromDescription(desc); !ok || o != owner {
+		if o, ok := providers.OwnerFromDescription(desc); !ok || o.Base() != owner {
 			t.Errorf("%s: description %s names no owner", r.Key, r.Fields["description"])
 		}
 	}

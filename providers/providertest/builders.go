@@ -47,6 +47,12 @@ func (b *lbBuilder) sslRedirect() *lbBuilder {
 	return b
 }
 
+// minTLS sets the oldest TLS version the HTTPS listener accepts.
+func (b *lbBuilder) minTLS(version string) *lbBuilder {
+	b.d.Spec.Frontends.MinTLSVersion = version
+	return b
+}
+
 // backend adds a backend of that target type, for the Service of the same name.
 func (b *lbBuilder) backend(name, targetType string) *lbBuilder {
 	b.d.Spec.Backends = append(b.d.Spec.Backends, v1alpha1.Backend{

@@ -19,7 +19,7 @@ func owner(cluster, lb string) providers.Owner {
 func ownedBy(rs []Resource, o providers.Owner) []string {
 	var out []string
 	for _, r := range rs {
-		if r.Owner == o {
+		if r.Owner.Base() == o {
 			out = append(out, r.id())
 		}
 	}

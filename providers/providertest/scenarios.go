@@ -48,16 +48,16 @@ func web(_ *suite, name string) *lbBuilder {
 		defaultBackend("web")
 }
 
-// secure is web behind HTTPS, with plain HTTP redirected.
+// secure is web behind HTTPS with TLS 1.2 at least, with plain HTTP redirected.
 func secure(s *suite, name string) *lbBuilder {
-	return web(s, name).https("contract/shop-tls", s.certA, "shop.example.com").sslRedirect()
+	return web(s, name).https("contract/shop-tls", s.certA, "shop.example.com").sslRedirect().minTLS("1.2")
 }
 
-// changed is secure after a day of edits: the certificate rotated, cart moved from nodes to
-// pods (a new endpoint group), a new backend behind an Exact path, web's pods replaced, and
-// no default backend.
+// changed is secure after a day of edits: the certificate rotated, TLS 1.3 required, cart
+// moved from nodes to pods (a new endpoint group), a new backend behind an Exact path, web's
+// pods replaced, and no default backend.
 func changed(s *suite, name string) *lbBuilder {
-	return loadBalancer(name).http().https("contract/shop-tls", s.certB, "shop.example.com").sslRedirect().
+	return loadBalancer(name).http().https("contract/shop-tls", s.certB, "shop.example.com").sslRedirect().minTLS("1.3").
 		backend("web", v1alpha1.TargetTypeIP).backend("cart", v1alpha1.TargetTypeIP).backend("api", v1alpha1.TargetTypeIP).
 		targets("web", providers.Target{IP: "10.9.0.7", Port: 8080, Zone: "zone-a"}).
 		host("shop.example.com", prefix("/cart", "cart"), exact("/api", "api"), prefix("/", "web"))

@@ -32,7 +32,7 @@ spec:
 // kindOf maps a compute collection, as gcptest's inventory names it, to the provider's kind.
 var kindOf = map[string]string{
 	"addresses": gcp.KindAddress, "healthChecks": gcp.KindHealthCheck, "networkEndpointGroups": gcp.KindNetworkEndpointGroup,
-	"backendServices": gcp.KindBackendService, "urlMaps": gcp.KindURLMap, "sslCertificates": gcp.KindSslCertificate,
+	"backendServices": gcp.KindBackendService, "urlMaps": gcp.KindURLMap, "sslCertificates": gcp.KindSslCertificate, "sslPolicies": gcp.KindSslPolicy,
 	"targetHttpProxies": gcp.KindTargetHTTPProxy, "targetHttpsProxies": gcp.KindTargetHTTPSProxy, "forwardingRules": gcp.KindForwardingRule,
 	"firewalls": gcp.KindFirewall, "instanceGroups": gcp.KindInstanceGroup,
 }

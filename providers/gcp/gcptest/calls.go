@@ -9,11 +9,13 @@ type Call struct {
 	Status     int
 	Permission string // "" for a path the API does not have
 	Write      bool   // a mutation (insert, patch, update, delete, set*, attach, detach)
+	// RequestID is the requestId the call carried, which makes a retried write idempotent.
+	RequestID string
 }
 
 func (s *Server) record(c *call, status int) {
 	s.calls = append(s.calls, Call{Method: c.method, Path: c.path, Status: status,
-		Permission: c.permission, Write: c.write})
+		Permission: c.permission, Write: c.write, RequestID: c.query.Get("requestId")})
 }
 
 // Calls returns a copy of the call log.

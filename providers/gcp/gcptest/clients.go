@@ -18,6 +18,7 @@ type Clients struct {
 	TargetHTTPProxies  *compute.TargetHttpProxiesClient
 	TargetHTTPSProxies *compute.TargetHttpsProxiesClient
 	SSLCertificates    *compute.SslCertificatesClient
+	SSLPolicies        *compute.SslPoliciesClient
 	ForwardingRules    *compute.GlobalForwardingRulesClient
 	NEGs               *compute.NetworkEndpointGroupsClient
 	Firewalls          *compute.FirewallsClient
@@ -66,6 +67,8 @@ func (s *Server) Clients(ctx context.Context, extra ...option.ClientOption) (*Cl
 	add("target https proxies", closerOf(c.TargetHTTPSProxies), err)
 	c.SSLCertificates, err = compute.NewSslCertificatesRESTClient(ctx, opts...)
 	add("ssl certificates", closerOf(c.SSLCertificates), err)
+	c.SSLPolicies, err = compute.NewSslPoliciesRESTClient(ctx, opts...)
+	add("ssl policies", closerOf(c.SSLPolicies), err)
 	c.ForwardingRules, err = compute.NewGlobalForwardingRulesRESTClient(ctx, opts...)
 	add("global forwarding rules", closerOf(c.ForwardingRules), err)
 	c.NEGs, err = compute.NewNetworkEndpointGroupsRESTClient(ctx, opts...)

@@ -22,8 +22,11 @@ var networkEndpointGroups = register(&kind{
 	prepare: func(_ *Server, _ *project, m proto.Message) {
 		m.(*computepb.NetworkEndpointGroup).Size = proto.Int32(0)
 	},
-	validate: func(_ *project, m proto.Message) error {
+	validate: func(p *project, m proto.Message) error {
 		n := m.(*computepb.NetworkEndpointGroup)
+		if n.Network == nil { // Google's default: the project's network "default"
+			n.Network = proto.String(googleBase + "projects/" + p.name + "/global/networks/default")
+		}
 		if n.NetworkEndpointType == nil {
 			n.NetworkEndpointType = proto.String("GCE_VM_IP_PORT")
 		}
