@@ -25,6 +25,9 @@ var computeTypes = map[string]func() proto.Message{
 	"TargetHTTPProxy":      func() proto.Message { return &computepb.TargetHttpProxy{} },
 	"TargetHTTPSProxy":     func() proto.Message { return &computepb.TargetHttpsProxy{} },
 	"ForwardingRule":       func() proto.Message { return &computepb.ForwardingRule{} },
+	"SslPolicy":            func() proto.Message { return &computepb.SslPolicy{} },
+	"Firewall":             func() proto.Message { return &computepb.Firewall{} },
+	"InstanceGroup":        func() proto.Message { return &computepb.InstanceGroup{} },
 }
 
 // strictCompute parses the compute API's JSON, refusing any field the API does not have.
@@ -180,8 +183,8 @@ func TestPlanGCPYAMLHoldsTheSameResources(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := parsePlan(t, string(asJSON))
-	if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 7 {
-		t.Fatalf("the YAML holds %+v, want one load balancer of 7 resources", doc.LoadBalancers)
+	if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 8 {
+		t.Fatalf("the YAML holds %+v, want one load balancer of 8 resources (the firewall rule included)", doc.LoadBalancers)
 	}
 	for _, r := range doc.LoadBalancers[0].Resources {
 		parseCompute(t, r)

@@ -34,7 +34,7 @@ func newInstanceCloud(t *testing.T) *instanceCloud {
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	api := &gcp.Clients{Addresses: c.Addresses, HealthChecks: c.HealthChecks, BackendServices: c.BackendServices, URLMaps: c.URLMaps,
-		TargetHTTPProxies: c.TargetHTTPProxies, TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates,
+		TargetHTTPProxies: c.TargetHTTPProxies, TargetHTTPSProxies: c.TargetHTTPSProxies, SSLCertificates: c.SSLCertificates, SSLPolicies: c.SSLPolicies,
 		ForwardingRules: c.ForwardingRules, NEGs: c.NEGs, InstanceGroups: c.InstanceGroups, Firewalls: c.Firewalls}
 	ic := &instanceCloud{t: t, srv: srv, api: api}
 	ic.p = ic.provider()

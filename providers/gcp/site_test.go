@@ -64,7 +64,8 @@ func TestClassNetworkSubnetworkAndZonesReachTheEndpointGroups(t *testing.T) {
 		t.Errorf("a second pass plans %v (%v)", pl, err)
 	}
 
-	// Another network is another group, swapped in before the old one goes.
+	// Another network is another group, swapped in before the old one goes, behind a
+	// firewall rule of its own that lets Google's checkers reach the pods there.
 	d.Params.GCP.Network = "other-vpc"
 	obs, err := p.Ensure(t.Context(), d)
 	if err != nil {
@@ -74,7 +75,7 @@ func TestClassNetworkSubnetworkAndZonesReachTheEndpointGroups(t *testing.T) {
 	for _, c := range obs.Changes {
 		got = append(got, c.Op+" "+c.Kind)
 	}
-	if want := []string{"Create NetworkEndpointGroup", "Update BackendService", "Delete NetworkEndpointGroup"}; !slices.Equal(got, want) {
+	if want := []string{"Create Firewall", "Create NetworkEndpointGroup", "Update BackendService", "Delete NetworkEndpointGroup"}; !slices.Equal(got, want) {
 		t.Errorf("a new network made %v, want %v", got, want)
 	}
 	if g := negsOf(t, tc)["europe-west1-c"]; !strings.HasSuffix(g.GetNetwork(), "/networks/other-vpc") {
