@@ -25,6 +25,12 @@ const (
 	// maxRatePerEndpoint is the RATE balancing a NEG backend needs: requests per second per
 	// endpoint before the load balancer prefers another zone.
 	maxRatePerEndpoint = 100
+	// DrainingTimeoutSec is how long a backend service lets the requests in flight to a
+	// detached endpoint finish (connectionDraining.drainingTimeoutSec). The controller
+	// detaches an endpoint as soon as its pod starts terminating, so a pod whose
+	// terminationGracePeriodSeconds (or preStop hook) covers this time never drops a request.
+	// Google's own default is 0: no draining at all.
+	DrainingTimeoutSec = 30
 )
 
 // addBackend adds a backend's health check, zonal endpoint groups and backend service, and
@@ -43,8 +49,9 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 	bs := &computepb.BackendService{
 		Name: proto.String(name), Description: proto.String(b.description),
 		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String("HTTP"),
-		TimeoutSec:   proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
-		HealthChecks: []string{b.global(KindHealthCheck, hcName)},
+		TimeoutSec:         proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
+		HealthChecks:       []string{b.global(KindHealthCheck, hcName)},
+		ConnectionDraining: &computepb.ConnectionDraining{DrainingTimeoutSec: proto.Int32(DrainingTimeoutSec)},
 	}
 	refs := []plan.Key{hc}
 	for _, g := range groups {

@@ -50,7 +50,7 @@ var kinds = map[string]kindInfo{
 		owned:     []string{"description", "networkEndpointType", fieldZone, fieldEndpoints},
 		immutable: []string{"description", "networkEndpointType", fieldZone}},
 	KindBackendService: {collection: "backendServices", abbrev: "bs",
-		owned:     []string{"description", "loadBalancingScheme", "protocol", "timeoutSec", "healthChecks", "backends"},
+		owned:     []string{"description", "loadBalancingScheme", "protocol", "timeoutSec", "healthChecks", "backends", "connectionDraining"},
 		immutable: []string{"loadBalancingScheme"}},
 	KindURLMap: {collection: "urlMaps", abbrev: "um",
 		owned: []string{"description", "defaultService", "defaultRouteAction", "defaultUrlRedirect", "hostRules", "pathMatchers"}},
