@@ -41,3 +41,9 @@ func CountHealth(ts []TargetHealth) HealthCounts {
 	}
 	return c
 }
+
+// HealthHinter is implemented by a provider that knows what commonly makes its cloud find
+// targets unhealthy; the controller adds the hint to its report of unhealthy targets.
+type HealthHinter interface {
+	HealthHint() string
+}

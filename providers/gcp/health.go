@@ -230,3 +230,9 @@ func (p *Provider) now() time.Time {
 	}
 	return time.Now()
 }
+
+// HealthHint implements providers.HealthHinter: Google's health checkers and proxies come
+// from two ranges a firewall rule must allow, and probe the health check's path.
+func (p *Provider) HealthHint() string {
+	return "check the health check path, that the pods answer it with 200, and that the firewall allows 130.211.0.0/22 and 35.191.0.0/16 to reach them"
+}
