@@ -57,6 +57,9 @@ type Options struct {
 	// HealthPoll is how soon a load balancer is checked again while the pod readiness gate
 	// holds one of its pods or a target is unhealthy; default loadbalancer.DefaultHealthPoll.
 	HealthPoll time.Duration
+	// HealthResync is how often a load balancer whose provider reports health is checked
+	// again without news; default loadbalancer.DefaultHealthResync.
+	HealthResync time.Duration
 }
 
 // CacheOptions restricts what the manager caches: of the Secrets, only those of type
@@ -113,6 +116,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Notices: &notice.Board{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(),
 			Controller: loadbalancer.ReportingController},
 		HealthPoll:   opts.HealthPoll,
+		HealthResync: opts.HealthResync,
 		EventRefresh: opts.EventRefresh,
 	}
 	if err := lb.SetupWithManager(mgr, copts); err != nil {

@@ -70,6 +70,9 @@ type Options struct {
 	// pod readiness gate waits or a target is unhealthy; default half a second, as tests
 	// wait for it.
 	HealthPoll time.Duration
+	// HealthResync is how often the controller checks the health of a load balancer whose
+	// targets are all healthy; default the controller's (10 minutes).
+	HealthResync time.Duration
 	// APIServerFlags are extra kube-apiserver flags, for example {"event-ttl": "6s"}.
 	APIServerFlags map[string]string
 	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
@@ -264,6 +267,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		OrphanSweepInterval:     e.opts.OrphanSweepInterval,
 		EventRefresh:            e.opts.EventRefresh,
 		HealthPoll:              e.opts.HealthPoll,
+		HealthResync:            e.opts.HealthResync,
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package loadbalancer
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -17,6 +18,11 @@ import (
 // gate holds one of its pods or the cloud finds a target unhealthy: health changes without
 // any Kubernetes event, so only asking again sees it.
 const DefaultHealthPoll = 5 * time.Second
+
+// DefaultHealthResync is how often a load balancer whose provider reports health is passed
+// over when nothing else asks: the cloud may find a target unhealthy without any
+// Kubernetes event, and only a pass asks the provider.
+const DefaultHealthResync = 10 * time.Minute
 
 // sickBackend is a backend with targets the cloud finds unhealthy.
 type sickBackend struct {
@@ -112,14 +118,17 @@ func (r *Reconciler) recordHealth(lb string, health map[string][]providers.Targe
 }
 
 // healthPoll asks for another pass soon while the gate holds a pod the cloud has not found
-// healthy yet, or a target is unhealthy, unless the result already asks for one sooner.
-func (r *Reconciler) healthPoll(res ctrl.Result, health map[string][]providers.TargetHealth, targets *resolved, sick []sickBackend) ctrl.Result {
-	if len(sick) == 0 && !waitingOnHealth(health, targets.held) {
+// healthy yet, or a target is unhealthy, and after HealthResync when the provider reports
+// health at all, unless the result already asks for one sooner.
+func (r *Reconciler) healthPoll(res ctrl.Result, reported bool, health map[string][]providers.TargetHealth, targets *resolved, sick []sickBackend) ctrl.Result {
+	var poll time.Duration
+	switch {
+	case len(sick) > 0 || waitingOnHealth(health, targets.held):
+		poll = cmp.Or(r.HealthPoll, DefaultHealthPoll)
+	case reported:
+		poll = cmp.Or(r.HealthResync, DefaultHealthResync)
+	default:
 		return res
-	}
-	poll := r.HealthPoll
-	if poll <= 0 {
-		poll = DefaultHealthPoll
 	}
 	if res.RequeueAfter == 0 || res.RequeueAfter > poll {
 		res.RequeueAfter = poll

@@ -54,6 +54,9 @@ type Reconciler struct {
 	// HealthPoll is how soon a load balancer is checked again while the gate holds a pod
 	// of it or a target is unhealthy; default DefaultHealthPoll.
 	HealthPoll time.Duration
+	// HealthResync is how often a load balancer whose provider reports health is passed
+	// over without news; default DefaultHealthResync.
+	HealthResync time.Duration
 	// EventRefresh is how often a standing notice is renewed; default DefaultEventRefresh.
 	EventRefresh time.Duration
 
@@ -134,7 +137,7 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err != nil {
 		return res, err
 	}
-	return r.healthPoll(res, health, targets, sick), nil
+	return r.healthPoll(res, observed != nil && observed.Health != nil, health, targets, sick), nil
 }
 
 // setNotEnabled reports a provider that this controller does not run.

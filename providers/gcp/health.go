@@ -16,8 +16,9 @@ import (
 )
 
 // DefaultHealthResync is how long the health of a group whose endpoints were all healthy is
-// trusted before it is read again.
-const DefaultHealthResync = 10 * time.Minute
+// trusted before it is read again: half the controller's own health resync
+// (loadbalancer.DefaultHealthResync), so that each of its passes reads it.
+const DefaultHealthResync = 5 * time.Minute
 
 // Google reads health one backend service and one endpoint group per call
 // (backendServices.getHealth), so it is read only when it may have changed or matters now:
