@@ -31,33 +31,43 @@ type kubelet struct {
 // serving through its grace period does.
 const podFinalizer = "test.portico.dev/serving"
 
-// newKubelet creates a Service selecting app=NAME on port http (80 → the container port
-// named http, 8080), with no endpoint yet.
+// newKubelet plays the kubelet for the pods of the Service svc, which selects app=svc.
 func newKubelet(t *testing.T, ns, svc string) *kubelet {
-	t.Helper()
-	s := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: svc},
-		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": svc},
+	return &kubelet{t: t, ns: ns, svc: svc, ips: map[string]string{}}
+}
+
+// service creates the Service, on port http (80 → the container port named http, 8080).
+func (k *kubelet) service() {
+	k.t.Helper()
+	s := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: k.ns, Name: k.svc},
+		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": k.svc},
 			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http")}}}}
 	if err := env.Client.Create(context.Background(), s); err != nil {
-		t.Fatal(err)
+		k.t.Fatal(err)
 	}
-	return &kubelet{t: t, ns: ns, svc: svc, ips: map[string]string{}}
 }
 
 // start creates a pod with the readiness gate and an HTTP readiness probe on its serving
 // port, gives it an IP, and publishes it: not ready, as the gate holds it.
 func (k *kubelet) start(name, ip, probePath string) {
 	k.t.Helper()
+	k.run(name, ip, corev1.PodSpec{
+		ReadinessGates: []corev1.PodReadinessGate{{ConditionType: v1alpha1.PodConditionLoadBalancerReady}},
+		Containers: []corev1.Container{{Name: "app", Image: "shop:" + name,
+			Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				HTTPGet: &corev1.HTTPGetAction{Path: probePath, Port: intstr.FromString("http")}}}}},
+	})
+}
+
+// run creates a pod of the spec (a Deployment's template, say), gives it an IP, and
+// publishes it.
+func (k *kubelet) run(name, ip string, spec corev1.PodSpec) {
+	k.t.Helper()
 	ctx := context.Background()
 	pod := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Namespace: k.ns, Name: name, Labels: map[string]string{"app": k.svc}, Finalizers: []string{podFinalizer}},
-		Spec: corev1.PodSpec{
-			ReadinessGates: []corev1.PodReadinessGate{{ConditionType: v1alpha1.PodConditionLoadBalancerReady}},
-			Containers: []corev1.Container{{Name: "app", Image: "shop:" + name,
-				Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
-				ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
-					HTTPGet: &corev1.HTTPGetAction{Path: probePath, Port: intstr.FromString("http")}}}}},
-		},
+		Spec:       spec,
 	}
 	if err := env.Client.Create(ctx, pod); err != nil {
 		k.t.Fatal(err)

@@ -3,10 +3,13 @@ package gcp
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -35,6 +38,7 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	t.Cleanup(func() { srv.SetInitialHealth("") })
 	ns := newNamespace(t)
 	k := newKubelet(t, ns, "shop")
+	k.service()
 	if err := env.ApplyYAML(context.Background(), strings.ReplaceAll(shopIngress, "NAMESPACE", ns)); err != nil {
 		t.Fatal(err)
 	}
@@ -78,6 +82,47 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	if got := bs.GetConnectionDraining().GetDrainingTimeoutSec(); got != gcp.DrainingTimeoutSec {
 		t.Errorf("the backend service drains connections for %ds, want %ds", got, gcp.DrainingTimeoutSec)
 	}
+}
+
+// TestRolloutExample runs docs/examples/rollout.yaml: a pod of its Deployment is held by
+// the gate until healthy, and the health check probes the pod's readiness-probe path.
+func TestRolloutExample(t *testing.T) {
+	srv.SetInitialHealth("UNHEALTHY")
+	t.Cleanup(func() { srv.SetInitialHealth("") })
+	ns := newNamespace(t)
+	example, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "rollout.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.ApplyYAML(context.Background(), strings.ReplaceAll(string(example), "namespace: shop", "namespace: "+ns)); err != nil {
+		t.Fatal(err)
+	}
+	lb, err := env.WaitProgrammed(timeout(t), ns, "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deploy := &appsv1.Deployment{}
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "shop"}, deploy); err != nil {
+		t.Fatal(err)
+	}
+	k := newKubelet(t, ns, "shop")
+	k.run("shop-1", "10.0.4.1", deploy.Spec.Template.Spec)
+	neg := resourceOf(t, lb, gcp.KindNetworkEndpointGroup)
+	waitUntil(t, "the held pod attached", func() bool { return attached(gcp.DefaultZone, neg, "10.0.4.1") })
+	waitGate(t, k, "shop-1", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
+	waitCheckPath(t, resourceOf(t, lb, gcp.KindHealthCheck), "/healthz")
+	srv.SetEndpointHealth(gcp.DefaultZone, neg, "10.0.4.1:8080", "HEALTHY")
+	waitGate(t, k, "shop-1", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
+}
+
+// TestGateWithoutLoadBalancer: a pod with the gate that no load balancer routes to is let
+// through at once, with a reason saying why, so that it is never stuck.
+func TestGateWithoutLoadBalancer(t *testing.T) {
+	ns := newNamespace(t)
+	k := newKubelet(t, ns, "batch")
+	k.service()
+	k.start("batch-1", "10.0.5.1", "/ready")
+	waitGate(t, k, "batch-1", corev1.ConditionTrue, v1alpha1.ReasonNoLoadBalancer)
 }
 
 // TestUnhealthyEndpointsAreReported: an endpoint the cloud finds unhealthy turns the
