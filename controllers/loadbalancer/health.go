@@ -77,8 +77,12 @@ func (s sickBackend) summary() string {
 	if s.unhealthy > len(s.examples) {
 		more = ", ..."
 	}
-	return fmt.Sprintf("backend %s (Service %s/%s): %d of %d endpoints unhealthy in the cloud (%s%s), health check GET %s",
-		s.name, s.service.Namespace, svc, s.unhealthy, s.total, strings.Join(s.examples, ", "), more, s.path)
+	what := "backend " + s.name
+	if full := s.service.Namespace + "/" + svc; full != s.name {
+		what += " (Service " + full + ")"
+	}
+	return fmt.Sprintf("%s: %d of %d endpoints unhealthy in the cloud (%s%s), health check GET %s",
+		what, s.unhealthy, s.total, strings.Join(s.examples, ", "), more, s.path)
 }
 
 // setHealthy turns a Ready condition that is True into False while the cloud finds targets
