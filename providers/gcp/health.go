@@ -34,12 +34,17 @@ type groupHealth struct {
 	states map[string]string
 	// at is when it was read, or first seen.
 	at time.Time
+	// failed is true when the read failed: what was known stands, and the next pass reads.
+	failed bool
 }
 
 // settled reports whether the group needs no read before its resync: every endpoint was
 // healthy, or it was first seen by a provider that just started and has no reason to read
 // yet (reading every group on a restart would double its reads).
 func (g groupHealth) settled() bool {
+	if g.failed {
+		return false
+	}
 	for _, s := range g.states {
 		if s != providers.HealthHealthy {
 			return false
@@ -161,7 +166,8 @@ func (p *Provider) groupHealth(ctx context.Context, loc, lb, key, bs string, g n
 		// Health is a report, not a change: a failed read keeps what was known and is
 		// tried again on the next pass, as the group is not settled.
 		logr.FromContextOrDiscard(ctx).Info("Failed to read endpoint health", "backendService", bs, "group", g.link, "error", err.Error())
-		return groupHealth{endpoints: eps, states: map[string]string{"": providers.HealthUnknown}, at: now}
+		last.endpoints, last.at, last.failed = eps, now, true
+		return last
 	}
 	return groupHealth{endpoints: eps, states: states, at: now}
 }
