@@ -123,7 +123,7 @@ func (r *Reconciler) recordHealth(lb string, health map[string][]providers.Targe
 
 // healthPoll asks for another pass soon while the gate holds a pod the cloud has not found
 // healthy yet, or a target is unhealthy, and after HealthResync when the provider reports
-// health at all, unless the result already asks for one sooner.
+// the health of some target, unless the result already asks for one sooner.
 func (r *Reconciler) healthPoll(res ctrl.Result, reported bool, health map[string][]providers.TargetHealth, targets *resolved, sick []sickBackend) ctrl.Result {
 	var poll time.Duration
 	switch {
@@ -138,6 +138,17 @@ func (r *Reconciler) healthPoll(res ctrl.Result, reported bool, health map[strin
 		res.RequeueAfter = poll
 	}
 	return res
+}
+
+// hasTargets reports whether a provider reported the health of any target: a load balancer
+// without targets has no health to check again.
+func hasTargets(health map[string][]providers.TargetHealth) bool {
+	for _, ts := range health {
+		if len(ts) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // waitingOnHealth reports whether a held pod has a target not known healthy.

@@ -91,7 +91,11 @@ func (r *Reconciler) tellHealth(ctx context.Context, lb *v1alpha1.LoadBalancer, 
 		}
 		if err := r.Notices.Tell(ctx, lb, v1alpha1.GroupVersion.WithKind("LoadBalancer"), n); err != nil {
 			log.FromContext(ctx).Error(err, "Failed to tell unhealthy targets", "backend", s.name)
-			continue // told again on the next pass
+			if ok {
+				// Told again on the next pass: the problem still stands.
+				next[s.name] = toldNotice{n: last.n}
+			}
+			continue
 		}
 		next[s.name] = toldNotice{n: n, at: now}
 	}

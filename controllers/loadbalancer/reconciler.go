@@ -137,7 +137,7 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err != nil {
 		return res, err
 	}
-	return r.healthPoll(res, observed != nil && observed.Health != nil, health, targets, sick), nil
+	return r.healthPoll(res, observed != nil && hasTargets(observed.Health), health, targets, sick), nil
 }
 
 // setNotEnabled reports a provider that this controller does not run.

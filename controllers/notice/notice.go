@@ -36,8 +36,8 @@ type Notice struct {
 	// Note says what is wrong; at most 1 KiB is kept.
 	Note string
 	// Key, when set, names the notice instead of its action and note, so that a problem
-	// whose note changes while it lasts (a count, say) stays one Event, renewed with the
-	// latest note.
+	// whose note changes while it lasts (a count, say) stays one Event: a new note replaces
+	// it.
 	Key string
 }
 
@@ -67,15 +67,19 @@ func (b *Board) Tell(ctx context.Context, obj client.Object, gvk schema.GroupVer
 	case err != nil:
 		return fmt.Errorf("reading Event %s: %w", name, err)
 	}
+	if n.Key != "" && existing.Note != text.Truncate(n.Note, 1000) {
+		// The API server keeps an Event's note as it was created: a new note is a new Event.
+		if err := b.Client.Delete(ctx, existing); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("replacing Event %s: %w", name, err)
+		}
+		return b.create(ctx, obj, gvk, name, n)
+	}
 	now := metav1.NewMicroTime(b.now())
 	if existing.Series == nil {
 		existing.Series = &eventsv1.EventSeries{Count: 1}
 	}
 	existing.Series.Count++
 	existing.Series.LastObservedTime = now
-	if n.Key != "" {
-		existing.Note = text.Truncate(n.Note, 1000)
-	}
 	if err := b.Client.Update(ctx, existing); err != nil {
 		return fmt.Errorf("renewing Event %s: %w", name, err)
 	}
