@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 	appsv1 "k8s.io/api/apps/v1"
@@ -58,10 +59,19 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	waitGate(t, k, "shop-a", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
 	k.publish()
 
-	// The rollout: shop-b replaces shop-a.
+	// The rollout: shop-b replaces shop-a. Creation times count in seconds: a rollout's new
+	// pods are younger than the old ones, so that the newest pod's probe decides the path.
+	created := k.pod("shop-a").CreationTimestamp.Time
+	waitUntil(t, "a second after shop-a's creation", func() bool { return time.Now().After(created.Add(time.Second)) })
 	k.start("shop-b", "10.0.2.2", "/v2/ready")
 	waitUntil(t, "the held pod shop-b attached", func() bool { return attached(zone, neg, "10.0.2.2") })
 	waitGate(t, k, "shop-b", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
+	// The controller keeps asking Google, and keeps holding the pod while it is unhealthy.
+	reads := healthReads()
+	waitUntil(t, "two more health reads", func() bool { return healthReads() >= reads+2 })
+	if c := k.gate("shop-b"); c.Status != corev1.ConditionFalse {
+		t.Fatalf("shop-b was let through while its endpoint is unhealthy: %+v", c)
+	}
 	if second := waitCheckPath(t, check, "/v2/ready"); second.GetId() != first.GetId() {
 		t.Errorf("the health check was replaced (id %d, then %d), want it updated in place", first.GetId(), second.GetId())
 	}
@@ -158,6 +168,17 @@ func TestUnhealthyEndpointsAreReported(t *testing.T) {
 			t.Errorf("the recovered problem is still told: %s", e)
 		}
 	}
+}
+
+// healthReads counts the getHealth calls gcptest has served.
+func healthReads() int {
+	n := 0
+	for _, c := range srv.Calls() {
+		if strings.HasSuffix(c.Path, "/getHealth") {
+			n++
+		}
+	}
+	return n
 }
 
 // resourceOf returns the name of the one resource of a kind the LoadBalancer lists.
