@@ -68,7 +68,8 @@ func condition(pod *corev1.Pod) *corev1.PodCondition {
 // serving port (the container port traffic reaches), as ingress-gce derives a health check
 // from it; "" when none does. A probe on another port says nothing of the serving port, so
 // it is ignored. Of several pods, the newest decides: during a rollout that changes the
-// probe, the path follows the new pods at once and does not flap back.
+// probe, the path follows the new pods at once and does not flap back. Creation times count
+// in seconds; of pods created in the same second, the first by name decides.
 func ProbePath(pods []*corev1.Pod, servingPort int32) string {
 	pods = slices.Clone(pods)
 	slices.SortFunc(pods, func(a, b *corev1.Pod) int {
