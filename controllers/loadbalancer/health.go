@@ -88,12 +88,14 @@ func (s sickBackend) summary() string {
 // setHealthy turns a Ready condition that is True into False while the cloud finds targets
 // unhealthy, naming each backend, how many of how many, and what to check.
 func setHealthy(status *v1alpha1.LoadBalancerStatus, gen int64, sick []sickBackend, hint string) {
+	status.UnhealthyBackends = nil
 	if len(sick) == 0 || !meta.IsStatusConditionTrue(status.Conditions, v1alpha1.ConditionReady) {
 		return
 	}
 	parts := make([]string, 0, len(sick))
 	for _, s := range sick {
 		parts = append(parts, s.summary())
+		status.UnhealthyBackends = append(status.UnhealthyBackends, s.name)
 	}
 	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonUnhealthyTargets,
 		strings.Join(parts, "; ")+"; "+hint)

@@ -76,9 +76,12 @@ func TestUnhealthyTargetsTurnReadyFalse(t *testing.T) {
 		t.Errorf("Ready is %s %s %q, want False UnhealthyTargets %q (the held pod warming up and the unknown target are no problem)",
 			c.Status, c.Reason, c.Message, wantMsg)
 	}
+	if len(status.UnhealthyBackends) != 1 || status.UnhealthyBackends[0] != "cart" {
+		t.Errorf("status.unhealthyBackends %v, want [cart] for the ingress controller to tell its members", status.UnhealthyBackends)
+	}
 	setCondition(status, 1, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonReady, "ready")
 	setHealthy(status, 1, unhealthyBackends(want, map[string][]providers.TargetHealth{}, nil), "hint")
-	if status.Conditions[0].Status != metav1.ConditionTrue {
+	if status.Conditions[0].Status != metav1.ConditionTrue || status.UnhealthyBackends != nil {
 		t.Errorf("with every target healthy Ready is %v", status.Conditions[0])
 	}
 }

@@ -159,6 +159,7 @@ func TestUnhealthyEndpointsAreReported(t *testing.T) {
 		}
 	}
 	waitEvent(t, lb, v1alpha1.ReasonUnhealthyTargets, "1 of 2 endpoints unhealthy")
+	waitEvent(t, getIngress(t, ns, "shop"), v1alpha1.ReasonUnhealthyTargets, "Service "+ns+"/cart (backend "+lb.Spec.Backends[0].Name+") unhealthy")
 
 	srv.SetEndpointHealth(gcp.DefaultZone, neg, "10.0.3.2:8080", "HEALTHY")
 	waitReady(t, lb.Name, "True", "")
