@@ -98,7 +98,7 @@ func (w *world) reconcile(name string) (ctrl.Result, *corev1.PodCondition) {
 		w.t.Fatal(err)
 	}
 	p := &corev1.Pod{}
-	if err := kube.Get(w.ctx, client.ObjectKey{Namespace: w.ns, Name: name}, p); err != nil {
+	if err := direct.Get(w.ctx, client.ObjectKey{Namespace: w.ns, Name: name}, p); err != nil {
 		w.t.Fatal(err)
 	}
 	return res, condition(p)

@@ -17,7 +17,12 @@ import (
 // The reconciler's tests call Reconcile directly against a real API server, through a
 // client that reads a started cache with portico's indexes, as the manager's does.
 
-var kube client.Client
+var (
+	// kube reads through the cache, as the reconciler's client does.
+	kube client.Client
+	// direct reads the API server, for what a test checks the reconciler wrote.
+	direct client.Client
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -31,6 +36,10 @@ func run(m *testing.M) int {
 	}
 	defer func() { _ = cp.Stop() }()
 	if kube, err = cachedClient(cp); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if direct, err = client.New(cp.Config, client.Options{Scheme: kube.Scheme()}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
