@@ -21,7 +21,9 @@ import (
 	"github.com/portico-dev/portico/controllers/ingress"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/notice"
 	"github.com/portico-dev/portico/controllers/ratelimit"
+	"github.com/portico-dev/portico/controllers/readiness"
 	"github.com/portico-dev/portico/controllers/sweep"
 	"github.com/portico-dev/portico/internal/secrets"
 	"github.com/portico-dev/portico/model"
@@ -52,18 +54,26 @@ type Options struct {
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
+	// HealthPoll is how soon a load balancer is checked again while the pod readiness gate
+	// holds one of its pods or a target is unhealthy; default loadbalancer.DefaultHealthPoll.
+	HealthPoll time.Duration
+	// HealthResync is how often a load balancer whose provider reports health is checked
+	// again without news; default loadbalancer.DefaultHealthResync.
+	HealthResync time.Duration
 }
 
 // CacheOptions restricts what the manager caches: of the Secrets, only those of type
 // kubernetes.io/tls, so that portico never holds every Secret of the cluster in memory, and
 // of those no private key (secrets.Strip): a key is read from the API server only when a
-// provider uploads its certificate.
+// provider uploads its certificate. Of the Pods, only what the readiness gate and the
+// health-check paths read (readiness.Strip).
 func CacheOptions() cache.Options {
 	return cache.Options{ByObject: map[client.Object]cache.ByObject{
 		&corev1.Secret{}: {
 			Field:     fields.OneTermEqualSelector("type", string(corev1.SecretTypeTLS)),
 			Transform: secrets.Strip,
 		},
+		&corev1.Pod{}: {Transform: readiness.Strip},
 	}}
 }
 
@@ -94,16 +104,28 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		return fmt.Errorf("setting up the ingress controller: %w", err)
 	}
 	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
+	health := readiness.NewStore()
 	lb := &loadbalancer.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Registry:  opts.Registry,
-		Recorder:  mgr.GetEventRecorder("portico-loadbalancer"),
+		Recorder:  mgr.GetEventRecorder(loadbalancer.ReportingController),
 		Locations: opts.Locations,
 		SlowRetry: opts.SlowRetry,
+		Health:    health,
+		Notices: &notice.Board{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(),
+			Controller: loadbalancer.ReportingController},
+		HealthPoll:   opts.HealthPoll,
+		HealthResync: opts.HealthResync,
+		EventRefresh: opts.EventRefresh,
 	}
 	if err := lb.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
+	}
+	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
+	gate := &readiness.Reconciler{Client: mgr.GetClient(), Store: health}
+	if err := gate.SetupWithManager(mgr, copts); err != nil {
+		return fmt.Errorf("setting up the readiness controller: %w", err)
 	}
 	metrics.LoadBalancers.Use(mgr.GetClient())
 	sweeper := &sweep.Sweeper{

@@ -131,7 +131,7 @@ var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class'
 }, enumAnnotation(AnnotationTargetType, "ip", ScopeBackends, []string{v1alpha1.TargetTypeIP, v1alpha1.TargetTypeInstance},
 	"ip sends traffic straight to the ready pod IPs of the Service's EndpointSlices; instance sends it to every node on the Service's NodePort.",
 	"instance", func(s *settings, v string) { s.targetType = v }), {
-	Name: AnnotationHealthCheckPath, Type: "path", Default: "the provider's: / for HTTP", Scope: ScopeBackends,
+	Name: AnnotationHealthCheckPath, Type: "path", Default: "the path of the serving pods' HTTP readiness probe on the serving port (docs/rollouts.md), else / for HTTP", Scope: ScopeBackends,
 	Allowed:     "a clean absolute path, as for Prefix paths",
 	Description: "The path the load balancer probes on each target.",
 	Example:     "/healthz",

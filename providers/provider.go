@@ -59,6 +59,10 @@ type Desired struct {
 	// static addresses and pre-shared certificates that may be used even though another
 	// load balancer uses them too.
 	Granted Granted
+	// AwaitingHealth names the backends with a target that a pod readiness gate holds
+	// until the cloud finds it healthy: a provider that reads health lazily reads theirs
+	// now, unless it already knows every target of the backend is healthy.
+	AwaitingHealth map[string]bool
 }
 
 // Granted names cloud resources a user made and granted to a load balancer's namespaces.
@@ -109,6 +113,10 @@ type Observed struct {
 	Resources []v1alpha1.CloudResource
 	// Changes lists what this call created, updated or deleted, in the order it happened.
 	Changes []Change
+	// Health maps each backend name to the health of its targets as the cloud's health
+	// checks see them, one entry per target of Desired.Targets in the same order. Nil when
+	// the provider checks no health (nginx): then an attached target counts as healthy.
+	Health map[string][]TargetHealth
 }
 
 // Plan is what Ensure would do.

@@ -66,6 +66,13 @@ type Options struct {
 	// EventRefresh is how often the controller tells a standing problem again; default the
 	// controller's (30 minutes).
 	EventRefresh time.Duration
+	// HealthPoll is how soon the controller checks a load balancer's health again while a
+	// pod readiness gate waits or a target is unhealthy; default half a second, as tests
+	// wait for it.
+	HealthPoll time.Duration
+	// HealthResync is how often the controller checks the health of a load balancer whose
+	// targets are all healthy; default the controller's (10 minutes).
+	HealthResync time.Duration
 	// APIServerFlags are extra kube-apiserver flags, for example {"event-ttl": "6s"}.
 	APIServerFlags map[string]string
 	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
@@ -134,6 +141,9 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	}
 	if opts.SlowRetry == 0 {
 		opts.SlowRetry = 2 * time.Second
+	}
+	if opts.HealthPoll == 0 {
+		opts.HealthPoll = 500 * time.Millisecond
 	}
 	env := &Env{Config: cp.Config, Cloud: opts.Cloud, ClusterID: opts.ClusterID, cp: cp, opts: opts}
 	if err := env.setup(ctx); err != nil {
@@ -256,6 +266,8 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		SlowRetry:               e.opts.SlowRetry,
 		OrphanSweepInterval:     e.opts.OrphanSweepInterval,
 		EventRefresh:            e.opts.EventRefresh,
+		HealthPoll:              e.opts.HealthPoll,
+		HealthResync:            e.opts.HealthResync,
 	})
 	if err != nil {
 		return nil, err

@@ -451,6 +451,13 @@ type LoadBalancerStatus struct {
 	// +listType=atomic
 	UnreadyBackends []string `json:"unreadyBackends,omitempty"`
 
+	// UnhealthyBackends names the backends with targets the cloud's health checks find
+	// unhealthy, so that the ingress controller tells the members that route to them.
+	// +optional
+	// +kubebuilder:validation:MaxItems=1000
+	// +listType=atomic
+	UnhealthyBackends []string `json:"unhealthyBackends,omitempty"`
+
 	// Resources lists every cloud resource behind the load balancer.
 	// +optional
 	// +listType=atomic

@@ -485,6 +485,11 @@ func (in *LoadBalancerStatus) DeepCopyInto(out *LoadBalancerStatus) {
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
+	if in.UnhealthyBackends != nil {
+		in, out := &in.UnhealthyBackends, &out.UnhealthyBackends
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	if in.Resources != nil {
 		in, out := &in.Resources, &out.Resources
 		*out = make([]CloudResource, len(*in))

@@ -20,6 +20,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers"
 	"github.com/portico-dev/portico/controllers/cluster"
+	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
@@ -50,6 +51,8 @@ type controllerOptions struct {
 	sweepInterval   time.Duration
 	orphanPolicy    string
 	eventRefresh    time.Duration
+	healthPoll      time.Duration
+	healthResync    time.Duration
 	rateLimits      ratelimit.Config
 	gcp             gcp.Defaults
 	zap             zap.Options
@@ -90,6 +93,8 @@ func newControllerCommand() *cobra.Command {
 	f.DurationVar(&opts.sweepInterval, "orphan-sweep-interval", time.Hour, "how often to look for cloud load balancers no LoadBalancer claims; 0 turns it off")
 	f.StringVar(&opts.orphanPolicy, "orphan-policy", "delete", "what the sweep does with orphans: delete, or report (log and count them only)")
 	f.DurationVar(&opts.eventRefresh, "event-refresh", 30*time.Minute, "how often a standing problem is told again as an Event on its Ingress; keep it below the API server's --event-ttl (1h by default)")
+	f.DurationVar(&opts.healthPoll, "health-poll", loadbalancer.DefaultHealthPoll, "how soon a load balancer's cloud-side health is checked again while a pod readiness gate waits on it or a target is unhealthy")
+	f.DurationVar(&opts.healthResync, "health-resync", loadbalancer.DefaultHealthResync, "how often the cloud-side health of a load balancer whose targets are all healthy is checked")
 	limitFlags := flag.NewFlagSet("cloud rate limits", flag.ContinueOnError)
 	opts.rateLimits.BindFlags(limitFlags)
 	f.AddGoFlagSet(limitFlags)
@@ -233,6 +238,8 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		OrphanSweepInterval:     opts.sweepInterval,
 		OrphansReportOnly:       opts.orphanPolicy == "report",
 		EventRefresh:            opts.eventRefresh,
+		HealthPoll:              opts.healthPoll,
+		HealthResync:            opts.healthResync,
 		Locations:               record,
 		SeveralManagers:         severalManagers,
 	}); err != nil {

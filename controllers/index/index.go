@@ -46,6 +46,10 @@ const (
 	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
 	// resolving one backend's targets reads only that Service's slices.
 	SliceService = "portico.slice.service"
+	// SlicePod indexes EndpointSlices by the pods of their endpoints, as "namespace/name",
+	// so that a pod's change reaches the Services, and through LBService the load
+	// balancers, that send it traffic.
+	SlicePod = "portico.slice.pod"
 )
 
 // AnnotationGroupKey on a LoadBalancer records the group key it was translated from.
@@ -70,6 +74,7 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBParams, lbParams},
 		{&v1alpha1.LoadBalancer{}, LBNamespace, lbNamespaces},
 		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
+		{&discoveryv1.EndpointSlice{}, SlicePod, slicePods},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.fn); err != nil {
 			return fmt.Errorf("registering index %s: %w", i.name, err)
@@ -198,6 +203,17 @@ func sliceService(o client.Object) []string {
 		return []string{Key(o.GetNamespace(), svc)}
 	}
 	return nil
+}
+
+func slicePods(o client.Object) []string {
+	slice := o.(*discoveryv1.EndpointSlice)
+	set := map[string]bool{}
+	for _, ep := range slice.Endpoints {
+		if ep.TargetRef != nil && ep.TargetRef.Kind == "Pod" {
+			set[Key(slice.Namespace, ep.TargetRef.Name)] = true
+		}
+	}
+	return keys(set)
 }
 
 func keys(set map[string]bool) []string {

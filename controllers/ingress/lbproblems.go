@@ -19,12 +19,15 @@ const (
 	ReasonProgrammingFailed = "ProgrammingFailed"
 	// ReasonNoReadyTargets: a backend the member routes to has no ready target.
 	ReasonNoReadyTargets = "NoReadyTargets"
+	// ReasonUnhealthyTargets: the cloud finds targets of a backend the member routes to
+	// unhealthy.
+	ReasonUnhealthyTargets = v1alpha1.ReasonUnhealthyTargets
 )
 
 // loadBalancerProblems returns what is wrong with the load balancer that serves a member, as
 // problems of that member, so that it is told with the member's own problems and again for
-// as long as it lasts: a failed programming, and each backend it routes to that has no ready
-// target.
+// as long as it lasts: a failed programming, each backend it routes to that has no ready
+// target, and each whose targets the cloud finds unhealthy.
 func loadBalancerProblems(lb *v1alpha1.LoadBalancer, id types.NamespacedName) []model.Problem {
 	if lb == nil {
 		return nil
@@ -40,6 +43,11 @@ func loadBalancerProblems(lb *v1alpha1.LoadBalancer, id types.NamespacedName) []
 			out = append(out, model.Problem{Ingress: id, Field: field, Severity: model.SeverityWarning, Reason: ReasonNoReadyTargets,
 				Message: fmt.Sprintf("Service %s/%s (backend %s) has no ready endpoint, so requests routed to it fail with 503; check its pods' readiness and selector",
 					b.Service.Namespace, b.Service.Name, b.Name)})
+		}
+		if slices.Contains(lb.Status.UnhealthyBackends, b.Name) {
+			out = append(out, model.Problem{Ingress: id, Field: field, Severity: model.SeverityWarning, Reason: ReasonUnhealthyTargets,
+				Message: fmt.Sprintf("the cloud's health checks find endpoints of Service %s/%s (backend %s) unhealthy; see the Ready condition of LoadBalancer %s for which, and what to check",
+					b.Service.Namespace, b.Service.Name, b.Name, lb.Name)})
 		}
 	}
 	return out

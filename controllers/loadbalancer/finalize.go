@@ -44,6 +44,10 @@ func (r *Reconciler) finalize(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 		}
 	}
 	r.slow.reset(lb.Name)
+	r.told.forget(lb.Name)
+	if r.Health != nil {
+		r.Health.Forget(lb.Name)
+	}
 	if n := len(lb.Status.Resources); n > 0 {
 		r.deleteEventOn(lb, "Normal", ReasonResourceDeleted, "deleted %d cloud resources of provider %s", n, lb.Status.Provider)
 	}

@@ -37,26 +37,31 @@ func (r *Reconciler) paramsOf(ctx context.Context, lb *v1alpha1.LoadBalancer) (c
 
 // desiredOf gathers everything the provider needs to realise the load balancer at ref: the
 // spec, the class parameters, the targets of every backend, the certificate of every TLS
-// Secret, and what the class grants to the members' namespaces.
-func (r *Reconciler) desiredOf(ctx context.Context, lb *v1alpha1.LoadBalancer, params classParams, ref providers.Ref) (*providers.Desired, error) {
+// Secret, and what the class grants to the members' namespaces. The backends' health
+// checks get the serving pods' readiness-probe path where none is set; the targets
+// resolved tell which pods the readiness gate holds.
+func (r *Reconciler) desiredOf(ctx context.Context, lb *v1alpha1.LoadBalancer, params classParams, ref providers.Ref) (*providers.Desired, *resolved, error) {
 	targets, err := r.resolveTargets(ctx, &lb.Spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	certs, err := r.resolveCertificates(ctx, &lb.Spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	granted, err := r.grantedTo(ctx, params.spec, lb.Spec.Members)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &providers.Desired{
-		Ref:          ref,
-		Spec:         *lb.Spec.DeepCopy(),
-		Params:       params.spec,
-		Targets:      targets,
-		Certificates: certs,
-		Granted:      granted,
-	}, nil
+	want := &providers.Desired{
+		Ref:            ref,
+		Spec:           *lb.Spec.DeepCopy(),
+		Params:         params.spec,
+		Targets:        targets.targets,
+		Certificates:   certs,
+		Granted:        granted,
+		AwaitingHealth: awaiting(targets.held),
+	}
+	withProbePaths(&want.Spec, targets.probePaths)
+	return want, targets, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -19,6 +20,8 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/notice"
+	"github.com/portico-dev/portico/controllers/readiness"
 	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/providers"
 )
@@ -41,8 +44,24 @@ type Reconciler struct {
 	SlowRetry, MaxSlowRetry time.Duration
 	// Rand returns a number in [0, 1) for the jitter of slow retries; default math/rand.
 	Rand func() float64
+	// Health records the health each pass finds, for the pod readiness gate; nil records
+	// nothing.
+	Health *readiness.Store
+	// Notices keeps unhealthy targets visible as standing Events on the LoadBalancer.
+	Notices *notice.Board
+	// Clock tells the time of the notices' refresh; default the real clock.
+	Clock clock.PassiveClock
+	// HealthPoll is how soon a load balancer is checked again while the gate holds a pod
+	// of it or a target is unhealthy; default DefaultHealthPoll.
+	HealthPoll time.Duration
+	// HealthResync is how often a load balancer whose provider reports health is passed
+	// over without news; default DefaultHealthResync.
+	HealthResync time.Duration
+	// EventRefresh is how often a standing notice is renewed; default DefaultEventRefresh.
+	EventRefresh time.Duration
 
 	slow     slowRetries
+	told     toldNotices
 	initOnce sync.Once
 }
 
@@ -94,7 +113,7 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err := r.recordPlace(ctx, lb, place); err != nil {
 		return ctrl.Result{}, err
 	}
-	want, err := r.desiredOf(ctx, lb, params, place.to)
+	want, targets, err := r.desiredOf(ctx, lb, params, place.to)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -102,13 +121,23 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if ensureErr == nil {
 		ensureErr = r.leave(ctx, lb, place)
 	}
+	health := healthOf(want, observed, ensureErr)
+	r.recordHealth(lb.Name, health, targets)
+	sick := unhealthyBackends(want, health, targets.held)
 	r.announce(ctx, lb, observed)
 	r.computeStatus(status, lb, place, observed, want, ensureErr)
+	hint := hintOf(provider)
+	setHealthy(status, lb.Generation, sick, hint)
 	r.announceTransition(ctx, lb, &lb.Status, status)
+	r.tellHealth(ctx, lb, sick, hint)
 	if err := r.writeStatus(ctx, lb, status); err != nil {
 		return ctrl.Result{}, err
 	}
-	return r.resultFor(ctx, lb.Name, ensureErr)
+	res, err := r.resultFor(ctx, lb.Name, ensureErr)
+	if err != nil {
+		return res, err
+	}
+	return r.healthPoll(res, observed != nil && hasTargets(observed.Health), health, targets, sick), nil
 }
 
 // setNotEnabled reports a provider that this controller does not run.

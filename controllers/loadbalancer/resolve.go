@@ -24,5 +24,6 @@ func Resolve(ctx context.Context, c client.Client, p providers.Provider, lb *v1a
 	if err != nil {
 		return nil, err
 	}
-	return r.desiredOf(ctx, lb, params, r.placeOf(lb, p, params).to)
+	want, _, err := r.desiredOf(ctx, lb, params, r.placeOf(lb, p, params).to)
+	return want, err
 }

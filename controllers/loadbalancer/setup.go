@@ -36,6 +36,8 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.instanceLoadBalancers),
 			builder.WithPredicates(nodeTargetChanged{})).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.podLoadBalancers),
+			builder.WithPredicates(podTargetChanged{})).
 		Complete(r)
 }
 

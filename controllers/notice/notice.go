@@ -35,6 +35,10 @@ type Notice struct {
 	Action string
 	// Note says what is wrong; at most 1 KiB is kept.
 	Note string
+	// Key, when set, names the notice instead of its action and note, so that a problem
+	// whose note changes while it lasts (a count, say) stays one Event: a new note replaces
+	// it.
+	Key string
 }
 
 // Board writes notices.
@@ -50,7 +54,7 @@ type Board struct {
 	Clock clock.PassiveClock
 }
 
-// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=get;create;update
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=get;create;update;delete
 
 // Tell creates the notice's Event on the object, or renews it when it exists.
 func (b *Board) Tell(ctx context.Context, obj client.Object, gvk schema.GroupVersionKind, n Notice) error {
@@ -63,6 +67,13 @@ func (b *Board) Tell(ctx context.Context, obj client.Object, gvk schema.GroupVer
 	case err != nil:
 		return fmt.Errorf("reading Event %s: %w", name, err)
 	}
+	if n.Key != "" && existing.Note != text.Truncate(n.Note, 1000) {
+		// The API server keeps an Event's note as it was created: a new note is a new Event.
+		if err := b.Client.Delete(ctx, existing); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("replacing Event %s: %w", name, err)
+		}
+		return b.create(ctx, obj, gvk, name, n)
+	}
 	now := metav1.NewMicroTime(b.now())
 	if existing.Series == nil {
 		existing.Series = &eventsv1.EventSeries{Count: 1}
@@ -71,6 +82,16 @@ func (b *Board) Tell(ctx context.Context, obj client.Object, gvk schema.GroupVer
 	existing.Series.LastObservedTime = now
 	if err := b.Client.Update(ctx, existing); err != nil {
 		return fmt.Errorf("renewing Event %s: %w", name, err)
+	}
+	return nil
+}
+
+// Withdraw deletes the notice's Event once its problem is gone, so that no Event says it
+// still stands; one already gone is fine.
+func (b *Board) Withdraw(ctx context.Context, obj client.Object, n Notice) error {
+	e := &eventsv1.Event{ObjectMeta: metav1.ObjectMeta{Namespace: eventNamespace(obj), Name: Name(obj, n)}}
+	if err := b.Client.Delete(ctx, e); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting Event %s: %w", e.Name, err)
 	}
 	return nil
 }
@@ -99,7 +120,11 @@ func (b *Board) create(ctx context.Context, obj client.Object, gvk schema.GroupV
 // Name is the Event name of a notice: the object's name and a hash of its UID and the
 // problem, so that each standing problem has exactly one Event.
 func Name(obj client.Object, n Notice) string {
-	sum := sha256.Sum256([]byte(string(obj.GetUID()) + "\x00" + n.Reason + "\x00" + n.Action + "\x00" + n.Note))
+	what := n.Action + "\x00" + n.Note
+	if n.Key != "" {
+		what = n.Key
+	}
+	sum := sha256.Sum256([]byte(string(obj.GetUID()) + "\x00" + n.Reason + "\x00" + what))
 	return text.Truncate(obj.GetName(), 200) + ".notice-" + hex.EncodeToString(sum[:])[:16]
 }
 

@@ -32,6 +32,8 @@ type Cloud struct {
 	writeFault *writeFault
 	latency    map[opKind]time.Duration
 	hook       func(Call)
+	// health holds the states SetTargetHealth set, by "ip:port".
+	health map[string]string
 }
 
 // GlobalLocation is the location of global resources, and of a class without a fake

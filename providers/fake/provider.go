@@ -93,7 +93,9 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{Changes: res.Changes}, errors.Join(res.Err, rerr)
 	}
 	cause := func(k Key) error { return pl.Cause(res.Broken, plan.Key(k)) }
-	return observe(d, after, res.Changes, cause, res.Err), res.Err
+	obs := observe(d, after, res.Changes, cause, res.Err)
+	obs.Health = p.cloud.healthOf(want)
+	return obs, res.Err
 }
 
 // prepare builds the desired state and reads the current one. The state is returned with an

@@ -28,6 +28,12 @@ const (
 	// defaultPortName is the port name Google gives a backend service that names none; an
 	// endpoint group's backend service keeps it, as endpoints carry their own ports.
 	defaultPortName = "http"
+	// DrainingTimeoutSec is how long a backend service lets the requests in flight to a
+	// detached endpoint finish (connectionDraining.drainingTimeoutSec). The controller
+	// detaches an endpoint as soon as its pod starts terminating, so a pod whose
+	// terminationGracePeriodSeconds (or preStop hook) covers this time never drops a request.
+	// Google's own default is 0: no draining at all.
+	DrainingTimeoutSec = 30
 )
 
 // addBackend adds a backend's health check, zonal endpoint groups and backend service, and
@@ -46,9 +52,10 @@ func (b *builder) addBackend(be v1alpha1.Backend) (string, error) {
 	bs := &computepb.BackendService{
 		Name: proto.String(name), Description: proto.String(b.serviceDescription(be.Service)),
 		LoadBalancingScheme: proto.String(externalManaged), Protocol: proto.String(protocol),
-		PortName:     proto.String(defaultPortName),
-		TimeoutSec:   proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
-		HealthChecks: []string{b.global(KindHealthCheck, hcName)},
+		PortName:           proto.String(defaultPortName),
+		TimeoutSec:         proto.Int32(cmp.Or(be.TimeoutSeconds, defaultTimeoutSec)),
+		HealthChecks:       []string{b.global(KindHealthCheck, hcName)},
+		ConnectionDraining: &computepb.ConnectionDraining{DrainingTimeoutSec: proto.Int32(DrainingTimeoutSec)},
 	}
 	refs := []plan.Key{hc}
 	if be.TargetType == v1alpha1.TargetTypeInstance {

@@ -57,7 +57,7 @@ var kinds = map[string]kindInfo{
 		owned:     []string{"description", "networkEndpointType", "network", "subnetwork", fieldZone, fieldEndpoints},
 		immutable: []string{"description", "networkEndpointType", "network", "subnetwork", fieldZone}},
 	KindBackendService: {collection: "backendServices", abbrev: "bs",
-		owned:     []string{"description", "loadBalancingScheme", "protocol", "portName", "timeoutSec", "healthChecks", "backends"},
+		owned:     []string{"description", "loadBalancingScheme", "protocol", "portName", "timeoutSec", "healthChecks", "backends", "connectionDraining"},
 		immutable: []string{"loadBalancingScheme"}},
 	KindInstanceGroup: {collection: "instanceGroups", abbrev: "ig",
 		owned:     []string{"description", "namedPorts", fieldZone, fieldInstances},

@@ -11,6 +11,7 @@ import "slices"
 var RequiredPermissions = []string{
 	"compute.backendServices.create",
 	"compute.backendServices.delete",
+	"compute.backendServices.get",
 	"compute.backendServices.list",
 	"compute.backendServices.update",
 	"compute.firewalls.create",

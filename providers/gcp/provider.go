@@ -56,6 +56,9 @@ type Options struct {
 	// 5xx; zero is retry.DefaultCallPolicy, negative Retries none. The clients' other
 	// methods retry as WithRetries (Dial's) set them.
 	Retry retry.CallPolicy
+	// HealthResync is how long the health of endpoints all found healthy is trusted before
+	// it is read again; 0 is DefaultHealthResync.
+	HealthResync time.Duration
 }
 
 // Provider realises LoadBalancers as global external Application Load Balancers. All it
@@ -71,6 +74,8 @@ type Provider struct {
 	// at a time (see touchesShared).
 	sharedMu sync.Mutex
 	usage    usageIndex
+	// healthMem is what the provider last read of each endpoint group's health.
+	healthMem healthMemory
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -206,6 +211,7 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 	}
 	obs := p.observe(ctx, loc, want, after, func(k plan.Key) error { return pl.Cause(res.Broken, k) }, res.Err)
 	obs.Changes = res.Changes
+	obs.Health = p.health(ctx, loc, want, after, res.Changes)
 	return obs, res.Err
 }
 
@@ -237,6 +243,7 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if res.Err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
 	}
+	p.healthMem.replace(loc+"/"+lb.Name, nil)
 	return nil
 }
 

@@ -10,6 +10,7 @@
 //     where each lives, and Delete in one location leaves the other whole;
 //   - a crash after any write converges on the next pass, with nothing leaked or duplicated;
 //   - reads do not grow with the number of load balancers, on a resync or a restart;
+//   - Observed.Health, when reported, has one state per target of each backend;
 //   - routing agrees with the reference router (model.Route) on the conformance tables.
 //
 // The crash checks run a fixed sample of crash points unless PORTICO_CONTRACT_CRASH=all
@@ -104,5 +105,6 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Locations", s.testLocations)
 	t.Run("CrashAfterAnyWrite", s.testCrashAfterAnyWrite)
 	t.Run("Reads", s.testReads)
+	t.Run("HealthCoversEveryTarget", s.testHealthCoversEveryTarget)
 	t.Run("Routing", s.testRouting)
 }

@@ -39,6 +39,9 @@ func run(m *testing.M) int {
 		ClusterID:      clusterID,
 		ExtraProviders: []providers.Provider{newProvider(srv)},
 		ClassProvider:  v1alpha1.ProviderGCP,
+		// Health changes without a Kubernetes event: the tests of unhealthy endpoints wait
+		// for the controller to look again.
+		HealthResync: time.Second,
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -56,7 +59,7 @@ func run(m *testing.M) int {
 // `portico controller` builds it with Application Default Credentials.
 func newProvider(srv *gcptest.Server) *gcp.Provider {
 	return gcp.New(gcp.Options{
-		ClusterID: clusterID, Project: project,
+		ClusterID: clusterID, Project: project, HealthResync: 500 * time.Millisecond,
 		Dial: func(ctx context.Context) (*gcp.Clients, error) { return gcp.Dial(ctx, srv.ClientOptions()...) },
 	})
 }

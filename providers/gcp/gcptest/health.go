@@ -25,6 +25,15 @@ func (s *Server) SetEndpointHealth(zone, neg, endpoint, state string) {
 	p.health[healthKey(p.selfLink(networkEndpointGroups, zone, neg), endpoint)] = state
 }
 
+// SetInitialHealth changes the state reported for endpoints that SetEndpointHealth never
+// named ("" is HEALTHY), as Options.InitialHealth sets it at the start: a test of a rollout
+// makes new endpoints start unhealthy, as Google's do until their checks pass.
+func (s *Server) SetInitialHealth(state string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.InitialHealth = state
+}
+
 func (s *Server) healthOf(p *project, negLink, endpoint string) string {
 	if state, ok := p.health[healthKey(negLink, endpoint)]; ok {
 		return state
