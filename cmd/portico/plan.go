@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers/plan"
 )
@@ -18,6 +19,9 @@ type planOptions struct {
 	defaultProvider string
 	clusterID       string
 	out             outputFormat
+	// httpPort, httpsPort and writeDir are for --provider nginx.
+	httpPort, httpsPort int
+	writeDir            string
 }
 
 // defaultPlanClusterID names the cluster in resource names when --cluster-id is not given.
@@ -26,7 +30,7 @@ const defaultPlanClusterID = "cluster"
 func newPlanCommand() *cobra.Command {
 	var opts planOptions
 	cmd := &cobra.Command{
-		Use:   "plan -f FILE... [--provider fake]",
+		Use:   "plan -f FILE... [--provider fake|nginx]",
 		Short: "Show offline every cloud resource that Ingresses would get, before you apply them",
 		Long: `plan reads Ingress manifests (and optionally Services, EndpointSlices, Secrets,
 IngressClasses and IngressClassParams) without a cluster and without a cloud, checks each
@@ -34,12 +38,23 @@ object as the API server would, groups and translates the Ingresses as the contr
 and asks the provider what it would create in an empty cloud: every resource of every load
 balancer, by kind and name, with the fields that decide routing. Services and Secrets that
 the files do not contain are assumed to exist. It exits 1 when an object or an Ingress has
-an error, and 2 when the provider has no offline plan (only fake has one today).`,
+an error, and 2 when the provider has no offline plan (fake and nginx have one).
+
+With --provider nginx it prints instead the complete nginx configuration that the Ingresses
+render to, runnable as is: every path in it is relative to nginx's prefix, so
+"nginx -p DIR -c FILE" serves the Ingresses on --http-port and --https-port. A Service with
+EndpointSlices in the files gets their ready endpoints as upstream servers; one without
+answers 503. Certificate files are never printed: --write-dir DIR writes the configuration
+and them (keys mode 0600) into a new prefix directory.`,
 		Example: `  portico plan -f ingress.yaml --provider fake
+  portico plan -f app/ --provider nginx --write-dir /tmp/portico-nginx && nginx -p /tmp/portico-nginx -c nginx.conf
   portico plan -f app/ -f classes.yaml -o json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(opts.files) == 0 {
 				return usageError{errors.New("plan needs -f FILE")}
+			}
+			if err := checkNginxFlags(cmd, opts); err != nil {
+				return err
 			}
 			return runPlan(cmd, opts)
 		},
@@ -49,6 +64,7 @@ an error, and 2 when the provider has no offline plan (only fake has one today).
 	f.StringVar(&opts.provider, "provider", "", "plan every load balancer with this provider, whatever the Ingresses choose")
 	f.StringVar(&opts.defaultProvider, "default-provider", "", "the provider for Ingresses that choose none, as the controller's flag")
 	f.StringVar(&opts.clusterID, "cluster-id", defaultPlanClusterID, "the controller's cluster ID, which every resource name contains")
+	addNginxPlanFlags(cmd, &opts)
 	opts.out.addFlag(cmd)
 	return cmd
 }
@@ -78,6 +94,9 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 				Object: "Ingress " + p.Ingress.String(), Field: p.Field, Severity: string(p.Severity), Reason: p.Reason, Message: p.Message,
 			})
 		}
+	}
+	if opts.provider == v1alpha1.ProviderNginx {
+		return planNginx(cmd, opts, results, objects, doc)
 	}
 	if err := planAll(cmd, opts, results, objects, &doc); err != nil {
 		return err

@@ -29,7 +29,7 @@ type offlineProvider struct {
 // error for a provider that has no offline plan.
 func newOfflineProvider(name, clusterID string) (*offlineProvider, error) {
 	if name != v1alpha1.ProviderFake {
-		return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake", quoteText(name))
+		return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake, or --provider nginx for its configuration", quoteText(name))
 	}
 	cloud := fake.NewCloud()
 	p := fake.New(cloud, fake.Options{ClusterID: clusterID, SnapshotTTL: -1})
