@@ -5,6 +5,7 @@
 package echo
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,6 +111,12 @@ func (s *Server) Close() error {
 		return err
 	}
 	return nil
+}
+
+// Shutdown stops the server gracefully: it stops accepting, and returns once the requests
+// in flight were answered, as a terminating pod drains.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.srv.Shutdown(ctx)
 }
 
 // Decode reads a Response from a body; an error says the body was not an echo answer.

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +21,8 @@ import (
 
 // Nginx is a real nginx under portico's Supervisor, listening on free loopback ports.
 type Nginx struct {
+	// Dir is nginx's prefix: its configuration and error log are there.
+	Dir        string
 	Settings   nginxfallback.Settings
 	Supervisor *nginxfallback.Supervisor
 	tb         testing.TB
@@ -59,8 +63,11 @@ func Start(tb testing.TB, o Options) *Nginx {
 		ListenAddress: "127.0.0.1", WorkerProcesses: o.Workers,
 	}
 	set.RedirectHTTPSPort = set.HTTPSPort
+	dir := tb.TempDir()
 	sup, err := nginxfallback.NewSupervisor(nginxfallback.Options{
-		Nginx: Binary(tb), Dir: tb.TempDir(), Settings: set, Metrics: o.Metrics, Log: logr.Discard(),
+		Nginx: Binary(tb), Dir: dir, Settings: set, Metrics: o.Metrics, Log: logr.Discard(),
+		// A test that left a connection open should not wait the 25 s a pod would.
+		StopTimeout: 5 * time.Second,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -79,7 +86,7 @@ func Start(tb testing.TB, o Options) *Nginx {
 			tb.Errorf("nginx did not stop within 60 s")
 		}
 	})
-	return &Nginx{Settings: set, Supervisor: sup, tb: tb}
+	return &Nginx{Dir: dir, Settings: set, Supervisor: sup, tb: tb}
 }
 
 // Apply loads in and returns once nginx serves it.
@@ -95,6 +102,15 @@ func (n *Nginx) MustApply(in nginxfallback.Input) {
 	if err := n.Apply(in); err != nil {
 		n.tb.Fatal(err)
 	}
+}
+
+// ErrorLog is what nginx wrote to its error log so far, for a failing test to show.
+func (n *Nginx) ErrorLog() string {
+	data, err := os.ReadFile(filepath.Join(n.Dir, nginxfallback.ErrorLog))
+	if err != nil {
+		return err.Error()
+	}
+	return string(data)
 }
 
 // Addr is nginx's address for a scheme, http or https.
@@ -134,4 +150,45 @@ func FreePort(tb testing.TB) int {
 	}
 	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// OldWorkers counts nginx's workers that are shutting down after a reload: they still
+// finish requests by the configuration they were started with, so an endpoint that
+// configuration lists must keep serving until they are gone (as a terminating pod does,
+// for the time its preStop hook and grace period give). It reads the process table.
+func (n *Nginx) OldWorkers() int {
+	master, err := os.ReadFile(filepath.Join(n.Dir, nginxfallback.PidFile))
+	if err != nil {
+		return 0
+	}
+	ppid := strings.TrimSpace(string(master))
+	entries, _ := os.ReadDir("/proc")
+	count := 0
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !strings.Contains(string(cmdline), "worker process is shutting down") {
+			continue
+		}
+		if parentOf(e.Name()) == ppid {
+			count++
+		}
+	}
+	return count
+}
+
+// parentOf reads a process's parent pid from /proc/PID/stat, after the command's ")".
+func parentOf(pid string) string {
+	stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
+	if err != nil {
+		return ""
+	}
+	s := string(stat)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 2 {
+		return ""
+	}
+	return fields[1]
 }
