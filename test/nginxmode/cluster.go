@@ -78,10 +78,7 @@ func (c *Cluster) SetIngresses(ings ...*networkingv1.Ingress) {
 func (c *Cluster) Echo(namespace, name, ingress string, n int) []*echo.Server {
 	key := namespace + "/" + name
 	if _, ok := c.echoes[key]; !ok {
-		c.objects.Services = append(c.objects.Services, corev1.Service{
-			ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
-			Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: PortName, Port: ServicePort}}},
-		})
+		c.AddService(namespace, name)
 	}
 	for i := 0; i < n; i++ {
 		pod := fmt.Sprintf("%s-%d", name, len(c.echoes[key]))
@@ -103,6 +100,15 @@ func (c *Cluster) addSlice(namespace, service, ip string, port int32) {
 		AddressType: discoveryv1.AddressTypeIPv4,
 		Ports:       []discoveryv1.EndpointPort{{Name: &portName, Port: &port}},
 		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{ip}, Conditions: discoveryv1.EndpointConditions{Ready: &ready}}},
+	})
+}
+
+// AddService adds Service namespace/name exposing ServicePort, without endpoints; give it
+// some with SetEndpoints.
+func (c *Cluster) AddService(namespace, name string) {
+	c.objects.Services = append(c.objects.Services, corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
+		Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: PortName, Port: ServicePort}}},
 	})
 }
 
@@ -175,6 +181,13 @@ func (c *Cluster) Translate() (results []*model.Result, ignored []model.Ignored)
 func (c *Cluster) Input() nginxfallback.Input {
 	c.tb.Helper()
 	results, _ := c.Translate()
+	return c.InputOf(results)
+}
+
+// InputOf is Input for results the caller translated.
+func (c *Cluster) InputOf(results []*model.Result) nginxfallback.Input {
+	c.tb.Helper()
+	idx := c.index()
 	var in nginxfallback.Input
 	for _, r := range results {
 		for _, p := range r.Problems {
@@ -183,44 +196,59 @@ func (c *Cluster) Input() nginxfallback.Input {
 			}
 		}
 		if len(r.Accepted()) > 0 {
-			in.LoadBalancers = append(in.LoadBalancers, c.loadBalancerOf(r))
+			in.LoadBalancers = append(in.LoadBalancers, idx.loadBalancerOf(r))
 		}
 	}
 	in.HostOwners, in.CatchAll, _ = nginxfallback.ClaimsInOrder(in.LoadBalancers)
 	return in
 }
 
-func (c *Cluster) loadBalancerOf(r *model.Result) nginxfallback.LoadBalancer {
+// index maps each Service, its EndpointSlices and each Secret by "namespace/name", as the
+// controller's field indexes do, so that resolving costs the same whatever the size.
+type index struct {
+	services map[string]*corev1.Service
+	slices   map[string][]discoveryv1.EndpointSlice
+	secrets  map[string]*corev1.Secret
+}
+
+func (c *Cluster) index() index {
+	idx := index{services: map[string]*corev1.Service{}, slices: map[string][]discoveryv1.EndpointSlice{}, secrets: map[string]*corev1.Secret{}}
+	for i := range c.objects.Services {
+		s := &c.objects.Services[i]
+		idx.services[s.Namespace+"/"+s.Name] = s
+	}
+	for _, s := range c.objects.EndpointSlices {
+		key := s.Namespace + "/" + s.Labels[discoveryv1.LabelServiceName]
+		idx.slices[key] = append(idx.slices[key], s)
+	}
+	for i := range c.objects.Secrets {
+		s := &c.objects.Secrets[i]
+		idx.secrets[s.Namespace+"/"+s.Name] = s
+	}
+	return idx
+}
+
+func (idx index) loadBalancerOf(r *model.Result) nginxfallback.LoadBalancer {
 	lb := nginxfallback.LoadBalancer{Name: r.Name, Spec: *r.Spec.DeepCopy(),
 		Targets: map[string][]providers.Target{}, Certificates: map[string]providers.Certificate{}}
 	for _, be := range r.Spec.Backends {
-		svc, ok := c.objects.Service(be.Service.Namespace, be.Service.Name)
-		if !ok || svc == nil {
-			continue
-		}
-		if port := loadbalancer.PortOf(svc, be.Service); port != nil {
-			lb.Targets[be.Name] = loadbalancer.TargetsOf(c.slicesOf(svc), port)
+		key := be.Service.Namespace + "/" + be.Service.Name
+		if svc := idx.services[key]; svc != nil {
+			if port := loadbalancer.PortOf(svc, be.Service); port != nil {
+				lb.Targets[be.Name] = loadbalancer.TargetsOf(idx.slices[key], port)
+			}
 		}
 	}
 	for _, t := range r.Spec.TLS {
 		if t.SecretRef == nil {
 			continue
 		}
-		if s, ok := c.objects.Secret(t.SecretRef.Namespace, t.SecretRef.Name); ok && s != nil {
+		ref := t.SecretRef.Namespace + "/" + t.SecretRef.Name
+		if s := idx.secrets[ref]; s != nil {
 			cert, key := s.Data[corev1.TLSCertKey], s.Data[corev1.TLSPrivateKeyKey]
-			lb.Certificates[t.SecretRef.Namespace+"/"+t.SecretRef.Name] = providers.Certificate{
+			lb.Certificates[ref] = providers.Certificate{
 				CertPEM: cert, Key: providers.StaticKey(key), Hash: providers.CertificateHash(cert, key)}
 		}
 	}
 	return lb
-}
-
-func (c *Cluster) slicesOf(svc *corev1.Service) []discoveryv1.EndpointSlice {
-	var out []discoveryv1.EndpointSlice
-	for _, s := range c.objects.EndpointSlices {
-		if s.Namespace == svc.Namespace && s.Labels[discoveryv1.LabelServiceName] == svc.Name {
-			out = append(out, s)
-		}
-	}
-	return out
 }
