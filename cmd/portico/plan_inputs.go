@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -28,8 +29,11 @@ type offlineProvider struct {
 // newOfflineProvider returns the provider of that name with an empty cloud, or a usage
 // error for a provider that has no offline plan.
 func newOfflineProvider(name, clusterID string) (*offlineProvider, error) {
+	if name == v1alpha1.ProviderNginx {
+		return nil, errors.New("provider nginx has no offline plan of cloud resources; --provider nginx prints the configuration nginx would serve")
+	}
 	if name != v1alpha1.ProviderFake {
-		return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake, or --provider nginx for its configuration", quoteText(name))
+		return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake", quoteText(name))
 	}
 	cloud := fake.NewCloud()
 	p := fake.New(cloud, fake.Options{ClusterID: clusterID, SnapshotTTL: -1})
