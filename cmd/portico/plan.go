@@ -24,6 +24,10 @@ type planOptions struct {
 	writeDir            string
 }
 
+// assumeObjectsExist is what plan assumes of the objects the files lack; the nginx plan
+// says it otherwise, since nginx serves no certificate it was not given.
+const assumeObjectsExist = "Services and Secrets the files do not contain exist, with every port asked for"
+
 // defaultPlanClusterID names the cluster in resource names when --cluster-id is not given.
 const defaultPlanClusterID = "cluster"
 
@@ -78,7 +82,7 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 	doc.Problems = rejectInvalid(objects)
 	objects.AssumeServicesExist, objects.AssumeSecretsExist = true, true
 	doc.Assumptions = append(doc.Assumptions,
-		"Services and Secrets the files do not contain exist, with every port asked for",
+		assumeObjectsExist,
 		"a Service gets the ready endpoints of the EndpointSlices the files contain, and none else; target type instance gets no node, as the files hold no Nodes")
 	if len(objects.IngressClasses) == 0 {
 		assumePorticoClasses(objects)

@@ -59,7 +59,13 @@ func planNginx(cmd *cobra.Command, opts planOptions, results []*model.Result, ob
 	in, assumed := nginxInputOffline(results, objs, nginxfallback.Settings{
 		HTTPPort: opts.httpPort, HTTPSPort: opts.httpsPort, RedirectHTTPSPort: opts.httpsPort,
 	})
-	out := nginxPlan{Problems: doc.Problems, Ignored: doc.Ignored, Assumptions: append(doc.Assumptions, assumed...)}
+	out := nginxPlan{Problems: doc.Problems, Ignored: doc.Ignored}
+	for _, a := range append(doc.Assumptions, assumed...) {
+		if a == assumeObjectsExist {
+			a = "Services the files do not contain exist, with every port asked for, and no endpoint (their backends answer 503)"
+		}
+		out.Assumptions = append(out.Assumptions, a)
+	}
 	for _, lb := range in.LoadBalancers {
 		out.LoadBalancers = append(out.LoadBalancers, lb.Name)
 	}

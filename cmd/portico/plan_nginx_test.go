@@ -260,3 +260,28 @@ func expectStatus(t *testing.T, c *http.Client, base, host, path string, want in
 		t.Errorf("GET %s%s: %d %s, want %d", host, path, code, body, want)
 	}
 }
+
+// TestPlanNginxSaysWhatItAssumed: a TLS Secret the files lack, and a host that an older
+// load balancer claims, are said on stderr, never in the configuration on stdout.
+func TestPlanNginxSaysWhatItAssumed(t *testing.T) {
+	second := strings.Replace(planIngress, "metadata: {name: web, namespace: shop}",
+		"metadata: {name: web2, namespace: shop, creationTimestamp: \"2026-01-02T00:00:00Z\"}", 1)
+	first := strings.Replace(planIngress, "metadata: {name: web, namespace: shop}",
+		"metadata: {name: web, namespace: shop, creationTimestamp: \"2026-01-01T00:00:00Z\"}", 1)
+	first = strings.Replace(first, "spec:\n  rules:", "spec:\n  tls: [{hosts: [shop.example.com], secretName: missing}]\n  rules:", 1)
+	code, out, errOut := runPortico(t, "plan", "-f", writeManifest(t, first+"---\n"+second), "--provider", "nginx")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"the TLS Secret shop/missing is not in the files", `does not serve host shop.example.com: an older load balancer claims it`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut)
+		}
+		if strings.Contains(out, want) {
+			t.Errorf("stdout, the configuration, says %q", want)
+		}
+	}
+	if !strings.HasPrefix(out, "worker_processes") {
+		t.Errorf("stdout is not the configuration alone:\n%.200s", out)
+	}
+}
