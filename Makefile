@@ -85,9 +85,14 @@ test-full: vet ## Run the provider tests with the contract suite's full crash sw
 	PORTICO_CONTRACT_CRASH=all go test $(TEST_FLAGS) ./providers/...
 
 .PHONY: bench
-bench: controlplane ## Run the benchmarks: translation and routing, then convergence at scale on a real API server.
+bench: controlplane bench-nginx ## Run the benchmarks: translation and routing, the nginx mode, then convergence at scale on a real API server.
 	go test -run '^$$' -bench . -benchmem ./model
 	go test -run '^$$' -bench . -benchtime 1x -timeout 120m ./test/bench
+
+.PHONY: bench-nginx
+bench-nginx: ## Run the nginx mode's benchmarks with a real nginx: rendering 10,000 Ingresses, latency and throughput, reloads under churn.
+	go test -run '^$$' -bench . -benchmem ./nginx-fallback
+	go test -run '^$$' -bench . -benchtime 1x -timeout 30m ./test/nginxmode
 
 .PHONY: bench-large
 bench-large: controlplane ## Run the convergence benchmark at 10,000 Ingresses (about an hour on 2 cores).

@@ -11,6 +11,15 @@
 // error that names it. Nothing a user wrote reaches a comment or a directive name: upstream
 // names are sanitised and hashed, certificate files are named by hash.
 //
+// nginx decodes %2F before it matches locations; Kubernetes keeps an encoded slash inside
+// its path element. Each server therefore routes a request whose path holds one through
+// internal copies of its prefix locations, by the raw request URI (encoded.go), so that
+// nginx chooses what the reference router chooses.
+//
+// WriteTree writes a rendered configuration and its certificate files into a directory
+// without validating it (portico plan --write-dir); ClaimsInOrder decides the claims of
+// LoadBalancers listed oldest first, for tools and tests that have no controller.
+//
 // # Supervisor
 //
 // A Supervisor runs nginx in the foreground (`-g 'daemon off;'`) in a process group of its

@@ -120,9 +120,14 @@ func matches(p *v1alpha1.PathRule, path string) bool {
 	return rule == "" || path == rule || strings.HasPrefix(path, rule+"/")
 }
 
-// renderLocation renders one location of a LoadBalancer.
-func renderLocation(c *conf, lb *LoadBalancer, loc location) error {
-	path, err := quote(loc.path)
+// renderLocation renders one location of a LoadBalancer; encoded renders the internal copy
+// of a prefix location that takes the requests with an encoded slash (encoded.go).
+func renderLocation(c *conf, lb *LoadBalancer, loc location, encoded bool) error {
+	p := loc.path
+	if encoded {
+		p = encodedSlashPrefix + p
+	}
+	path, err := quote(p)
 	if err != nil {
 		return err
 	}
@@ -133,6 +138,9 @@ func renderLocation(c *conf, lb *LoadBalancer, loc location) error {
 	body, err := backendDirectives(lb, loc.backend)
 	if err != nil {
 		return err
+	}
+	if encoded {
+		body = encodedSlashCopy(body)
 	}
 	c.block("location", args, func() {
 		for _, d := range body {

@@ -173,9 +173,21 @@ func renderHTTPSBody(c *conf, s site) error {
 	return renderLocations(c, s)
 }
 
+// renderLocations renders a server's locations, then the internal copies of its prefix
+// locations that route requests with an encoded slash as Kubernetes does (encoded.go).
 func renderLocations(c *conf, s site) error {
-	for _, loc := range locationsOf(s.paths, s.lb.Spec.DefaultBackend) {
-		if err := renderLocation(c, s.lb, loc); err != nil {
+	locs := locationsOf(s.paths, s.lb.Spec.DefaultBackend)
+	renderEncodedSlash(c)
+	for _, loc := range locs {
+		if err := renderLocation(c, s.lb, loc, false); err != nil {
+			return err
+		}
+	}
+	for _, loc := range locs {
+		if loc.exact {
+			continue
+		}
+		if err := renderLocation(c, s.lb, loc, true); err != nil {
 			return err
 		}
 	}

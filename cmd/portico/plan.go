@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
@@ -28,6 +29,9 @@ type planOptions struct {
 	namespace  string
 	// clusterIDSet is true when --cluster-id was given; online, the cluster record names it.
 	clusterIDSet bool
+	// httpPort, httpsPort and writeDir are for --provider nginx.
+	httpPort, httpsPort int
+	writeDir            string
 }
 
 func (o planOptions) online() bool { return o.kubeconfig != "" || o.inCluster }
@@ -43,14 +47,18 @@ func (o planOptions) validateOnline(cmd *cobra.Command) error {
 	return nil
 }
 
+// assumeObjectsExist is what plan assumes of the objects the files lack; the nginx plan
+// says it otherwise, since nginx serves no certificate it was not given.
+const assumeObjectsExist = "Services and Secrets the files do not contain exist, with every port asked for"
+
 // defaultPlanClusterID names the cluster in resource names when --cluster-id is not given.
 const defaultPlanClusterID = "cluster"
 
 func newPlanCommand() *cobra.Command {
 	var opts planOptions
 	cmd := &cobra.Command{
-		Use:   "plan -f FILE... [--provider fake|gcp] | plan --kubeconfig PATH [-f FILE...]",
-		Short: "Show every cloud resource that Ingresses would get, offline, or what they would change in a live cluster",
+		Use:   "plan -f FILE... [--provider fake|gcp|nginx] | plan --kubeconfig PATH [-f FILE...]",
+		Short: "Show every cloud resource (or the nginx configuration) that Ingresses would get, offline, or what they would change in a live cluster",
 		Long: `plan reads Ingress manifests (and optionally Services, EndpointSlices, Secrets,
 IngressClasses and IngressClassParams) without a cluster and without a cloud, checks each
 object as the API server would, groups and translates the Ingresses as the controller does,
@@ -60,11 +68,19 @@ the files do not contain are assumed to exist. fake and gcp plan offline; gcp ru
 SDK against an emulator of the compute API in this process, and with -o json prints each
 resource as the compute API's JSON. It exits 1 when an object or an Ingress has an error.
 
+With --provider nginx it prints instead the complete nginx configuration that the Ingresses
+render to, runnable as is: every path in it is relative to nginx's prefix, so
+"nginx -p DIR -c FILE" serves the Ingresses on --http-port and --https-port. A Service with
+EndpointSlices in the files gets their ready endpoints as upstream servers; one without
+answers 503. Certificate files are never printed: --write-dir DIR writes the configuration
+and them (keys mode 0600) into a new prefix directory.
+
 With --kubeconfig (or --in-cluster) it plans against the cluster and its live cloud: the
 files merged into the live groups, or without files the drift of every live load balancer,
 what the controller's next reconcile would create, update and delete; drift exits 1.`,
 		Example: `  portico plan -f ingress.yaml --provider gcp -o json
   portico plan -f app/ -f classes.yaml --provider fake
+  portico plan -f app/ --provider nginx --write-dir /tmp/portico-nginx && nginx -p /tmp/portico-nginx -c nginx.conf
   portico plan --kubeconfig ~/.kube/config -f ingress.yaml
   portico plan --kubeconfig ~/.kube/config    # drift; exit 1 when the cloud differs`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -78,6 +94,9 @@ what the controller's next reconcile would create, update and delete; drift exit
 			case len(opts.files) == 0:
 				return usageError{errors.New("plan needs -f FILE, or --kubeconfig (or --in-cluster) to show the drift of the live load balancers")}
 			}
+			if err := checkNginxFlags(cmd, opts); err != nil {
+				return err
+			}
 			return runPlan(cmd, opts)
 		},
 	}
@@ -90,6 +109,7 @@ what the controller's next reconcile would create, update and delete; drift exit
 	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "plan online against this cluster and its live cloud: with -f, the files merged into the live groups; without, the drift of every live load balancer")
 	f.BoolVar(&opts.inCluster, "in-cluster", false, "plan online with the in-cluster config of the pod portico plan runs in, as --kubeconfig")
 	f.StringVar(&opts.namespace, "namespace", "", "online: the controller's namespace, whose cluster record gives the cluster ID; default: $POD_NAMESPACE, else "+cluster.DefaultNamespace)
+	addNginxPlanFlags(cmd, &opts)
 	opts.out.addFlag(cmd)
 	return cmd
 }
@@ -103,7 +123,7 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 	doc.Problems = rejectInvalid(objects)
 	objects.AssumeServicesExist, objects.AssumeSecretsExist = true, true
 	doc.Assumptions = append(doc.Assumptions,
-		"Services and Secrets the files do not contain exist, with every port asked for",
+		assumeObjectsExist,
 		"a Service gets the ready endpoints of the EndpointSlices the files contain, and none else; target type instance gets no node, as the files hold no Nodes")
 	if len(objects.IngressClasses) == 0 {
 		assumePorticoClasses(objects)
@@ -126,6 +146,9 @@ func runPlan(cmd *cobra.Command, opts planOptions) error {
 		}
 		offline[name] = p
 		return p, nil
+	}
+	if opts.provider == v1alpha1.ProviderNginx {
+		return planNginx(cmd, opts, results, objects, doc)
 	}
 	if err := planAll(cmd.Context(), opts, results, &doc, get, offlineDesire(objects)); err != nil {
 		return err

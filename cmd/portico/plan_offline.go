@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
@@ -39,6 +40,8 @@ func newOfflineProvider(name string, opts planOptions) (*planProvider, error) {
 		return offlineFake(opts.clusterID), nil
 	case v1alpha1.ProviderGCP:
 		return offlineGCP(opts.clusterID, opts.project), nil
+	case v1alpha1.ProviderNginx:
+		return nil, errors.New("provider nginx has no cloud resources to plan; --provider nginx prints the configuration nginx would serve")
 	}
 	return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake or gcp", quoteText(name))
 }
