@@ -132,7 +132,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err != nil {
 		return loc, g, nil, err
 	}
-	return loc, g, p.withAddressRefs(ctx, loc, want, g, have), nil
+	return loc, g, p.withStaticAddressRef(ctx, loc, want, g, have), nil
 }
 
 func (p *Provider) owner(lb string) providers.Owner {

@@ -61,7 +61,7 @@ func (r *reads) owned(ctx context.Context, location string, o providers.Owner) (
 		}
 		out = append(out, rs...)
 	}
-	return out, nil
+	return withOwnedAddressRefs(out), nil
 }
 
 // get returns one resource; fresh lists its kind again first.

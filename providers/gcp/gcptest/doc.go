@@ -28,6 +28,8 @@
 //     rateLimitExceeded, 503 backendError, and 400
 //     resourceInUseByAnotherResource when deleting a resource that another
 //     refers to (a forwarding rule's IP literal counts for its address);
+//   - a forwarding rule created with an address's URL reports the address's IP
+//     in IPAddress, as Google resolves it;
 //   - backend services and forwarding rules must use the EXTERNAL_MANAGED
 //     scheme; a path matcher needs a default and may not mix pathRules and
 //     routeRules; a NEG backend is balanced by RATE with a maximum rate; two
