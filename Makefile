@@ -43,9 +43,10 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint with .golangci.yml.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: generate
-generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types and the reference docs.
+generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types, the reference docs and gcptest's compute schemas.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	go run ./hack/docgen docs
+	go generate ./providers/gcp/gcptest
 
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate the CRDs into config/crd/bases and RBAC into config/rbac.
