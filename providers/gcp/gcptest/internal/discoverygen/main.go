@@ -39,8 +39,12 @@ type doc struct {
 
 type resource struct {
 	Methods map[string]struct {
-		Request  *struct{ Ref string `json:"$ref"` } `json:"request"`
-		Response *struct{ Ref string `json:"$ref"` } `json:"response"`
+		Request *struct {
+			Ref string `json:"$ref"`
+		} `json:"request"`
+		Response *struct {
+			Ref string `json:"$ref"`
+		} `json:"response"`
 	} `json:"methods"`
 }
 
