@@ -41,7 +41,7 @@ func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 			err = c.attach(ctx, n.Zone, want.Name, n.Endpoints)
 		}
 	}
-	c.reads.wrote(c.location, want.Kind, err)
+	c.reads.wrote(ctx, c.location, want, err)
 	return err
 }
 

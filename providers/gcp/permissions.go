@@ -3,7 +3,7 @@ package gcp
 import "slices"
 
 // RequiredPermissions are the IAM permissions of every compute API method the provider
-// calls, and only those: a custom role with them (and ReferencePermissions) is all the
+// calls (a get reads back each resource it wrote), and only those: a custom role with them (and ReferencePermissions) is all the
 // controller's Google service account needs. The contract suite runs against a gcptest
 // that grants exactly these and checks each was used, so the list can neither miss a
 // method the provider calls nor keep one it no longer does. docs/install-gcp.md is
@@ -11,6 +11,7 @@ import "slices"
 var RequiredPermissions = []string{
 	"compute.backendServices.create",
 	"compute.backendServices.delete",
+	"compute.backendServices.get",
 	"compute.backendServices.list",
 	"compute.backendServices.update",
 	"compute.globalAddresses.create",
@@ -19,33 +20,40 @@ var RequiredPermissions = []string{
 	"compute.globalAddresses.list",
 	"compute.globalForwardingRules.create",
 	"compute.globalForwardingRules.delete",
+	"compute.globalForwardingRules.get",
 	"compute.globalForwardingRules.list",
 	"compute.globalForwardingRules.setTarget",
 	"compute.globalOperations.get",
 	"compute.healthChecks.create",
 	"compute.healthChecks.delete",
+	"compute.healthChecks.get",
 	"compute.healthChecks.list",
 	"compute.healthChecks.update",
 	"compute.networkEndpointGroups.attachNetworkEndpoints",
 	"compute.networkEndpointGroups.create",
 	"compute.networkEndpointGroups.delete",
 	"compute.networkEndpointGroups.detachNetworkEndpoints",
+	"compute.networkEndpointGroups.get",
 	"compute.networkEndpointGroups.list",
 	"compute.networkEndpointGroups.listNetworkEndpoints",
 	"compute.sslCertificates.create",
 	"compute.sslCertificates.delete",
+	"compute.sslCertificates.get",
 	"compute.sslCertificates.list",
 	"compute.targetHttpProxies.create",
 	"compute.targetHttpProxies.delete",
+	"compute.targetHttpProxies.get",
 	"compute.targetHttpProxies.list",
 	"compute.targetHttpProxies.setUrlMap",
 	"compute.targetHttpsProxies.create",
 	"compute.targetHttpsProxies.delete",
+	"compute.targetHttpsProxies.get",
 	"compute.targetHttpsProxies.list",
 	"compute.targetHttpsProxies.setSslCertificates",
 	"compute.targetHttpsProxies.setUrlMap",
 	"compute.urlMaps.create",
 	"compute.urlMaps.delete",
+	"compute.urlMaps.get",
 	"compute.urlMaps.list",
 	"compute.urlMaps.update",
 	"compute.zoneOperations.get",
@@ -55,14 +63,14 @@ var RequiredPermissions = []string{
 // resources a write refers to: a URL map's backend services, a backend service's health
 // checks and endpoint groups, a proxy's URL map, a forwarding rule's proxy and address, an
 // endpoint group's network. gcptest does not model these checks, so no test proves them;
-// they follow the compute API reference of each method the provider calls.
+// they follow the compute API reference of each method the provider calls. (A proxy's
+// certificates need compute.sslCertificates.get, which RequiredPermissions holds.)
 var ReferencePermissions = []string{
 	"compute.backendServices.use",
 	"compute.globalAddresses.use",
 	"compute.healthChecks.useReadOnly",
 	"compute.networkEndpointGroups.use",
 	"compute.networks.use",
-	"compute.sslCertificates.get",
 	"compute.targetHttpProxies.use",
 	"compute.targetHttpsProxies.use",
 	"compute.urlMaps.use",
