@@ -15,7 +15,9 @@ import (
 // group is read again only when it may have changed: its size (which the batched list of
 // groups reports) differs from what was read, or this provider wrote to it. Reading every
 // group's endpoints with each list of groups would cost one call per load balancer every
-// time the snapshot is refreshed, under the snapshot's lock.
+// time the snapshot is refreshed, under the snapshot's lock. The price: an endpoint swapped
+// for another outside portico, which keeps the size, is seen only by the next controller
+// start (portico itself never swaps without changing what it wrote).
 type endpointCache struct {
 	mu      sync.Mutex
 	byGroup map[string]cachedEndpoints
