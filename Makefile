@@ -16,6 +16,10 @@ TEST_FLAGS ?=
 # comma-separated list of sizes, each measured on its own control plane.
 PORTICO_BENCH_INGRESSES ?= 1000,3000
 export PORTICO_BENCH_INGRESSES
+# PORTICO_BENCH_GCP_LBS sets how many load balancers the GCP benchmark creates through the
+# controller against gcptest, under 20 writes per second.
+PORTICO_BENCH_GCP_LBS ?= 1000
+export PORTICO_BENCH_GCP_LBS
 
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash -o pipefail
@@ -43,9 +47,10 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint with .golangci.yml.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: generate
-generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types and the reference docs.
+generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types, the reference docs and gcptest's compute schemas.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	go run ./hack/docgen docs
+	go generate ./providers/gcp/gcptest
 
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate the CRDs into config/crd/bases and RBAC into config/rbac.
@@ -85,7 +90,7 @@ test-full: vet ## Run the provider tests with the contract suite's full crash sw
 	PORTICO_CONTRACT_CRASH=all go test $(TEST_FLAGS) ./providers/...
 
 .PHONY: bench
-bench: controlplane bench-nginx ## Run the benchmarks: translation and routing, the nginx mode, then convergence at scale on a real API server.
+bench: controlplane bench-nginx ## Run the benchmarks: translation and routing, the nginx mode, convergence at scale on a real API server, and the GCP scenario.
 	go test -run '^$$' -bench . -benchmem ./model
 	go test -run '^$$' -bench . -benchtime 1x -timeout 120m ./test/bench
 

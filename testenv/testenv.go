@@ -75,6 +75,8 @@ type Options struct {
 	HealthResync time.Duration
 	// APIServerFlags are extra kube-apiserver flags, for example {"event-ttl": "6s"}.
 	APIServerFlags map[string]string
+	// MaxConcurrentReconciles per controller; default 4, the controller's default.
+	MaxConcurrentReconciles int
 	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
 	// is set.
 	Logger *logr.Logger
@@ -261,7 +263,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 	err = controllers.Setup(ctx, mgr, controllers.Options{
 		Registry:                registry,
 		DefaultProvider:         "fake",
-		MaxConcurrentReconciles: 4,
+		MaxConcurrentReconciles: cmp.Or(e.opts.MaxConcurrentReconciles, 4),
 		SeveralManagers:         true,
 		SlowRetry:               e.opts.SlowRetry,
 		OrphanSweepInterval:     e.opts.OrphanSweepInterval,

@@ -5,15 +5,35 @@ import (
 	"maps"
 	"strconv"
 
+	"cloud.google.com/go/compute/apiv1/computepb"
+
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
 
-// withAddressRefs makes forwarding rules that Google reports with an IP literal compare
-// equal to the address reference portico sends: Google always reads back the IP of the
-// address a rule was created with, never the address. A rule whose IP is the wanted
-// address's IP reads as that address; any other stays as it is, and is replaced.
-func (p *Provider) withAddressRefs(ctx context.Context, loc string, want *providers.Desired, g plan.Graph, have []plan.Resource) []plan.Resource {
+// Google resolves the address a forwarding rule is created with and reads back only its
+// IP, never the address's URL that portico sends. The canonical IPAddress of a rule is
+// therefore the reference to the address holding that IP, when portico knows one; a rule
+// on any other IP keeps the literal, differs from what is wanted, and is replaced.
+
+// withOwnedAddressRefs bridges the rules of one load balancer to the addresses it owns:
+// the snapshot already holds them, so this costs no call.
+func withOwnedAddressRefs(have []plan.Resource) []plan.Resource {
+	refs := map[string]string{}
+	for _, r := range have {
+		if a, ok := r.Spec.(*computepb.Address); ok && a.GetAddress() != "" {
+			refs[strconv.Quote(a.GetAddress())] = strconv.Quote(relative(a.GetSelfLink()))
+		}
+	}
+	return withAddressRef(have, refs)
+}
+
+// withStaticAddressRef bridges the rules to the user's static address, whose IP is read
+// one at a time (the snapshot lists only this cluster's names).
+func (p *Provider) withStaticAddressRef(ctx context.Context, loc string, want *providers.Desired, g plan.Graph, have []plan.Resource) []plan.Resource {
+	if want.Spec.StaticAddress == "" {
+		return have
+	}
 	ref := ""
 	for _, r := range g.Resources {
 		if r.Kind == KindForwardingRule {
@@ -28,9 +48,18 @@ func (p *Provider) withAddressRefs(ctx context.Context, loc string, want *provid
 	if ip == "" {
 		return have
 	}
+	return withAddressRef(have, map[string]string{strconv.Quote(ip): ref})
+}
+
+// withAddressRef replaces, in forwarding rules, each IP literal that refs maps (both as
+// canonical JSON strings) by its address reference.
+func withAddressRef(have []plan.Resource, refs map[string]string) []plan.Resource {
+	if len(refs) == 0 {
+		return have
+	}
 	out := make([]plan.Resource, len(have))
 	for i, r := range have {
-		if r.Kind == KindForwardingRule && r.Fields["IPAddress"] == strconv.Quote(ip) {
+		if ref, ok := refs[r.Fields["IPAddress"]]; ok && r.Kind == KindForwardingRule {
 			r.Fields = maps.Clone(r.Fields) // the snapshot's copy is shared
 			r.Fields["IPAddress"] = ref
 		}

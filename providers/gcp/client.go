@@ -48,7 +48,7 @@ func (c *client) Insert(ctx context.Context, want plan.Resource) error {
 			err = c.fillInstanceGroup(ctx, s, adopted)
 		}
 	}
-	c.reads.wrote(c.location, want.Kind, err)
+	c.reads.wrote(ctx, c.location, want, err)
 	return err
 }
 

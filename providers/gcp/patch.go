@@ -26,7 +26,7 @@ func (c *client) Patch(ctx context.Context, have, want plan.Resource, fields []s
 			err = c.patch(ctx, fresh, want, fields)
 		}
 	}
-	c.reads.wrote(c.location, want.Kind, err)
+	c.reads.wrote(ctx, c.location, want, err)
 	return err
 }
 

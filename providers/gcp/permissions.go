@@ -3,7 +3,7 @@ package gcp
 import "slices"
 
 // RequiredPermissions are the IAM permissions of every compute API method the provider
-// calls, and only those: a custom role with them (and ReferencePermissions) is all the
+// calls (a get reads back each resource it wrote), and only those: a custom role with them (and ReferencePermissions) is all the
 // controller's Google service account needs. The contract suite runs against a gcptest
 // that grants exactly these and checks each was used, so the list can neither miss a
 // method the provider calls nor keep one it no longer does. docs/install-gcp.md is
@@ -16,6 +16,7 @@ var RequiredPermissions = []string{
 	"compute.backendServices.update",
 	"compute.firewalls.create",
 	"compute.firewalls.delete",
+	"compute.firewalls.get",
 	"compute.firewalls.list",
 	"compute.firewalls.update",
 	"compute.globalAddresses.create",
@@ -24,11 +25,13 @@ var RequiredPermissions = []string{
 	"compute.globalAddresses.list",
 	"compute.globalForwardingRules.create",
 	"compute.globalForwardingRules.delete",
+	"compute.globalForwardingRules.get",
 	"compute.globalForwardingRules.list",
 	"compute.globalForwardingRules.setTarget",
 	"compute.globalOperations.get",
 	"compute.healthChecks.create",
 	"compute.healthChecks.delete",
+	"compute.healthChecks.get",
 	"compute.healthChecks.list",
 	"compute.healthChecks.update",
 	"compute.instanceGroups.create",
@@ -39,27 +42,33 @@ var RequiredPermissions = []string{
 	"compute.networkEndpointGroups.create",
 	"compute.networkEndpointGroups.delete",
 	"compute.networkEndpointGroups.detachNetworkEndpoints",
+	"compute.networkEndpointGroups.get",
 	"compute.networkEndpointGroups.list",
 	"compute.networkEndpointGroups.listNetworkEndpoints",
 	"compute.sslCertificates.create",
 	"compute.sslCertificates.delete",
+	"compute.sslCertificates.get",
 	"compute.sslCertificates.list",
 	"compute.sslPolicies.create",
 	"compute.sslPolicies.delete",
+	"compute.sslPolicies.get",
 	"compute.sslPolicies.list",
 	"compute.sslPolicies.update",
 	"compute.targetHttpProxies.create",
 	"compute.targetHttpProxies.delete",
+	"compute.targetHttpProxies.get",
 	"compute.targetHttpProxies.list",
 	"compute.targetHttpProxies.setUrlMap",
 	"compute.targetHttpsProxies.create",
 	"compute.targetHttpsProxies.delete",
+	"compute.targetHttpsProxies.get",
 	"compute.targetHttpsProxies.list",
 	"compute.targetHttpsProxies.setSslCertificates",
 	"compute.targetHttpsProxies.setSslPolicy",
 	"compute.targetHttpsProxies.setUrlMap",
 	"compute.urlMaps.create",
 	"compute.urlMaps.delete",
+	"compute.urlMaps.get",
 	"compute.urlMaps.list",
 	"compute.urlMaps.update",
 	"compute.zoneOperations.get",
@@ -71,7 +80,8 @@ var RequiredPermissions = []string{
 // rule's proxy and address, an endpoint group's network, the instances added to an instance
 // group, and the network of a firewall rule (compute.networks.updatePolicy). gcptest does
 // not model these checks, so no test proves them; they follow the compute API reference of
-// each method the provider calls.
+// each method the provider calls. (A proxy's certificates need compute.sslCertificates.get,
+// which RequiredPermissions holds.)
 var ReferencePermissions = []string{
 	"compute.backendServices.use",
 	"compute.globalAddresses.use",
@@ -81,7 +91,6 @@ var ReferencePermissions = []string{
 	"compute.networkEndpointGroups.use",
 	"compute.networks.updatePolicy",
 	"compute.networks.use",
-	"compute.sslCertificates.get",
 	"compute.sslPolicies.use",
 	"compute.targetHttpProxies.use",
 	"compute.targetHttpsProxies.use",

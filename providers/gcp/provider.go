@@ -165,7 +165,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 		return loc, g, nil, fmt.Errorf("read the cluster's shared resources: %w", err)
 	}
 	g.Resources = append(g.Resources, shared...)
-	return loc, g, append(p.withAddressRefs(ctx, loc, want, g, have), sharedHave...), nil
+	return loc, g, append(p.withStaticAddressRef(ctx, loc, want, g, have), sharedHave...), nil
 }
 
 func (p *Provider) owner(lb string) providers.Owner {

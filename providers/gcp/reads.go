@@ -32,10 +32,12 @@ type reads struct {
 	// retry are the call options of every list call. The SDK's REST list methods ignore a
 	// client's CallOptions (only its other methods read them), so they are passed here.
 	retry []gax.CallOption
+	// eps are the endpoints of each group, which Google reads one group at a time.
+	eps endpointCache
 }
 
 func newReads(conn *connector, namer providers.Namer, observer providers.CallObserver, limiter Limiter, ttl time.Duration, clock snapshot.Clock) *reads {
-	r := &reads{conn: conn, namer: namer, observer: observer, limiter: limiter}
+	r := &reads{conn: conn, namer: namer, observer: observer, limiter: limiter, eps: endpointCache{byGroup: map[string]cachedEndpoints{}}}
 	r.cache = snapshot.New(snapshot.Options[plan.Resource]{
 		List:  r.list,
 		Name:  func(res plan.Resource) string { return res.Name },
@@ -64,12 +66,15 @@ func (r *reads) owned(ctx context.Context, location string, o providers.Owner) (
 	var out []plan.Resource
 	for _, kind := range Kinds {
 		rs, err := r.cache.Group(ctx, location, kind, groupOf(o))
+		if err == nil && kind == KindNetworkEndpointGroup {
+			rs, err = r.withEndpoints(ctx, location, rs)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)
 		}
 		out = append(out, rs...)
 	}
-	return out, nil
+	return withOwnedAddressRefs(out), nil
 }
 
 // get returns one resource; fresh lists its kind again first.
@@ -80,23 +85,6 @@ func (r *reads) get(ctx context.Context, location, kind, name string, fresh bool
 		}
 	}
 	return r.cache.Get(ctx, location, kind, name)
-}
-
-// wrote keeps the snapshot true after a write: the next read lists the kind again, unless
-// Google refused the input, which changed nothing.
-func (r *reads) wrote(location, kind string, err error) {
-	if !providers.IsInvalid(err) {
-		r.cache.Invalidate(location, kind)
-	}
-}
-
-// deleted drops a deleted resource from the snapshot.
-func (r *reads) deleted(location string, have plan.Resource, err error) {
-	if err == nil || providers.IsNotFound(err) {
-		r.cache.Remove(location, have.Kind, have.Name)
-		return
-	}
-	r.wrote(location, have.Kind, err)
 }
 
 // list reads every resource of a kind with this cluster's names in a location's project.
@@ -150,50 +138,34 @@ func (r *reads) list(ctx context.Context, location, kind string) ([]plan.Resourc
 	return out, nil
 }
 
-// listNEGs reads every zone's groups in one aggregated list, then each group's endpoints,
-// which Google reads only one group at a time.
+// listNEGs reads every zone's groups in one aggregated list. Their endpoints, which Google
+// reads only one group at a time, are read when a load balancer reads its own groups.
 func (r *reads) listNEGs(ctx context.Context, api *Clients, project string, filter *string) ([]plan.Resource, error) {
 	it := paged(r.paced(ctx), api.NEGs.AggregatedList(ctx, &computepb.AggregatedListNetworkEndpointGroupsRequest{Project: project, Filter: filter}, r.retry...))
 	var out []plan.Resource
+	observed := false
 	for {
 		pair, err := it.Next()
 		if errors.Is(err, iterator.Done) {
+			if !observed { // an empty list is a call too
+				r.observer.ObserveCall(ProviderName, "networkEndpointGroups.aggregatedList", nil)
+			}
 			return out, nil
 		}
+		observed = true
 		r.observer.ObserveCall(ProviderName, "networkEndpointGroups.aggregatedList", classify("list network endpoint groups", err))
 		if err != nil {
 			return nil, classify("list network endpoint groups", err)
 		}
 		for _, g := range pair.Value.GetNetworkEndpointGroups() {
-			zone := path.Base(g.GetZone())
-			eps, err := r.endpoints(ctx, api, project, zone, g)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, observed(KindNetworkEndpointGroup, g.GetName(), negSpec{Group: g, Zone: zone, Endpoints: eps}))
+			out = append(out, observedGroup(g))
 		}
 	}
 }
 
-// endpoints reads a group's endpoints; an empty group (size 0) costs no call.
-func (r *reads) endpoints(ctx context.Context, api *Clients, project, zone string, g *computepb.NetworkEndpointGroup) ([]*computepb.NetworkEndpoint, error) {
-	if g.Size != nil && g.GetSize() == 0 {
-		return nil, nil
-	}
-	group := g.GetName()
-	it := paged(r.paced(ctx), api.NEGs.ListNetworkEndpoints(ctx, &computepb.ListNetworkEndpointsNetworkEndpointGroupsRequest{Project: project, Zone: zone, NetworkEndpointGroup: group}, r.retry...))
-	var out []*computepb.NetworkEndpoint
-	for {
-		e, err := it.Next()
-		if errors.Is(err, iterator.Done) {
-			return out, nil
-		}
-		r.observer.ObserveCall(ProviderName, "networkEndpointGroups.listNetworkEndpoints", classify("list endpoints of "+group, err))
-		if err != nil {
-			return nil, classify("list endpoints of "+group, err)
-		}
-		out = append(out, e.GetNetworkEndpoint())
-	}
+// observedGroup is a group as the aggregated list reports it, its endpoints not read.
+func observedGroup(g *computepb.NetworkEndpointGroup) plan.Resource {
+	return observed(KindNetworkEndpointGroup, g.GetName(), negSpec{Group: g, Zone: path.Base(g.GetZone())})
 }
 
 // observed is a resource as Google reports it; Spec keeps the message, for its fingerprint.

@@ -108,6 +108,12 @@ func (p *Provider) indexUsage(ctx context.Context, loc string, bsV, negV uint64)
 		total: usageCounts{zones: map[string]int{}, namedPorts: map[string]map[int32]int{}, ports: map[int32]int{}}}
 	for _, kind := range []string{KindBackendService, KindNetworkEndpointGroup} {
 		all, err := p.reads.cache.All(ctx, loc, kind)
+		if err == nil && kind == KindNetworkEndpointGroup {
+			// The snapshot holds groups without their endpoints, whose ports the firewall
+			// rule must allow: read those not cached yet (once per group while its size
+			// holds), so that a pass never prunes a port another load balancer uses.
+			all, err = p.reads.withEndpoints(ctx, loc, all)
+		}
 		if err != nil {
 			return nil, err
 		}

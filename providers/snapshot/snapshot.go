@@ -51,17 +51,23 @@ type Cache[R any] struct {
 
 type entryKey struct{ location, kind string }
 
-// entry is one (location, kind) snapshot. Its lock is held during a list, so concurrent
-// readers wait for one list instead of making their own, and a write that lands during a
-// list is applied after it.
+// entry is one (location, kind) snapshot. Its first list holds its lock, so concurrent
+// readers wait for that list instead of making their own. Once filled, an expired snapshot
+// is listed again by the one reader that finds it expired, without the lock: the others
+// keep reading it meanwhile, instead of all the provider's workers stalling for a list of
+// every load balancer's resources, and the writes that land during the list are journaled
+// and applied to its result.
 type entry[R any] struct {
 	mu     sync.Mutex
 	filled bool
 	at     time.Time
 	byName map[string]R
 	groups map[string]map[string]bool // group -> names
+	gen    uint64                     // changes with every fill and invalidation
 	// version counts the changes of the snapshot: lists, puts and removes.
-	version uint64
+	version    uint64
+	refreshing bool
+	journal    []func(*entry[R], Options[R]) // the writes made during the refresh
 }
 
 // New returns an empty Cache.
@@ -88,26 +94,80 @@ func (c *Cache[R]) entry(location, kind string) *entry[R] {
 }
 
 // locked returns the (location, kind) snapshot locked, listed again first when it is older
-// than the TTL or force is set. The caller unlocks it.
+// than the TTL (by this reader, unless another is already listing it) or force is set. The
+// caller unlocks it.
 func (c *Cache[R]) locked(ctx context.Context, location, kind string, force bool) (*entry[R], error) {
 	e := c.entry(location, kind)
 	e.mu.Lock()
-	now := c.opts.Clock.Now()
-	if e.filled && !force && c.opts.TTL > 0 && now.Sub(e.at) < c.opts.TTL {
-		return e, nil
+	for {
+		now := c.opts.Clock.Now()
+		switch {
+		case e.filled && !force && c.opts.TTL > 0 && now.Sub(e.at) < c.opts.TTL:
+			return e, nil
+		case e.filled && !force && e.refreshing:
+			return e, nil // another reader lists it: this one reads what is there
+		case e.filled && !force:
+			if done, err := c.refresh(ctx, e, location, kind, now); done || err != nil {
+				return e, err
+			}
+		default:
+			rs, err := c.opts.List(ctx, location, kind)
+			if err != nil {
+				e.mu.Unlock()
+				return nil, err
+			}
+			e.fill(c.opts, rs, now)
+			return e, nil
+		}
 	}
+}
+
+// refresh lists an expired snapshot again without its lock, then fills it with the list and
+// the writes journaled meanwhile. done is false when a fill or an invalidation came first:
+// the list may predate them, so it is dropped and the caller looks again. On an error the
+// snapshot stays as it was, and unlocked.
+func (c *Cache[R]) refresh(ctx context.Context, e *entry[R], location, kind string, now time.Time) (done bool, err error) {
+	gen := e.gen
+	e.refreshing, e.journal = true, nil
+	e.mu.Unlock()
 	rs, err := c.opts.List(ctx, location, kind)
+	e.mu.Lock()
+	e.refreshing = false
+	journal := e.journal
+	e.journal = nil
 	if err != nil {
 		e.mu.Unlock()
-		return nil, err
+		return true, err
 	}
+	if e.gen != gen {
+		return false, nil
+	}
+	e.fill(c.opts, rs, now)
+	for _, apply := range journal {
+		apply(e, c.opts)
+	}
+	return true, nil
+}
+
+// fill replaces the snapshot with a list.
+func (e *entry[R]) fill(opts Options[R], rs []R, now time.Time) {
 	e.filled, e.at = true, now
+	e.gen++
 	e.version++
 	e.byName, e.groups = map[string]R{}, map[string]map[string]bool{}
 	for _, r := range rs {
-		e.put(c.opts, r)
+		e.put(opts, r)
 	}
-	return e, nil
+}
+
+// record applies a write to the snapshot, and journals it while a refresh is listing.
+func (e *entry[R]) record(opts Options[R], apply func(*entry[R], Options[R])) {
+	if e.filled {
+		apply(e, opts)
+	}
+	if e.refreshing {
+		e.journal = append(e.journal, apply)
+	}
 }
 
 func (e *entry[R]) put(opts Options[R], r R) {
@@ -115,8 +175,8 @@ func (e *entry[R]) put(opts Options[R], r R) {
 	if old, ok := e.byName[name]; ok {
 		e.ungroup(opts, old, name)
 	}
-	e.version++
 	e.byName[name] = r
+	e.version++
 	if g := opts.Group(r); g != "" {
 		if e.groups[g] == nil {
 			e.groups[g] = map[string]bool{}
@@ -214,9 +274,7 @@ func (c *Cache[R]) Put(location, kind string, r R) {
 	e := c.entry(location, kind)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.filled {
-		e.put(c.opts, r)
-	}
+	e.record(c.opts, func(e *entry[R], opts Options[R]) { e.put(opts, r) })
 }
 
 // Remove records a resource the provider just deleted (or found gone).
@@ -224,18 +282,23 @@ func (c *Cache[R]) Remove(location, kind, name string) {
 	e := c.entry(location, kind)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if r, ok := e.byName[name]; ok {
-		e.ungroup(c.opts, r, name)
-		delete(e.byName, name)
-		e.version++
-	}
+	e.record(c.opts, func(e *entry[R], opts Options[R]) {
+		if r, ok := e.byName[name]; ok {
+			e.ungroup(opts, r, name)
+			delete(e.byName, name)
+			e.version++
+		}
+	})
 }
 
 // Invalidate makes the next read list the cloud again: for a write whose outcome is unknown
-// (a timeout) or that showed the snapshot wrong (a name taken, a resource missing).
+// (a timeout) or that showed the snapshot wrong (a name taken, a resource missing). A list
+// under way when it comes is dropped.
 func (c *Cache[R]) Invalidate(location, kind string) {
 	e := c.entry(location, kind)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.filled = false
+	e.gen++
+	e.version++
 }

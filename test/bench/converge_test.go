@@ -2,7 +2,9 @@
 // how long N Ingresses take to be served, how long a restarted controller takes to converge,
 // what a resync writes, and how much memory the controller holds per Ingress. Run it with
 // `make bench`; PORTICO_BENCH_INGRESSES sets the sizes N, comma-separated (default 300;
-// `make bench` runs 1000 and 3000, `make bench-large` 10000).
+// `make bench` runs 1000 and 3000, `make bench-large` 10000). BenchmarkGCPCreate (gcp_test.go)
+// creates load balancers through the gcp provider against gcptest under a write limit;
+// PORTICO_BENCH_GCP_LBS sets their number (default 20; `make bench` runs 1000).
 package bench
 
 import (

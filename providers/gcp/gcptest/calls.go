@@ -1,21 +1,25 @@
 package gcptest
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Call is one request the server received, in the call log.
 type Call struct {
 	Method     string
 	Path       string
 	Status     int
-	Permission string // "" for a path the API does not have
-	Write      bool   // a mutation (insert, patch, update, delete, set*, attach, detach)
+	Permission string    // "" for a path the API does not have
+	Write      bool      // a mutation (insert, patch, update, delete, set*, attach, detach)
+	At         time.Time // when it was answered, on Options.Now
 	// RequestID is the requestId the call carried, which makes a retried write idempotent.
 	RequestID string
 }
 
 func (s *Server) record(c *call, status int) {
 	s.calls = append(s.calls, Call{Method: c.method, Path: c.path, Status: status,
-		Permission: c.permission, Write: c.write, RequestID: c.query.Get("requestId")})
+		Permission: c.permission, Write: c.write, At: s.opts.Now(), RequestID: c.query.Get("requestId")})
 }
 
 // Calls returns a copy of the call log.

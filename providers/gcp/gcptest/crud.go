@@ -60,10 +60,7 @@ func (s *Server) insert(c *call) (proto.Message, error) {
 		return nil, err
 	}
 	return s.mutate(c, link, 0, "insert", func() uint64 {
-		id := s.newID()
-		for _, f := range outputOnly {
-			clearField(m, f)
-		}
+		id := s.newID() // decode dropped the output-only fields a request sent
 		setField(m, "id", id)
 		setField(m, "selfLink", link)
 		setField(m, "kind", k.kindName)
@@ -83,6 +80,9 @@ func (s *Server) insert(c *call) (proto.Message, error) {
 // check resolves m's references and applies its kind's rules.
 func (s *Server) check(c *call, m proto.Message) error {
 	if err := s.resolve(c.project, m); err != nil {
+		return err
+	}
+	if err := supportedByScheme(m); err != nil {
 		return err
 	}
 	if c.kind.validate != nil {

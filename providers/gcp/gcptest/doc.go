@@ -11,9 +11,21 @@
 // The real SDK (cloud.google.com/go/compute/apiv1, REST transport) talks to
 // it unchanged: Server.Clients returns the SDK's clients pointed at it. It
 // serves the request paths the SDK uses (the set* methods of target proxies
-// have no "global/" segment), reads protojson bodies strictly (an unknown
-// field is a 400), and answers as Google documents:
+// have no "global/" segment) and answers as Google documents:
 //
+//   - request and response bodies are checked against the compute API's
+//     discovery document, as google.golang.org/api ships it (a trimmed copy,
+//     compute-schemas.json, made by `go generate` from the version go.mod
+//     requires): an unknown field is refused with Google's 400 ("Invalid JSON
+//     payload received. Unknown name "x" at 'resource': Cannot find field."),
+//     as is a value of the wrong type or outside its enum; output-only fields
+//     of a request are ignored, as Google ignores them; a response that would
+//     depart from the schema is answered 500, the emulator's own bug. A kind
+//     whose collection discoverygen lists is checked with no code of its own;
+//   - the fields and values the EXTERNAL_MANAGED scheme does not take
+//     (scheme.go: failover, connection tracking, maxStreamDuration, a
+//     forwarding rule's ports or backendService, passthrough-only session
+//     affinities, ...) are refused with 400;
 //   - resources are kept per project, NEGs per zone; ids are uint64, with
 //     selfLink (https://www.googleapis.com/compute/v1/...), kind and
 //     creationTimestamp; references are accepted as full or partial URLs and
@@ -30,6 +42,8 @@
 //     rateLimitExceeded, 503 backendError, and 400
 //     resourceInUseByAnotherResource when deleting a resource that another
 //     refers to (a forwarding rule's IP literal counts for its address);
+//   - a forwarding rule created with an address's URL reports the address's IP
+//     in IPAddress, as Google resolves it;
 //   - backend services and forwarding rules must use the EXTERNAL_MANAGED
 //     scheme; a path matcher needs a default and may not mix pathRules and
 //     routeRules; a NEG backend is balanced by RATE with a maximum rate; two

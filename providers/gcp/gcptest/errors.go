@@ -89,25 +89,68 @@ func writeError(w http.ResponseWriter, err error) int {
 	return ae.Code
 }
 
-// writeJSON writes a resource or list as protojson, the SDK's wire format.
-func writeJSON(w http.ResponseWriter, m proto.Message) {
+// writeJSON writes a resource or list as protojson, the SDK's wire format. A body that
+// departs from the compute API's schema is the emulator's bug: it answers 500 saying where,
+// so that every test through it also tests that Google could have sent what it sent.
+func writeJSON(w http.ResponseWriter, m proto.Message) int {
 	buf, err := protojson.Marshal(m)
+	if err == nil {
+		err = conforms(m, buf)
+	}
 	if err != nil {
-		writeError(w, err)
-		return
+		return writeError(w, err)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	_, _ = w.Write(buf)
+	return http.StatusOK
 }
 
-// decode reads a request body strictly: a field the API does not define is
-// refused with 400, as Google refuses it.
+// conforms checks a response body against the schema of its message.
+func conforms(m proto.Message, buf []byte) error {
+	s, ok := schemaOf(m)
+	if !ok {
+		return fmt.Errorf("gcptest: %s has no schema in the compute API", m.ProtoReflect().Descriptor().Name())
+	}
+	v, err := parseBody(buf)
+	if err == nil {
+		err = checkResponse(s, v, "response")
+	}
+	if err != nil {
+		return fmt.Errorf("gcptest: the response departs from the compute API's schema: %w", err)
+	}
+	return nil
+}
+
+// decode reads a request body as Google does: a field the API does not define, a value of
+// the wrong type or outside its enum is refused with 400, and output-only fields are ignored.
 func decode(body []byte, m proto.Message) error {
-	if len(body) == 0 {
-		return errInvalid("the request body is empty")
+	body, err := requestBody(m, body)
+	if err != nil {
+		return err
 	}
 	if err := protojson.Unmarshal(body, m); err != nil {
 		return errInvalid("Invalid JSON payload received. %v", err)
 	}
 	return nil
+}
+
+// requestBody checks a body against the schema of m and returns it without its
+// output-only fields. Request wrappers that the SDK sends whole, which Google's schema does
+// not describe, are left to protojson's strict reading.
+func requestBody(m proto.Message, body []byte) ([]byte, error) {
+	if len(body) == 0 {
+		return nil, errInvalid("the request body is empty")
+	}
+	s, ok := schemaOf(m)
+	if !ok {
+		return body, nil
+	}
+	v, err := parseBody(body)
+	if err != nil {
+		return nil, err
+	}
+	if v, err = checkRequest(s, v, "resource"); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
 }

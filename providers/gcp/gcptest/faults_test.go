@@ -12,7 +12,8 @@ import (
 )
 
 func TestFailNextCalls(t *testing.T) {
-	e := newEnv(t, Options{})
+	at := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	e := newEnv(t, Options{Now: func() time.Time { return at }})
 	e.srv.FailNextCalls(http.StatusTooManyRequests, http.StatusServiceUnavailable)
 	req := &computepb.InsertHealthCheckRequest{Project: proj, HealthCheckResource: healthCheck("hc", "/")}
 	_, err := e.c.HealthChecks.Insert(e.ctx, req)
@@ -22,9 +23,9 @@ func TestFailNextCalls(t *testing.T) {
 	e.done(e.c.HealthChecks.Insert(e.ctx, req))
 
 	want := []Call{
-		{Method: "POST", Path: "/compute/v1/projects/p/global/healthChecks", Status: 429, Permission: "compute.healthChecks.create", Write: true},
-		{Method: "POST", Path: "/compute/v1/projects/p/global/healthChecks", Status: 503, Permission: "compute.healthChecks.create", Write: true},
-		{Method: "POST", Path: "/compute/v1/projects/p/global/healthChecks", Status: 200, Permission: "compute.healthChecks.create", Write: true},
+		{Method: "POST", Path: "/compute/v1/projects/p/global/healthChecks", Status: 429, Permission: "compute.healthChecks.create", Write: true, At: at},
+		{Method: "POST", Path: "/compute/v1/projects/p/global/healthChecks", Status: 503, Permission: "compute.healthChecks.create", Write: true, At: at},
+		{Method: "POST", Path: "/compute/v1/projects/p/global/healthChecks", Status: 200, Permission: "compute.healthChecks.create", Write: true, At: at},
 	}
 	if got := e.srv.Calls()[:3]; !reflect.DeepEqual(got, want) {
 		t.Fatalf("call log = %+v, want %+v", got, want)

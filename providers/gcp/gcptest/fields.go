@@ -30,12 +30,6 @@ func setField(m proto.Message, jsonName string, v any) {
 	m.ProtoReflect().Set(fd, protoreflect.ValueOf(v))
 }
 
-func clearField(m proto.Message, jsonName string) {
-	if fd := fieldOf(m, jsonName); fd != nil {
-		m.ProtoReflect().Clear(fd)
-	}
-}
-
 func hasField(m proto.Message, jsonName string) bool { return fieldOf(m, jsonName) != nil }
 
 func getID(m proto.Message) uint64 {
@@ -46,12 +40,24 @@ func getID(m proto.Message) uint64 {
 	return m.ProtoReflect().Get(fd).Uint()
 }
 
-// outputOnly are the fields the server owns; a request's values for them are ignored.
-var outputOnly = []string{"id", "selfLink", "kind", "creationTimestamp", "fingerprint", "zone"}
+// serverOwned are the top-level fields the server sets: those the compute API's schema says
+// are output only (a request's values for them never reach a handler), and the fingerprint,
+// which a request sends only to be compared.
+func serverOwned(m proto.Message) []string {
+	out := []string{"fingerprint"}
+	if s, ok := schemaOf(m); ok {
+		for name, p := range s.Properties {
+			if p.OutputOnly {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
 
 // keepOutputOnly copies the server-owned fields of from into to.
 func keepOutputOnly(from, to proto.Message) {
-	for _, name := range outputOnly {
+	for _, name := range serverOwned(from) {
 		fd := fieldOf(from, name)
 		if fd == nil {
 			continue

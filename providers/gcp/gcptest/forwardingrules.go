@@ -33,6 +33,7 @@ var globalForwardingRules = register(&kind{
 		if err := validateForwardingRule(f); err != nil {
 			return err
 		}
+		addressToIP(p, f)
 		return portFree(p, f)
 	},
 })
@@ -82,6 +83,20 @@ func setTarget(s *Server, c *call) (proto.Message, error) {
 	return s.setOn(c, body, "setTarget", func(next proto.Message) {
 		next.(*computepb.ForwardingRule).Target = body.Target
 	})
+}
+
+// addressToIP replaces a reference to a global address by the address's IP: Google
+// resolves the address a rule is created with and reports only the IP from then on, so a
+// client comparing what it sent with what it reads must bridge the two. The reference was
+// checked to exist before.
+func addressToIP(p *project, f *computepb.ForwardingRule) {
+	r, ok := parseRef(f.GetIPAddress(), p.name)
+	if !ok || r.collection != globalAddresses.collection {
+		return
+	}
+	if a, found := p.lookup(globalAddresses, "", r.name); found {
+		f.IPAddress = proto.String(a.(*computepb.Address).GetAddress())
+	}
 }
 
 // portFree refuses a second forwarding rule on the same address and ports.

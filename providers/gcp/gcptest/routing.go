@@ -146,11 +146,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // finish writes the response and records the call.
 func (s *Server) finish(w http.ResponseWriter, c *call, resp proto.Message, err error) {
-	status := http.StatusOK
+	var status int
 	if err != nil {
 		status = writeError(w, err)
 	} else {
-		writeJSON(w, resp)
+		status = writeJSON(w, resp)
 	}
 	s.record(c, status)
 }

@@ -18,7 +18,11 @@ func (s *Server) patchItem(c *call) (proto.Message, error) {
 	if err := checkFingerprint(c.kind, cur, next); err != nil {
 		return nil, err
 	}
-	merged, err := mergePatch(cur, c.body, c.kind.newItem())
+	patch, err := requestBody(next, c.body)
+	if err != nil {
+		return nil, err
+	}
+	merged, err := mergePatch(cur, patch, c.kind.newItem())
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +43,7 @@ func onlyPatchable(k *kind, cur, next proto.Message) error {
 		return err
 	}
 	allowed := map[string]bool{}
-	for _, f := range append(k.patchable, outputOnly...) {
+	for _, f := range append(k.patchable, serverOwned(cur)...) {
 		allowed[f] = true
 	}
 	for _, m := range []map[string]any{a, b} {
