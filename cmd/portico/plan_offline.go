@@ -41,7 +41,7 @@ func newOfflineProvider(name string, opts planOptions) (*planProvider, error) {
 	case v1alpha1.ProviderGCP:
 		return offlineGCP(opts.clusterID, opts.project), nil
 	case v1alpha1.ProviderNginx:
-		return nil, errors.New("provider nginx has no cloud resources to plan; --provider nginx prints the configuration nginx would serve")
+		return nil, errors.New("provider nginx has no offline plan of cloud resources; --provider nginx prints the configuration nginx would serve")
 	}
 	return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake or gcp", quoteText(name))
 }
