@@ -9,7 +9,7 @@ import (
 )
 
 // instances are VMs. The emulator does not run VMs: a test registers them
-// (AddInstance), as the nodes of a cluster, and the API serves get only.
+// (AddInstance), as the nodes of a cluster, and the API serves get and list only.
 var instances = register(&kind{
 	collection: "instances", iamName: "instances", kindName: "compute#instance",
 	zonal:   true,
@@ -18,6 +18,7 @@ var instances = register(&kind{
 })
 
 func init() {
+	addRoute(http.MethodGet, "zones/*/instances", instances, "list", false, (*Server).list)
 	addRoute(http.MethodGet, "zones/*/instances/*", instances, "get", false, (*Server).get)
 }
 

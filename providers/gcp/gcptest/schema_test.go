@@ -103,6 +103,7 @@ func TestOutputOnlyFieldsOfARequestAreIgnored(t *testing.T) {
 func TestEveryResponseConformsToTheSchema(t *testing.T) {
 	e := newEnv(t, Options{OperationPolls: 1})
 	e.createGraph() // its inserts and polls are checked too
+	e.createSharedKinds()
 	var paths []string
 	for _, rel := range e.srv.Inventory() {
 		parts := strings.Split(rel, "/")
@@ -203,4 +204,20 @@ func TestExternalManagedRefusesOtherSchemesFields(t *testing.T) {
 	if code != http.StatusBadRequest || !strings.Contains(body.Error.Message, "'resource.ports'") {
 		t.Errorf("a forwarding rule with ports: %d %q, want 400", code, body.Error.Message)
 	}
+}
+
+// createSharedKinds adds what createGraph leaves out: an SSL policy, a VM and the instance
+// group that holds it.
+func (e *env) createSharedKinds() {
+	e.t.Helper()
+	c := e.c
+	e.done(c.SSLPolicies.Insert(e.ctx, &computepb.InsertSslPolicyRequest{Project: proj,
+		SslPolicyResource: &computepb.SslPolicy{Name: proto.String("lb-tls"), Profile: proto.String("MODERN"), MinTlsVersion: proto.String("TLS_1_2")}}))
+	vm := e.srv.AddInstance(proj, zone, "node-1", "10.1.0.1")
+	e.done(c.InstanceGroups.Insert(e.ctx, &computepb.InsertInstanceGroupRequest{Project: proj, Zone: zone,
+		InstanceGroupResource: &computepb.InstanceGroup{Name: proto.String("lb-ig"),
+			NamedPorts: []*computepb.NamedPort{{Name: proto.String("port30080"), Port: proto.Int32(30080)}}}}))
+	e.done(c.InstanceGroups.AddInstances(e.ctx, &computepb.AddInstancesInstanceGroupRequest{Project: proj, Zone: zone, InstanceGroup: "lb-ig",
+		InstanceGroupsAddInstancesRequestResource: &computepb.InstanceGroupsAddInstancesRequest{
+			Instances: []*computepb.InstanceReference{{Instance: proto.String(vm)}}}}))
 }

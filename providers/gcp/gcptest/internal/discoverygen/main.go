@@ -26,7 +26,7 @@ import (
 var collections = []string{
 	"globalAddresses", "healthChecks", "backendServices", "urlMaps", "targetHttpProxies",
 	"targetHttpsProxies", "sslCertificates", "globalForwardingRules", "networkEndpointGroups",
-	"firewalls", "globalOperations", "zoneOperations", "instanceGroups", "sslPolicies",
+	"firewalls", "globalOperations", "zoneOperations", "instanceGroups", "sslPolicies", "instances",
 }
 
 const module = "google.golang.org/api"
