@@ -52,6 +52,9 @@
 //     on top-level fields, several joined by AND or in parentheses;
 //   - each method needs the IAM permission the API reference names
 //     (compute.urlMaps.create, compute.targetHttpProxies.setUrlMap, ...);
+//     and a write also needs the permission Google checks on each resource it
+//     refers to (compute.backendServices.use for a URL map's services,
+//     compute.networks.updatePolicy for a firewall rule's network, ...);
 //     Options.Permissions is the caller's allow-list, and the server records
 //     the permissions its calls used.
 //
@@ -64,8 +67,8 @@
 //
 // It deliberately stops short of: regional methods and aggregated lists
 // other than the NEGs' and instance groups' (served, so that one call reads
-// every zone); managed instance groups, instances' other methods, SSL policies and every other collection; the ".use" permissions a
-// real caller also needs on referenced resources; asynchronous application
+// every zone); managed instance groups, instances' other methods, SSL policies and every other collection;
+// asynchronous application
 // (a write applies at once, only its Operation lags); endpoint health in
 // listNetworkEndpoints (only getHealth reports it); quotas; in Route, header
 // matches other than the host, query and method matches, and weighted or
