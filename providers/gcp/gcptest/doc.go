@@ -63,7 +63,9 @@
 // its inventory, and evaluates a URL map as Google does (Server.Route):
 // exact host, then the longest wildcard host (which matches any number of
 // labels), then route rules by priority or the longest path rule, then the
-// path matcher's default service.
+// path matcher's default service; and it answers which certificate a target
+// HTTPS proxy serves for an SNI name (Server.Certificate): one whose names
+// match it, exact before wildcard, else the proxy's first.
 //
 // It deliberately stops short of: regional methods and aggregated lists
 // other than the NEGs' and instance groups' (served, so that one call reads
