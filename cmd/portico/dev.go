@@ -40,8 +40,9 @@ installs portico's CRDs and an IngressClass for the provider, runs the controlle
 applies the samples of config/samples, and writes a kubeconfig so that you can look with
 kubectl. With --provider gcp the controller provisions, through the real Google Cloud SDK,
 into an emulator of the compute API running in the same process, so that
-kubectl describe loadbalancer shows the GCE resources portico would create. It runs until
-interrupted.`,
+kubectl describe loadbalancer shows the GCE resources portico would create; each Node you
+apply gets a VM of its name in its zone there, so that target type instance works too. It
+runs until interrupted.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
@@ -92,6 +93,9 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 			fmt.Fprintf(stderr, "error: stopping: %v\n", err)
 		}
 	}()
+	if err := cloud.started(ctx, env); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(opts.kubeconfig), 0o700); err != nil {
 		return err
 	}

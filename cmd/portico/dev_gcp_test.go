@@ -13,7 +13,7 @@ var googleID = regexp.MustCompile(`\b\d{15,20}\b`)
 // TestDevServesTheSamplesWithTheGCPProvider runs `portico dev --provider gcp`: the samples
 // are served by the gcp provider through the real SDK against the in-process emulator, and
 // `kubectl describe loadbalancer` shows the GCE resources with Google's names, ids and
-// self-links.
+// self-links. An Ingress of target type instance is served too: each Node has its VM.
 func TestDevServesTheSamplesWithTheGCPProvider(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a control plane")
@@ -44,4 +44,5 @@ func TestDevServesTheSamplesWithTheGCPProvider(t *testing.T) {
 	if !selfLink.MatchString(describe) {
 		t.Errorf("kubectl describe loadbalancer shows no self-link of the URL map:\n%s", describe)
 	}
+	checkInstanceTargets(t, kubectl)
 }

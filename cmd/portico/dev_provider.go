@@ -22,6 +22,7 @@ type devCloud struct {
 	provider string
 	extra    []providers.Provider
 	close    func()
+	vms      *devVMs // the Nodes' VMs, in the gcp cloud only
 }
 
 // newDevCloud returns the cloud of --provider; close it once the controller has stopped.
@@ -35,7 +36,8 @@ func newDevCloud(provider, clusterID string) (*devCloud, error) {
 			ClusterID: clusterID, Project: devProject,
 			Dial: func(ctx context.Context) (*gcp.Clients, error) { return gcp.Dial(ctx, srv.ClientOptions()...) },
 		})
-		return &devCloud{provider: provider, extra: []providers.Provider{p}, close: srv.Close}, nil
+		return &devCloud{provider: provider, extra: []providers.Provider{p}, close: srv.Close,
+			vms: &devVMs{srv: srv, project: devProject}}, nil
 	default:
 		return nil, usageError{fmt.Errorf("--provider %q: portico dev runs fake or gcp", provider)}
 	}
@@ -48,4 +50,12 @@ func (c *devCloud) options(clusterID string) testenv.Options {
 		ClusterID: clusterID, ClassName: "portico-" + c.provider,
 		ExtraProviders: c.extra, ClassProvider: c.provider,
 	}
+}
+
+// started follows the cluster the controller runs in: in the gcp cloud, each Node gets its VM.
+func (c *devCloud) started(ctx context.Context, env *testenv.Env) error {
+	if c.vms == nil {
+		return nil
+	}
+	return c.vms.watch(ctx, env.Config)
 }

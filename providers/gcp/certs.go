@@ -1,11 +1,13 @@
 package gcp
 
 import (
+	"cmp"
 	"slices"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
@@ -43,10 +45,12 @@ func (b *builder) addHTTPSProxy(routes plan.Key) plan.Key {
 
 // addCertificates adds one certificate per distinct TLS Secret, named after its content
 // hash so that a rotation is a new certificate, and returns the names the proxy serves:
-// those and the pre-shared ones, in the spec's order.
+// those and the pre-shared ones, in the spec's order, except that one listed for every host
+// comes first: Google serves the first certificate to a client whose SNI name no
+// certificate matches, and Kubernetes says that is the one whose spec.tls entry names no host.
 func (b *builder) addCertificates() ([]string, error) {
 	var names []string
-	for _, t := range b.want.Spec.TLS {
+	for _, t := range catchAllFirst(b.want.Spec.TLS) {
 		var name string
 		switch {
 		case t.PreShared != "":
@@ -90,4 +94,14 @@ func (b *builder) addCertificate(ref string) (string, error) {
 		}})
 	}
 	return name, nil
+}
+
+// catchAllFirst orders the certificates for every host (no hosts listed) before the others,
+// keeping the spec's order within each.
+func catchAllFirst(tls []v1alpha1.TLSCertificate) []v1alpha1.TLSCertificate {
+	out := slices.Clone(tls)
+	slices.SortStableFunc(out, func(a, b v1alpha1.TLSCertificate) int {
+		return cmp.Compare(min(len(a.Hosts), 1), min(len(b.Hosts), 1))
+	})
+	return out
 }

@@ -20,13 +20,15 @@ import (
 const contractProject = "demo-project"
 
 // TestContract runs the provider contract suite against gcptest, through the real SDK.
-// Every cloud grants exactly gcp.RequiredPermissions: a call outside them fails with 403,
-// and after the suite (and a drift scenario it lacks) every one of them must have been used.
+// Every cloud grants exactly gcp.RolePermissions: a call outside them, or a write naming a
+// resource they do not let it use, fails with 403, and after the suite (and the scenarios
+// it lacks) every one of them must have been used.
 func TestContract(t *testing.T) {
 	perms := &permissionLog{}
-	t.Cleanup(func() { perms.check(t, gcp.RequiredPermissions) })
+	t.Cleanup(func() { perms.check(t, gcp.RolePermissions()) })
 	t.Run("PermissionsOfDriftAndStaticAddress", func(t *testing.T) { driftScenario(t, perms) })
 	t.Run("PermissionsOfAnSslPolicyOnAnExistingProxy", func(t *testing.T) { sslPolicyScenario(t, perms) })
+	t.Run("PermissionsOfASubnetwork", func(t *testing.T) { subnetworkScenario(t, perms) })
 	providertest.Run(t, providertest.Harness{
 		NewCloud:       perms.newCloud,
 		Kinds:          gcp.Kinds,

@@ -5,9 +5,9 @@ import "slices"
 // RequiredPermissions are the IAM permissions of every compute API method the provider
 // calls (a get reads back each resource it wrote), and only those: a custom role with them (and ReferencePermissions) is all the
 // controller's Google service account needs. The contract suite runs against a gcptest
-// that grants exactly these and checks each was used, so the list can neither miss a
-// method the provider calls nor keep one it no longer does. docs/install-gcp.md is
-// generated from it.
+// that grants exactly RolePermissions and checks each was used, so the lists can neither
+// miss a permission the provider needs nor keep one it no longer does.
+// docs/install-gcp.md is generated from them.
 var RequiredPermissions = []string{
 	"compute.backendServices.create",
 	"compute.backendServices.delete",
@@ -77,11 +77,10 @@ var RequiredPermissions = []string{
 // ReferencePermissions are what Google also checks, beyond a method's own permission, on the
 // resources a write refers to: a URL map's backend services, a backend service's health
 // checks, endpoint groups and instance groups, a proxy's URL map and SSL policy, a forwarding
-// rule's proxy and address, an endpoint group's network, the instances added to an instance
-// group, and the network of a firewall rule (compute.networks.updatePolicy). gcptest does
-// not model these checks, so no test proves them; they follow the compute API reference of
-// each method the provider calls. (A proxy's certificates need compute.sslCertificates.get,
-// which RequiredPermissions holds.)
+// rule's proxy and address, an endpoint group's network and subnetwork, the instances added
+// to an instance group, and the network of a firewall rule (compute.networks.updatePolicy),
+// as the compute API reference lists them for each request field. gcptest checks them on
+// every write as Google does, so the permission test proves them like RequiredPermissions.
 var ReferencePermissions = []string{
 	"compute.backendServices.use",
 	"compute.globalAddresses.use",
@@ -92,6 +91,7 @@ var ReferencePermissions = []string{
 	"compute.networks.updatePolicy",
 	"compute.networks.use",
 	"compute.sslPolicies.use",
+	"compute.subnetworks.use",
 	"compute.targetHttpProxies.use",
 	"compute.targetHttpsProxies.use",
 	"compute.urlMaps.use",

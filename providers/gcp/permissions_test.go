@@ -43,7 +43,7 @@ func (l *permissionLog) use(perms map[string]bool) {
 }
 
 func (l *permissionLog) newCloud(t testing.TB) providertest.Cloud {
-	c, srv := newContractCloud(t, gcp.RequiredPermissions)
+	c, srv := newContractCloud(t, gcp.RolePermissions())
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.servers = append(l.servers, srv)
@@ -68,7 +68,7 @@ func (l *permissionLog) check(t *testing.T, want []string) {
 	}
 	l.mu.Unlock()
 	if len(denied) > 0 {
-		t.Errorf("gcp.RequiredPermissions misses %v: calls needing them were refused", keys(denied))
+		t.Errorf("gcp.RolePermissions misses %v: calls needing them were refused", keys(denied))
 	}
 	if run := flag.Lookup("test.run"); run != nil && strings.Contains(run.Value.String(), "/") {
 		return // a part of the suite ran: what it did not use proves nothing
@@ -80,7 +80,7 @@ func (l *permissionLog) check(t *testing.T, want []string) {
 		}
 	}
 	if len(unused) > 0 {
-		t.Errorf("gcp.RequiredPermissions lists %v, which no call of the contract suite used", unused)
+		t.Errorf("gcp.RolePermissions lists %v, which no call of the contract suite used", unused)
 	}
 }
 
@@ -108,11 +108,17 @@ func TestRequiredPermissionsAreSortedAndUnique(t *testing.T) {
 	}
 }
 
-// Every listed permission is one some method of the compute API (as gcptest serves it) needs.
+// Every listed permission is one some method of the compute API (as gcptest serves it)
+// needs, or one a write needs on a resource it refers to.
 func TestRequiredPermissionsAreComputeMethods(t *testing.T) {
 	for _, p := range gcp.RequiredPermissions {
 		if !slices.Contains(gcptest.Permissions(), p) {
 			t.Errorf("%s is no method's permission", p)
+		}
+	}
+	for _, p := range gcp.ReferencePermissions {
+		if !slices.Contains(gcptest.ReferencePermissions(), p) {
+			t.Errorf("%s is no reference's permission", p)
 		}
 	}
 }
@@ -123,7 +129,7 @@ func TestRequiredPermissionsAreComputeMethods(t *testing.T) {
 // before the call log is reset.
 func driftScenario(t *testing.T, log *permissionLog) {
 	ctx := context.Background()
-	cloud, srv := newContractCloud(t, gcp.RequiredPermissions)
+	cloud, srv := newContractCloud(t, gcp.RolePermissions())
 	api := cloud.(*contractCloud).clients
 	// The snapshot would hide the drift for its TTL; this provider lists on every read.
 	p := gcp.New(gcp.Options{ClusterID: "cluster-a", Project: contractProject, Clients: api, SnapshotTTL: -1})
@@ -156,7 +162,7 @@ func driftScenario(t *testing.T, log *permissionLog) {
 		}
 	}
 	if d := srv.DeniedPermissions(); len(d) > 0 {
-		t.Errorf("gcp.RequiredPermissions misses %v", d)
+		t.Errorf("gcp.RolePermissions misses %v", d)
 	}
 	log.use(used)
 }

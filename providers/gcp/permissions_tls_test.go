@@ -9,10 +9,10 @@ import (
 
 // sslPolicyScenario covers what the contract suite does not: a minimum TLS version set on a
 // load balancer whose HTTPS proxy exists (the policy is attached with setSslPolicy), then
-// unset (detached, then deleted), with exactly gcp.RequiredPermissions granted.
+// unset (detached, then deleted), with exactly gcp.RolePermissions granted.
 func sslPolicyScenario(t *testing.T, log *permissionLog) {
 	ctx := context.Background()
-	cloud, srv := newContractCloud(t, gcp.RequiredPermissions)
+	cloud, srv := newContractCloud(t, gcp.RolePermissions())
 	p := gcp.New(gcp.Options{ClusterID: "cluster-a", Project: contractProject, Clients: cloud.(*contractCloud).clients, SnapshotTTL: -1})
 	lb := driftLB(t, "tls")
 	for _, version := range []string{"", "1.2", ""} {
@@ -33,7 +33,7 @@ func sslPolicyScenario(t *testing.T, log *permissionLog) {
 		}
 	}
 	if d := srv.DeniedPermissions(); len(d) > 0 {
-		t.Errorf("gcp.RequiredPermissions misses %v", d)
+		t.Errorf("gcp.RolePermissions misses %v", d)
 	}
 	log.use(used)
 }

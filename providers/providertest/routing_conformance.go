@@ -58,6 +58,17 @@ func conformanceTable(t *testing.T, file string) routingTable {
 // only what routes: HTTP, the rules, the backends and the default backend.
 func translate(t *testing.T, ing *networkingv1.Ingress) v1alpha1.LoadBalancerSpec {
 	t.Helper()
+	spec := IngressSpec(t, ing)
+	spec.Frontends = v1alpha1.Frontends{HTTP: true}
+	spec.TLS = nil
+	return spec
+}
+
+// IngressSpec translates one Ingress, in the namespace "conformance" and portico's class, as
+// the controller does (its Services and Secrets taken to exist), into the spec of its load
+// balancer, TLS included, failing the test on any problem.
+func IngressSpec(t testing.TB, ing *networkingv1.Ingress) v1alpha1.LoadBalancerSpec {
+	t.Helper()
 	ing = ing.DeepCopy()
 	ing.Namespace = "conformance"
 	class := conformanceClass
@@ -78,10 +89,7 @@ func translate(t *testing.T, ing *networkingv1.Ingress) v1alpha1.LoadBalancerSpe
 	for _, p := range res.Problems {
 		t.Errorf("translating %s: %s", ing.Name, p)
 	}
-	spec := res.Spec
-	spec.Frontends = v1alpha1.Frontends{HTTP: true}
-	spec.TLS = nil
-	return spec
+	return res.Spec
 }
 
 // backendServing returns the one backend of the spec that sends traffic to the Service.

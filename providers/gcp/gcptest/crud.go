@@ -79,6 +79,11 @@ func (s *Server) insert(c *call) (proto.Message, error) {
 
 // check resolves m's references and applies its kind's rules.
 func (s *Server) check(c *call, m proto.Message) error {
+	if !isSetter(c) {
+		if err := s.authorizeRefs(c, m); err != nil {
+			return err
+		}
+	}
 	if err := s.resolve(c.project, m); err != nil {
 		return err
 	}

@@ -66,6 +66,9 @@
 //     on top-level fields, several joined by AND or in parentheses;
 //   - each method needs the IAM permission the API reference names
 //     (compute.urlMaps.create, compute.targetHttpProxies.setUrlMap, ...);
+//     and a write also needs the permission Google checks on each resource it
+//     refers to (compute.backendServices.use for a URL map's services,
+//     compute.networks.updatePolicy for a firewall rule's network, ...);
 //     Options.Permissions is the caller's allow-list, and the server records
 //     the permissions its calls used.
 //
@@ -74,12 +77,14 @@
 // its inventory, and evaluates a URL map as Google does (Server.Route):
 // exact host, then the longest wildcard host (which matches any number of
 // labels), then route rules by priority or the longest path rule, then the
-// path matcher's default service.
+// path matcher's default service; and it answers which certificate a target
+// HTTPS proxy serves for an SNI name (Server.Certificate): one whose names
+// match it, exact before wildcard, else the proxy's first.
 //
 // It deliberately stops short of: regional methods and aggregated lists
 // other than the NEGs' and instance groups' (served, so that one call reads
-// every zone); managed instance groups, instances' other methods, SSL policies and every other collection; the ".use" permissions a
-// real caller also needs on referenced resources; asynchronous application
+// every zone); managed instance groups, instances' other methods, SSL policies and every other collection;
+// asynchronous application
 // (a write applies at once, only its Operation lags); endpoint health in
 // listNetworkEndpoints (only getHealth reports it); quotas; in Route, header
 // matches other than the host, query and method matches, and weighted or

@@ -9,21 +9,32 @@ import (
 	"cloud.google.com/go/compute/apiv1/computepb"
 )
 
-// graphPermissions is what createGraph needs, and all it needs.
+// graphPermissions is what createGraph needs, and all it needs: each method's own
+// permission and those on the resources its writes refer to.
 var graphPermissions = []string{
 	"compute.backendServices.create",
+	"compute.backendServices.use",
 	"compute.firewalls.create",
 	"compute.globalAddresses.create",
 	"compute.globalAddresses.get",
+	"compute.globalAddresses.use",
 	"compute.globalForwardingRules.create",
 	"compute.globalOperations.get",
 	"compute.healthChecks.create",
+	"compute.healthChecks.useReadOnly",
 	"compute.networkEndpointGroups.attachNetworkEndpoints",
 	"compute.networkEndpointGroups.create",
+	"compute.networkEndpointGroups.use",
+	"compute.networks.updatePolicy",
+	"compute.networks.use",
 	"compute.sslCertificates.create",
+	"compute.sslCertificates.get",
 	"compute.targetHttpProxies.create",
+	"compute.targetHttpProxies.use",
 	"compute.targetHttpsProxies.create",
+	"compute.targetHttpsProxies.use",
 	"compute.urlMaps.create",
+	"compute.urlMaps.use",
 	"compute.zoneOperations.get",
 }
 

@@ -99,6 +99,10 @@ func addInstances(s *Server, c *call) (proto.Message, error) {
 	}
 	p, link := s.project(c.project), g.GetSelfLink()
 	for _, u := range urls {
+		// Only adding an instance uses it (instanceGroups.addInstances' reference).
+		if err := s.authorizeRef(c.kind, u, c.project); err != nil {
+			return nil, err
+		}
 		if slices.Contains(p.members[link], u) {
 			return nil, &apiError{Code: http.StatusBadRequest, Reason: "memberAlreadyExists",
 				Message: fmt.Sprintf("The resource '%s' is already a member of '%s'", relOf(u), relOf(link))}

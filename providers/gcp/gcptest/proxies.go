@@ -87,6 +87,9 @@ func (s *Server) setOn(c *call, body proto.Message, opType string, set func(next
 	if err := decode(c.body, body); err != nil {
 		return nil, err
 	}
+	if err := s.authorizeRefs(c, body); err != nil {
+		return nil, err
+	}
 	next := proto.Clone(cur)
 	set(next)
 	return s.commit(c, opType, cur, next)
