@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/controllers/ingress"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/publish"
 	"github.com/portico-dev/portico/controllers/ratelimit"
 	"github.com/portico-dev/portico/controllers/sweep"
 	"github.com/portico-dev/portico/internal/secrets"
@@ -49,6 +50,8 @@ type Options struct {
 	// EventRefresh is how often a standing problem is told again on its Ingress; default
 	// ingress.DefaultEventRefresh (30 minutes, within the API server's one-hour Event TTL).
 	EventRefresh time.Duration
+	// Publish is the shared address of the nginx mode's LoadBalancers; nil for none.
+	Publish *publish.Source
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
@@ -101,17 +104,42 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Recorder:  mgr.GetEventRecorder("portico-loadbalancer"),
 		Locations: opts.Locations,
 		SlowRetry: opts.SlowRetry,
+		Publish:   opts.Publish,
 	}
 	if err := lb.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
 	}
+	copts.RateLimiter = ratelimit.New[reconcile.Request](ratelimit.Options{})
+	if err := lb.SetupServing(mgr, copts); err != nil {
+		return fmt.Errorf("setting up the serving controller: %w", err)
+	}
+	if err := addProviderRunnables(mgr, opts.Registry); err != nil {
+		return err
+	}
 	metrics.LoadBalancers.Use(mgr.GetClient())
+	if opts.Publish != nil {
+		opts.Publish.Use(mgr.GetClient())
+	}
 	sweeper := &sweep.Sweeper{
 		APIReader: mgr.GetAPIReader(), Registry: opts.Registry, Locations: opts.Locations,
 		Interval: opts.OrphanSweepInterval, ReportOnly: opts.OrphansReportOnly,
 	}
 	if err := mgr.Add(sweeper); err != nil {
 		return fmt.Errorf("adding the orphan sweep: %w", err)
+	}
+	return nil
+}
+
+// addProviderRunnables runs the providers that run something of their own, such as the
+// nginx mode's nginx and reload coalescer, on every replica (they say so themselves).
+func addProviderRunnables(mgr manager.Manager, reg *providers.Registry) error {
+	for _, name := range reg.Names() {
+		p, _ := reg.Get(name)
+		if r, ok := p.(manager.Runnable); ok {
+			if err := mgr.Add(r); err != nil {
+				return fmt.Errorf("adding provider %s: %w", name, err)
+			}
+		}
 	}
 	return nil
 }

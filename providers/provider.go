@@ -59,6 +59,9 @@ type Desired struct {
 	// static addresses and pre-shared certificates that may be used even though another
 	// load balancer uses them too.
 	Granted Granted
+	// Refused lists the claims this load balancer lost to older ones, for a Shared
+	// provider; the provider serves none of them.
+	Refused []RefusedClaim
 }
 
 // Granted names cloud resources a user made and granted to a load balancer's namespaces.

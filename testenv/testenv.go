@@ -29,6 +29,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/publish"
 	"github.com/portico-dev/portico/internal/controlplane"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/model"
@@ -68,6 +69,9 @@ type Options struct {
 	EventRefresh time.Duration
 	// APIServerFlags are extra kube-apiserver flags, for example {"event-ttl": "6s"}.
 	APIServerFlags map[string]string
+	// Publish is the shared address of the nginx mode's LoadBalancers (--publish-service or
+	// --publish-address); a change of its Service re-reconciles them. Nil for none.
+	Publish *publish.Source
 	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
 	// is set.
 	Logger *logr.Logger
@@ -256,6 +260,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		SlowRetry:               e.opts.SlowRetry,
 		OrphanSweepInterval:     e.opts.OrphanSweepInterval,
 		EventRefresh:            e.opts.EventRefresh,
+		Publish:                 e.opts.Publish,
 	})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/controllers"
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/publish"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
@@ -50,6 +51,7 @@ type controllerOptions struct {
 	orphanPolicy    string
 	eventRefresh    time.Duration
 	rateLimits      ratelimit.Config
+	nginx           nginxOptions
 	zap             zap.Options
 }
 
@@ -88,6 +90,7 @@ func newControllerCommand() *cobra.Command {
 	f.DurationVar(&opts.sweepInterval, "orphan-sweep-interval", time.Hour, "how often to look for cloud load balancers no LoadBalancer claims; 0 turns it off")
 	f.StringVar(&opts.orphanPolicy, "orphan-policy", "delete", "what the sweep does with orphans: delete, or report (log and count them only)")
 	f.DurationVar(&opts.eventRefresh, "event-refresh", 30*time.Minute, "how often a standing problem is told again as an Event on its Ingress; keep it below the API server's --event-ttl (1h by default)")
+	opts.nginx.bind(f)
 	limitFlags := flag.NewFlagSet("cloud rate limits", flag.ContinueOnError)
 	opts.rateLimits.BindFlags(limitFlags)
 	f.AddGoFlagSet(limitFlags)
@@ -123,6 +126,9 @@ func (o controllerOptions) validate() error {
 	}
 	if o.maxConcurrent < 1 {
 		return fmt.Errorf("--max-concurrent-reconciles must be at least 1")
+	}
+	if err := o.nginx.validate(); err != nil {
+		return err
 	}
 	if err := o.rateLimits.Validate(); err != nil {
 		return fmt.Errorf("--cloud-* rate limits: %w", err)
@@ -196,8 +202,15 @@ func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) 
 }
 
 // newRegistry builds the providers the flags ask for, from the catalog.
-func newRegistry(names []string, clusterID string, limits ratelimit.Config) (*providers.Registry, error) {
-	return catalog.Registry(names, catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: limits})
+func newRegistry(opts controllerOptions, clusterID string, pub *publish.Source) (*providers.Registry, error) {
+	s := catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: opts.rateLimits}
+	if contains(opts.providers, v1alpha1.ProviderNginx) {
+		var err error
+		if s.Nginx, err = opts.nginx.settings(pub); err != nil {
+			return nil, err
+		}
+	}
+	return catalog.Registry(opts.providers, s)
 }
 
 func runController(ctx context.Context, opts controllerOptions) error {
@@ -210,7 +223,11 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		return err
 	}
 	clusterID := record.ID()
-	registry, err := newRegistry(opts.providers, clusterID, opts.rateLimits)
+	pub, err := publish.Parse(opts.nginx.publishService, opts.nginx.publishAddress)
+	if err != nil {
+		return usageError{err}
+	}
+	registry, err := newRegistry(opts, clusterID, pub)
 	if err != nil {
 		return err
 	}
@@ -227,6 +244,7 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		EventRefresh:            opts.eventRefresh,
 		Locations:               record,
 		SeveralManagers:         severalManagers,
+		Publish:                 pub,
 	}); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/publish"
 	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/providers"
 )
@@ -39,6 +40,9 @@ type Reconciler struct {
 	// (conflict, quota, not found); it doubles up to MaxSlowRetry. Defaults
 	// DefaultSlowRetry and DefaultMaxSlowRetry.
 	SlowRetry, MaxSlowRetry time.Duration
+	// Publish is the data plane's address of a Shared provider (nginx); a change of its
+	// Service re-reconciles their LoadBalancers. Nil watches none.
+	Publish *publish.Source
 	// Rand returns a number in [0, 1) for the jitter of slow retries; default math/rand.
 	Rand func() float64
 
@@ -98,12 +102,22 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	_, shared := provider.(providers.Shared)
+	if shared {
+		if want.Refused, err = r.refusedClaims(ctx, lb); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
 	observed, ensureErr := provider.Ensure(ctx, want)
 	if ensureErr == nil {
 		ensureErr = r.leave(ctx, lb, place)
 	}
 	r.announce(ctx, lb, observed)
 	r.computeStatus(status, lb, place, observed, want, ensureErr)
+	if shared {
+		setClaimed(status, lb.Generation, want.Refused)
+		r.announceRefused(lb, &lb.Status, status)
+	}
 	r.announceTransition(ctx, lb, &lb.Status, status)
 	if err := r.writeStatus(ctx, lb, status); err != nil {
 		return ctrl.Result{}, err
