@@ -3,6 +3,7 @@ package nginxfallback
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -76,6 +77,16 @@ func (p *Provider) Start(ctx context.Context) error {
 
 // NeedLeaderElection is false: every replica of the data plane serves.
 func (p *Provider) NeedLeaderElection() bool { return false }
+
+// Check is the replica's readiness: nil once nginx answers on its status server, that is
+// serves a configuration of the controller's, so that a Service sends traffic only to a
+// replica that routes it.
+func (p *Provider) Check(req *http.Request) error {
+	if p.sup.probe.generation(req.Context()) == "" {
+		return errors.New("nginx serves no configuration yet")
+	}
+	return nil
+}
 
 // Synced lets the coalescer load: every load balancer has been staged. The set is handed
 // over once more, so that nginx starts (and answers 404) even when it serves nothing yet.

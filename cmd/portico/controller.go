@@ -248,6 +248,9 @@ func runController(ctx context.Context, opts controllerOptions) error {
 	}); err != nil {
 		return err
 	}
+	if err := addReadiness(mgr, registry); err != nil {
+		return err
+	}
 	log := ctrl.Log.WithName("setup")
 	log.Info("Starting the manager", "version", version, "providers", registry.Names(), "clusterID", clusterID, "leaderElect", opts.leaderElect)
 	if err := mgr.Start(ctx); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -10,10 +11,12 @@ import (
 
 	"github.com/spf13/pflag"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/portico-dev/portico/controllers/publish"
 	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
+	"github.com/portico-dev/portico/providers"
 )
 
 // nginxOptions are the flags of the nginx mode (provider nginx).
@@ -93,4 +96,18 @@ func nginxMetrics() (*nginxfallback.Metrics, error) {
 		}
 	})
 	return nginxMetricsVal, errNginxMetrics
+}
+
+// addReadiness makes /readyz wait for the providers that serve traffic themselves: a replica
+// of the nginx mode is ready once its nginx serves.
+func addReadiness(mgr manager.Manager, reg *providers.Registry) error {
+	for _, name := range reg.Names() {
+		p, _ := reg.Get(name)
+		if c, ok := p.(interface{ Check(*http.Request) error }); ok {
+			if err := mgr.AddReadyzCheck(name, c.Check); err != nil {
+				return fmt.Errorf("adding the readiness check of %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }

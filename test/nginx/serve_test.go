@@ -30,6 +30,10 @@ func TestIngressIsServedThroughNginx(t *testing.T) {
 	if lb.Status.Location != "cluster" {
 		t.Errorf("location %q, want cluster", lb.Status.Location)
 	}
+	req, _ := http.NewRequest(http.MethodGet, "/readyz", nil)
+	if err := provider.Check(req); err != nil {
+		t.Errorf("the readiness check fails while nginx serves: %v", err)
+	}
 }
 
 // The address follows the published Service: its load-balancer IP, once it has one.

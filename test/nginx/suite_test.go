@@ -38,6 +38,8 @@ var (
 	settings nginxfallback.Settings
 	// prefix is nginx's prefix directory.
 	prefix string
+	// provider is the provider nginx the controller runs.
+	provider *nginxfallback.Provider
 )
 
 func TestMain(m *testing.M) {
@@ -65,7 +67,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	p, err := nginxfallback.NewProvider(nginxfallback.ProviderOptions{
+	provider, err = nginxfallback.NewProvider(nginxfallback.ProviderOptions{
 		Supervisor: nginxfallback.Options{Nginx: bin, Dir: prefix, Settings: settings, StopTimeout: 5 * time.Second},
 		Coalescer:  nginxfallback.CoalescerOptions{Interval: 100 * time.Millisecond},
 		Addresses:  pub.Addresses,
@@ -75,7 +77,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	env, err = testenv.Start(context.Background(), testenv.Options{
-		ClusterID: "nginxe2e", ExtraProviders: []providers.Provider{p},
+		ClusterID: "nginxe2e", ExtraProviders: []providers.Provider{provider},
 		ClassProvider: v1alpha1.ProviderNginx, Publish: pub,
 	})
 	if err != nil {
