@@ -113,7 +113,33 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		p.revert(want.Ref.Name, e)
 		return nil, loadError(err)
 	}
-	return p.observe(ctx, want.Ref.Name)
+	obs, err := p.observe(ctx, want.Ref.Name)
+	obs.Changes = p.report(e)
+	return obs, err
+}
+
+// Serve stages want and waits for the load that included it, reporting nothing: every
+// replica serves, and the leader's Ensure reports the changes in the status and Events.
+func (p *Provider) Serve(ctx context.Context, want *providers.Desired) error {
+	e, err := p.stage(want)
+	if err != nil {
+		return providers.Invalid(v1alpha1.ReasonInvalid, err, "%v", err)
+	}
+	if err := e.wait(ctx); err != nil {
+		p.revert(want.Ref.Name, e)
+		return loadError(err)
+	}
+	return nil
+}
+
+// report returns what changed since the last Ensure reported its load balancer, whoever
+// staged the change, and remembers e as reported.
+func (p *Provider) report(e *entry) []providers.Change {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	changes := diff(resourcesOf(p.served.reported[e.lb.Name]), resourcesOf(e))
+	p.served.reported[e.lb.Name] = e
+	return changes
 }
 
 // stage records want and hands the served set to the coalescer, unless want is what is

@@ -58,13 +58,19 @@ type served struct {
 	entries map[string]*entry
 	// good is the last state of each load balancer that loaded, to go back to when nginx
 	// refuses a newer one.
-	good     map[string]*entry
+	good map[string]*entry
+	// reported is the state of each load balancer that Ensure last reported, so that its
+	// changes are told once, whichever replica's controller staged them.
+	reported map[string]*entry
 	owners   map[v1alpha1.Hostname]string
 	catchAll string
 }
 
 func newServed() served {
-	return served{entries: map[string]*entry{}, good: map[string]*entry{}, owners: map[v1alpha1.Hostname]string{}}
+	return served{
+		entries: map[string]*entry{}, good: map[string]*entry{}, reported: map[string]*entry{},
+		owners: map[v1alpha1.Hostname]string{},
+	}
 }
 
 func (s *served) get(name string) *entry { return s.entries[name] }
@@ -77,6 +83,7 @@ func (s *served) put(e *entry) {
 func (s *served) remove(name string) {
 	delete(s.entries, name)
 	delete(s.good, name)
+	delete(s.reported, name)
 	s.arbitrate()
 }
 

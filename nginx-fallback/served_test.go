@@ -10,6 +10,7 @@ import (
 func desiredFor(name string, refused []providers.RefusedClaim, hosts ...v1alpha1.Hostname) *providers.Desired {
 	d := &providers.Desired{Ref: providers.Ref{Name: name}, Refused: refused}
 	d.Spec.Backends = []v1alpha1.Backend{{Name: "web"}}
+	d.Spec.Frontends.HTTP = true
 	for _, h := range hosts {
 		d.Spec.Rules = append(d.Spec.Rules, v1alpha1.HostRule{Host: h, Paths: []v1alpha1.PathRule{{Path: "/", PathType: v1alpha1.PathTypePrefix, Backend: "web"}}})
 	}

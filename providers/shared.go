@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"context"
 	"slices"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -20,6 +21,9 @@ type Shared interface {
 	Stage(want *Desired) error
 	// Synced says every load balancer has been staged; the provider may load from now on.
 	Synced()
+	// Serve is Ensure on a replica that writes no status: it serves want and waits for it,
+	// reporting nothing, so that the leader's Ensure still reports the changes.
+	Serve(ctx context.Context, want *Desired) error
 }
 
 // RefusedClaim is a claim a load balancer lost to an older one on a shared server.

@@ -69,7 +69,7 @@ func (s Serving) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, 
 		return ctrl.Result{}, err
 	}
 	// An invalid state is the leader's to report in the status; retrying it changes nothing.
-	if _, err := provider.Ensure(ctx, want); err != nil && !providers.IsInvalid(err) {
+	if err := provider.Serve(ctx, want); err != nil && !providers.IsInvalid(err) {
 		return ctrl.Result{}, err
 	}
 	return ctrl.Result{}, nil
