@@ -98,16 +98,18 @@ func (p *Provider) Synced() {
 }
 
 // Stage records want to be served without waiting for it to load.
+// It checks nothing alone: the caches have just synced, and an nginx -t per load balancer
+// would slow a restart; a load nginx refuses then goes back to each one's last good state.
 func (p *Provider) Stage(want *providers.Desired) error {
-	_, err := p.stage(want)
+	_, err := p.stage(context.Background(), want, false)
 	return err
 }
 
 // Ensure serves want and waits for the load that included it.
 func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*providers.Observed, error) {
-	e, err := p.stage(want)
+	e, err := p.stage(ctx, want, true)
 	if err != nil {
-		return nil, providers.Invalid(v1alpha1.ReasonInvalid, err, "%v", err)
+		return nil, stageError(err)
 	}
 	if err := e.wait(ctx); err != nil {
 		p.revert(want.Ref.Name, e)
@@ -121,9 +123,9 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 // Serve stages want and waits for the load that included it, reporting nothing: every
 // replica serves, and the leader's Ensure reports the changes in the status and Events.
 func (p *Provider) Serve(ctx context.Context, want *providers.Desired) error {
-	e, err := p.stage(want)
+	e, err := p.stage(ctx, want, true)
 	if err != nil {
-		return providers.Invalid(v1alpha1.ReasonInvalid, err, "%v", err)
+		return stageError(err)
 	}
 	if err := e.wait(ctx); err != nil {
 		p.revert(want.Ref.Name, e)
@@ -145,16 +147,24 @@ func (p *Provider) report(e *entry) []providers.Change {
 // stage records want and hands the served set to the coalescer, unless want is what is
 // already served or being loaded: then it returns that entry, so that the second call of
 // two replicas' controllers (or of a resync) loads nothing.
-func (p *Provider) stage(want *providers.Desired) (*entry, error) {
+func (p *Provider) stage(ctx context.Context, want *providers.Desired, check bool) (*entry, error) {
 	e, err := newEntry(want)
 	if err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if cur := p.served.get(want.Ref.Name); cur != nil && cur.print == e.print {
+	cur := p.served.get(want.Ref.Name)
+	p.mu.Unlock()
+	if cur != nil && cur.print == e.print {
 		return cur, nil
 	}
+	if check {
+		if err := p.checkAlone(ctx, e, cur); err != nil {
+			return nil, err
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.served.put(e)
 	e.pending = p.coalescer.Update(p.served.input())
 	go p.recordLoad(e)
@@ -235,6 +245,15 @@ func (p *Provider) observe(ctx context.Context, name string) (*providers.Observe
 	}
 	obs.Addresses = addrs
 	return obs, nil
+}
+
+// stageError is the error of a load balancer that could not join the served set: nginx
+// refused it alone, or it cannot be rendered; both are the user's to fix.
+func stageError(err error) error {
+	if IsRejected(err) {
+		return loadError(err)
+	}
+	return providers.Invalid(v1alpha1.ReasonInvalid, err, "%v", err)
 }
 
 // loadError makes nginx's refusal an invalid error, whose message goes into the

@@ -17,8 +17,10 @@ import (
 type entry struct {
 	lb      LoadBalancer
 	refused map[v1alpha1.Hostname]string // claim → the LoadBalancer that won it
-	// print is a hash of everything rendered from the entry, to tell an unchanged one.
+	// print is a hash of everything rendered from the entry, to tell an unchanged one;
+	// shape leaves out the targets: what can make nginx refuse the configuration.
 	print   string
+	shape   string
 	pending *Pending
 }
 
@@ -42,6 +44,7 @@ func newEntry(want *providers.Desired) (*entry, error) {
 	}
 	sum := sha256.Sum256(b)
 	e.print = hex.EncodeToString(sum[:])
+	e.shape = hashOf(want.Spec, want.Certificates)
 	return e, nil
 }
 
