@@ -41,8 +41,8 @@ type devNginx struct {
 // newDevNginx starts nothing yet; it returns nil when nginx is not on PATH, or this machine
 // has no address outside loopback for the echo server (EndpointSlices refuse loopback).
 func newDevNginx(httpPort, httpsPort int, stderr io.Writer) (*devNginx, error) {
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
+	bin := nginxOnPath()
+	if bin == "" {
 		fmt.Fprintln(stderr, ">> nginx is not on PATH: the nginx mode does not run (install nginx to curl through it)")
 		return nil, nil
 	}
@@ -52,6 +52,7 @@ func newDevNginx(httpPort, httpsPort int, stderr io.Writer) (*devNginx, error) {
 		return nil, nil
 	}
 	d := &devNginx{ip: ip, port: httpPort}
+	var err error
 	if d.dir, err = os.MkdirTemp("", "portico-dev-nginx-"); err != nil {
 		return nil, err
 	}
@@ -127,6 +128,12 @@ func (d *devNginx) close() {
 		d.echo.Close()
 	}
 	_ = os.RemoveAll(d.dir)
+}
+
+// nginxOnPath returns the nginx binary on PATH, or "".
+func nginxOnPath() string {
+	bin, _ := exec.LookPath("nginx")
+	return bin
 }
 
 func nonLoopbackIPv4() string {

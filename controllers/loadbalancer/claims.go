@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -87,23 +88,14 @@ func refusedMessage(refused []providers.RefusedClaim) string {
 
 // announceRefused sends a Warning Event when the load balancer loses a claim it held.
 func (r *Reconciler) announceRefused(lb *v1alpha1.LoadBalancer, before, after *v1alpha1.LoadBalancerStatus) {
-	c := findCondition(after, v1alpha1.ConditionClaimed)
+	c := meta.FindStatusCondition(after.Conditions, v1alpha1.ConditionClaimed)
 	if c == nil || c.Status != metav1.ConditionFalse {
 		return
 	}
-	if p := findCondition(before, v1alpha1.ConditionClaimed); p != nil && p.Message == c.Message {
+	if p := meta.FindStatusCondition(before.Conditions, v1alpha1.ConditionClaimed); p != nil && p.Message == c.Message {
 		return
 	}
 	r.Recorder.Eventf(lb, nil, "Warning", ReasonClaimRefused, "Arbitrate", "%s", c.Message)
-}
-
-func findCondition(status *v1alpha1.LoadBalancerStatus, typ string) *metav1.Condition {
-	for i := range status.Conditions {
-		if status.Conditions[i].Type == typ {
-			return &status.Conditions[i]
-		}
-	}
-	return nil
 }
 
 // contenders maps a LoadBalancer to the others that claim any of the same hosts, so that a

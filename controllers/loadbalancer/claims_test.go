@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -46,7 +47,7 @@ func TestTheOldestLoadBalancerWinsAClaim(t *testing.T) {
 func TestTheClaimedConditionNamesTheWinner(t *testing.T) {
 	status := &v1alpha1.LoadBalancerStatus{}
 	setClaimed(status, 3, []providers.RefusedClaim{{Host: "shop.example.com", Winner: "older-lb"}, {Winner: "first-lb"}})
-	c := findCondition(status, v1alpha1.ConditionClaimed)
+	c := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionClaimed)
 	if c == nil || c.Status != metav1.ConditionFalse || c.Reason != v1alpha1.ReasonClaimedByOlder {
 		t.Fatalf("condition %+v", c)
 	}
@@ -56,7 +57,7 @@ func TestTheClaimedConditionNamesTheWinner(t *testing.T) {
 		}
 	}
 	setClaimed(status, 4, nil)
-	if c := findCondition(status, v1alpha1.ConditionClaimed); c.Status != metav1.ConditionTrue {
+	if c := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionClaimed); c.Status != metav1.ConditionTrue {
 		t.Errorf("no refused claim: %+v", c)
 	}
 }

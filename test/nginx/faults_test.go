@@ -29,12 +29,8 @@ func TestKilledNginxIsRestartedAndServes(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := testenv.WaitFor(timeout(t), "a new nginx master", func(context.Context) (bool, error) {
-		b, err := os.ReadFile(filepath.Join(prefix, nginxfallback.PidFile))
-		if err != nil {
-			return false, nil
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		return err == nil && n != pid, nil
+		n := pidInFile()
+		return n != 0 && n != pid, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -76,13 +72,16 @@ func TestRefusedConfigurationKeepsTheOldOne(t *testing.T) {
 // masterPID reads the pid of the nginx master.
 func masterPID(t *testing.T) int {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(prefix, nginxfallback.PidFile))
-	if err != nil {
-		t.Fatal(err)
+	pid := pidInFile()
+	if pid == 0 {
+		t.Fatal("nginx wrote no pid file")
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	return pid
+}
+
+// pidInFile is the pid in nginx's pid file; 0 while there is none (nginx is restarting).
+func pidInFile() int {
+	b, _ := os.ReadFile(filepath.Join(prefix, nginxfallback.PidFile))
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
 	return pid
 }
