@@ -42,7 +42,8 @@ func TestNginxModeServesOnEveryReplica(t *testing.T) {
 	if err := cp.WriteKubeconfig(kubeconfig); err != nil {
 		t.Fatal(err)
 	}
-	ports := []int{startReplica(t, kubeconfig), startReplica(t, kubeconfig)}
+	metricsAddr := freeAddr(t)
+	ports := []int{startReplica(t, kubeconfig, metricsAddr), startReplica(t, kubeconfig, "0")}
 	c := newClient(t, cp)
 	createEchoIngress(t, c, "replica.example.com")
 	for _, port := range ports {
@@ -58,6 +59,12 @@ func TestNginxModeServesOnEveryReplica(t *testing.T) {
 		lb := ing.Status.LoadBalancer.Ingress
 		return len(lb) == 1 && lb[0].IP == "198.51.100.7"
 	})
+	body := httpBody(t, "http://"+metricsAddr+"/metrics")
+	for _, want := range []string{`portico_nginx_reloads_total{result="success"}`, "portico_nginx_reload_duration_seconds_count", "portico_nginx_config_updates_total"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }
 
 func TestPublishFlagsExcludeEachOther(t *testing.T) {
@@ -69,7 +76,7 @@ func TestPublishFlagsExcludeEachOther(t *testing.T) {
 
 // startReplica runs one replica until the test ends, waits until it is ready (its nginx
 // serves), and returns nginx's HTTP port.
-func startReplica(t *testing.T, kubeconfig string) int {
+func startReplica(t *testing.T, kubeconfig, metricsAddr string) int {
 	t.Helper()
 	probe := freeAddr(t)
 	httpPort, httpsPort, statusPort := freeTCPPort(t), freeTCPPort(t), freeTCPPort(t)
@@ -78,7 +85,7 @@ func startReplica(t *testing.T, kubeconfig string) int {
 	stderr := &syncBuffer{}
 	go func() {
 		done <- run(ctx, []string{"controller", "--kubeconfig", kubeconfig, "--namespace", "default",
-			"--metrics-bind-address", "0", "--health-probe-bind-address", probe,
+			"--metrics-bind-address", metricsAddr, "--health-probe-bind-address", probe,
 			"--leader-elect", "--leader-election-namespace", "default", "--orphan-sweep-interval", "0",
 			"--providers", "nginx", "--default-provider", "nginx", "--publish-address", "198.51.100.7",
 			"--nginx-prefix", t.TempDir(), "--nginx-listen-address", "127.0.0.1",
