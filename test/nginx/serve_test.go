@@ -118,3 +118,33 @@ func TestDefaultBackendAndUnclaimedRequests(t *testing.T) {
 	waitServed(t, "nobody.example.com", "/", ns, "")
 	waitServed(t, "own.example.com", "/app/x", ns, "")
 }
+
+// The catch-all is a claim too: the older LoadBalancer's default backend answers the requests
+// nobody claims, while the younger's still answers its own host's unmatched requests.
+func TestContestedCatchAllGoesToTheOldest(t *testing.T) {
+	ns := newNamespace(t)
+	for _, svc := range []string{"first-default", "second-default", "second-app"} {
+		backend(t, ns, svc)
+	}
+	first := ingress(ns, "first").defaultBackend("first-default").create(t)
+	if _, err := env.WaitProgrammed(timeout(t), ns, "first"); err != nil {
+		t.Fatal(err)
+	}
+	second := ingress(ns, "second").prefix("second.example.com", "/app", "second-app").defaultBackend("second-default").create(t)
+	lb, err := env.WaitCondition(timeout(t), lbNameOf(ns, "second"), v1alpha1.ConditionClaimed, "False", v1alpha1.ReasonClaimedByOlder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := conditionMessage(lb, v1alpha1.ConditionClaimed); !contains(msg, "catch-all") || !contains(msg, lbNameOf(ns, "first")) {
+		t.Errorf("the Claimed condition does not name the catch-all and its winner: %q", msg)
+	}
+	waitServed(t, "second.example.com", "/app", ns, "second-app")
+	waitServed(t, "second.example.com", "/other", ns, "second-default")
+	waitServed(t, "nobody.example.com", "/", ns, "first-default")
+	for _, ing := range []client.Object{first, second} {
+		if err := env.Client.Delete(context.Background(), ing); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitServed(t, "nobody.example.com", "/", ns, "")
+}
