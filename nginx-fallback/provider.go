@@ -39,6 +39,8 @@ type Provider struct {
 
 	mu     sync.Mutex
 	served served
+	// synced is set once Synced handed the staged set over.
+	synced bool
 }
 
 var (
@@ -88,21 +90,43 @@ func (p *Provider) Check(req *http.Request) error {
 	return nil
 }
 
-// Synced lets the coalescer load: every load balancer has been staged. The set is handed
-// over once more, so that nginx starts (and answers 404) even when it serves nothing yet.
+// Synced lets the coalescer load: every load balancer has been staged. The claims are
+// arbitrated and the set handed over once, for all the staged load balancers (a restart
+// with 10,000 costs one pass, not one per load balancer), and even when it is empty, so that
+// nginx starts and answers 404.
 func (p *Provider) Synced() {
 	p.mu.Lock()
-	p.coalescer.Update(p.served.input())
+	p.synced = true
+	p.served.arbitrate()
+	pending := p.coalescer.Update(p.served.input())
+	for _, name := range p.served.names() {
+		if e := p.served.get(name); e.pending == nil {
+			e.pending = pending
+			go p.recordLoad(e)
+		}
+	}
 	p.mu.Unlock()
 	p.coalescer.Synced()
 }
 
-// Stage records want to be served without waiting for it to load.
-// It checks nothing alone: the caches have just synced, and an nginx -t per load balancer
-// would slow a restart; a load nginx refuses then goes back to each one's last good state.
+// Stage records want to be served with the first load, which Synced starts. It checks
+// nothing alone: the caches have just synced, and an nginx -t per load balancer would slow a
+// restart.
 func (p *Provider) Stage(want *providers.Desired) error {
-	_, err := p.stage(context.Background(), want, false)
-	return err
+	e, err := newEntry(want)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.synced {
+		p.served.put(e)
+		e.pending = p.coalescer.Update(p.served.input())
+		go p.recordLoad(e)
+		return nil
+	}
+	p.served.entries[e.lb.Name] = e // arbitrated once, by Synced
+	return nil
 }
 
 // Ensure serves want and waits for the load that included it.
@@ -154,8 +178,10 @@ func (p *Provider) stage(ctx context.Context, want *providers.Desired, check boo
 	}
 	p.mu.Lock()
 	cur := p.served.get(want.Ref.Name)
+	// A load balancer only staged (no pending load yet) goes the normal way.
+	loading := cur != nil && cur.pending != nil
 	p.mu.Unlock()
-	if cur != nil && cur.print == e.print {
+	if loading && cur.print == e.print {
 		return cur, nil
 	}
 	if check {

@@ -26,6 +26,14 @@ type providerHarness struct {
 
 func newProviderHarness(t *testing.T) *providerHarness {
 	t.Helper()
+	h := newUnsyncedProvider(t)
+	h.p.Synced()
+	return h
+}
+
+// newUnsyncedProvider is the harness before the controller's caches synced: nothing loads.
+func newUnsyncedProvider(t *testing.T) *providerHarness {
+	t.Helper()
 	m, err := NewMetrics(prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +54,6 @@ func newProviderHarness(t *testing.T) *providerHarness {
 			t.Errorf("Start: %v", err)
 		}
 	})
-	p.Synced()
 	return &providerHarness{p: p, metrics: m, bs: &backends{t: t, servers: map[string]*httptest.Server{}}, client: newClient(set)}
 }
 
@@ -129,5 +136,34 @@ func TestARefusedLoadBalancerBlocksNoOther(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "/readyz", nil)
 	if err := h.p.Check(req); err != nil {
 		t.Errorf("readiness while nginx serves: %v", err)
+	}
+}
+
+// A restarted controller stages every load balancer, then says Synced: the first load holds
+// them all, and an Ensure of a staged state returns once that load served it.
+func TestStagedLoadBalancersLoadTogetherOnceSynced(t *testing.T) {
+	h := newUnsyncedProvider(t)
+	ctx := context.Background()
+	for _, name := range []string{"one", "two"} {
+		if err := h.p.Stage(h.want(name, v1alpha1.Hostname(name+".example.com"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h.loads() != 0 {
+		t.Fatal("a staged load balancer loaded before Synced")
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.p.Ensure(ctx, h.want("one", "one.example.com"))
+		done <- err
+	}()
+	h.p.Synced()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	h.client.expect(t, "http", "one.example.com", "/", "one")
+	h.client.expect(t, "http", "two.example.com", "/", "two")
+	if got := h.loads(); got != 1 {
+		t.Errorf("%v loads, want 1: the staged set loads at once", got)
 	}
 }
