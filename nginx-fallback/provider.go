@@ -259,9 +259,8 @@ func (p *Provider) Plan(_ context.Context, want *providers.Desired) (*providers.
 func (p *Provider) observe(ctx context.Context, name string) (*providers.Observed, error) {
 	p.mu.Lock()
 	e := p.served.get(name)
-	owners, catchAll := p.served.owners, p.served.catchAll
 	p.mu.Unlock()
-	obs := &providers.Observed{Resources: servedResources(e, owners, catchAll)}
+	obs := &providers.Observed{Resources: servedResources(e)}
 	if p.addresses == nil {
 		return obs, nil
 	}

@@ -159,21 +159,23 @@ const (
 	catchAllName = "_"
 )
 
-// servedResources lists the servers (one per claim) and upstreams of e, each with whether
-// it serves.
-func servedResources(e *entry, owners map[v1alpha1.Hostname]string, catchAll string) []v1alpha1.CloudResource {
+// servedResources lists the servers (one per claim) and upstreams of e. A server's state
+// follows the controller's decision (a claim it lost is served by the winner), not who serves
+// it this instant: while the decisions reach the load balancers one at a time the two may
+// differ for a moment, and nothing would report the end of that moment.
+func servedResources(e *entry) []v1alpha1.CloudResource {
 	if e == nil {
 		return nil
 	}
 	var out []v1alpha1.CloudResource
 	for _, claim := range providers.Claims(&e.lb.Spec) {
-		owner, name := owners[claim], string(claim)
+		name := string(claim)
 		if claim == "" {
-			owner, name = catchAll, catchAllName
+			name = catchAllName
 		}
 		state := "Serving"
-		if owner != e.lb.Name {
-			state = "ServedBy " + owner
+		if winner, lost := e.refused[claim]; lost {
+			state = "ServedBy " + winner
 		}
 		out = append(out, v1alpha1.CloudResource{Kind: KindServer, Name: name, State: state})
 	}

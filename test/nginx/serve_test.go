@@ -3,12 +3,14 @@ package nginx
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 	"github.com/portico-dev/portico/testenv"
 )
 
@@ -86,6 +88,11 @@ func TestContestedHostGoesToTheOldest(t *testing.T) {
 		t.Errorf("the Claimed condition does not name the winner: %q", msg)
 	}
 	waitEventNaming(t, lb, "ClaimRefused", lbNameOf(ns, "first"))
+	if !slices.ContainsFunc(lb.Status.Resources, func(r v1alpha1.CloudResource) bool {
+		return r.Kind == nginxfallback.KindServer && r.Name == "contested.example.com" && r.State == "ServedBy "+lbNameOf(ns, "first")
+	}) {
+		t.Errorf("the loser's resources do not say who serves the host: %+v", lb.Status.Resources)
+	}
 
 	if err := env.Client.Delete(context.Background(), first); err != nil {
 		t.Fatal(err)
