@@ -90,15 +90,13 @@ func (p *Provider) Check(req *http.Request) error {
 	return nil
 }
 
-// Synced lets the coalescer load: every load balancer has been staged. The claims are
-// arbitrated and the set handed over once, for all the staged load balancers (a restart
-// with 10,000 costs one pass, not one per load balancer), and even when it is empty, so that
-// nginx starts and answers 404.
+// Synced lets the coalescer load: every load balancer has been staged. The set is handed
+// over once for all of them (a restart with 10,000 costs one pass, not one per load
+// balancer), and even when it is empty, so that nginx starts and answers 404.
 func (p *Provider) Synced() {
 	p.mu.Lock()
 	p.synced = true
-	p.served.arbitrate()
-	pending := p.coalescer.Update(p.served.input())
+	pending := p.coalescer.UpdateFunc(p.input)
 	for _, name := range p.served.names() {
 		if e := p.served.get(name); e.pending == nil {
 			e.pending = pending
@@ -119,13 +117,11 @@ func (p *Provider) Stage(want *providers.Desired) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.served.put(e)
 	if p.synced {
-		p.served.put(e)
-		e.pending = p.coalescer.Update(p.served.input())
+		e.pending = p.coalescer.UpdateFunc(p.input)
 		go p.recordLoad(e)
-		return nil
 	}
-	p.served.entries[e.lb.Name] = e // arbitrated once, by Synced
 	return nil
 }
 
@@ -192,9 +188,16 @@ func (p *Provider) stage(ctx context.Context, want *providers.Desired, check boo
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.served.put(e)
-	e.pending = p.coalescer.Update(p.served.input())
+	e.pending = p.coalescer.UpdateFunc(p.input)
 	go p.recordLoad(e)
 	return e, nil
+}
+
+// input builds the state to load from the served set, when the coalescer loads it.
+func (p *Provider) input() Input {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.served.input()
 }
 
 // recordLoad remembers e as its load balancer's last good state once a load included it.
@@ -228,7 +231,7 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 		return nil
 	}
 	p.served.remove(lb.Name)
-	pending := p.coalescer.Update(p.served.input())
+	pending := p.coalescer.UpdateFunc(p.input)
 	p.mu.Unlock()
 	return loadError(pending.Wait(ctx))
 }

@@ -78,16 +78,12 @@ func newServed() served {
 
 func (s *served) get(name string) *entry { return s.entries[name] }
 
-func (s *served) put(e *entry) {
-	s.entries[e.lb.Name] = e
-	s.arbitrate()
-}
+func (s *served) put(e *entry) { s.entries[e.lb.Name] = e }
 
 func (s *served) remove(name string) {
 	delete(s.entries, name)
 	delete(s.good, name)
 	delete(s.reported, name)
-	s.arbitrate()
 }
 
 func (s *served) revert(name string) {
@@ -96,7 +92,6 @@ func (s *served) revert(name string) {
 	} else {
 		delete(s.entries, name)
 	}
-	s.arbitrate()
 }
 
 // loaded records e as the last state of its load balancer that nginx served.
@@ -136,8 +131,10 @@ func (s *served) ownerOf(claim v1alpha1.Hostname) string {
 }
 
 // input is the state to load: every load balancer, and the owner of every host (a host that
-// no load balancer may serve gets an owner that is none of them, so nobody renders it).
+// no load balancer may serve gets an owner that is none of them, so nobody renders it). It
+// arbitrates the claims first: only here, once per load, not once per change.
 func (s *served) input() Input {
+	s.arbitrate()
 	in := Input{HostOwners: map[v1alpha1.Hostname]string{}, CatchAll: s.catchAll}
 	for _, name := range s.names() {
 		e := s.entries[name]

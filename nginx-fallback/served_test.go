@@ -31,19 +31,22 @@ func mustEntry(t *testing.T, d *providers.Desired) *entry {
 func TestAClaimKeepsItsOwnerUntilRefused(t *testing.T) {
 	s := newServed()
 	s.put(mustEntry(t, desiredFor("zeta", nil, "a.example.com", "")))
+	s.input() // loaded: zeta serves the host and the catch-all
 	s.put(mustEntry(t, desiredFor("alpha", nil, "a.example.com", "")))
+	s.input()
 	if s.owners["a.example.com"] != "zeta" || s.catchAll != "zeta" {
 		t.Fatalf("owners %v, catch-all %q: the first holder should keep its claims", s.owners, s.catchAll)
 	}
 	s.put(mustEntry(t, desiredFor("zeta", []providers.RefusedClaim{{Host: "a.example.com", Winner: "alpha"}, {Winner: "alpha"}}, "a.example.com", "")))
+	s.input()
 	if s.owners["a.example.com"] != "alpha" || s.catchAll != "alpha" {
 		t.Fatalf("owners %v, catch-all %q: a refused claim goes to the winner", s.owners, s.catchAll)
 	}
 	s.remove("alpha")
+	in := s.input()
 	if s.owners["a.example.com"] != "" {
 		t.Fatalf("owners %v: nobody may serve a claim its only holder lost", s.owners)
 	}
-	in := s.input()
 	if _, ok := in.HostOwners["a.example.com"]; !ok {
 		t.Fatal("every host of a rule needs an entry in HostOwners, even without an owner")
 	}
