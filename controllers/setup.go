@@ -22,6 +22,7 @@ import (
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
 	"github.com/portico-dev/portico/controllers/notice"
+	"github.com/portico-dev/portico/controllers/publish"
 	"github.com/portico-dev/portico/controllers/ratelimit"
 	"github.com/portico-dev/portico/controllers/readiness"
 	"github.com/portico-dev/portico/controllers/sweep"
@@ -51,6 +52,8 @@ type Options struct {
 	// EventRefresh is how often a standing problem is told again on its Ingress; default
 	// ingress.DefaultEventRefresh (30 minutes, within the API server's one-hour Event TTL).
 	EventRefresh time.Duration
+	// Publish is the shared address of the nginx mode's LoadBalancers; nil for none.
+	Publish *publish.Source
 	// SeveralManagers allows more than one manager in one process (tests restart the
 	// controller): controller names are not checked for uniqueness.
 	SeveralManagers bool
@@ -118,6 +121,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		HealthPoll:   opts.HealthPoll,
 		HealthResync: opts.HealthResync,
 		EventRefresh: opts.EventRefresh,
+		Publish:      opts.Publish,
 	}
 	if err := lb.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the loadbalancer controller: %w", err)
@@ -127,13 +131,36 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if err := gate.SetupWithManager(mgr, copts); err != nil {
 		return fmt.Errorf("setting up the readiness controller: %w", err)
 	}
+	if err := lb.SetupServing(mgr, copts); err != nil {
+		return fmt.Errorf("setting up the serving controller: %w", err)
+	}
+	if err := addProviderRunnables(mgr, opts.Registry); err != nil {
+		return err
+	}
 	metrics.LoadBalancers.Use(mgr.GetClient())
+	if opts.Publish != nil {
+		opts.Publish.Use(mgr.GetClient())
+	}
 	sweeper := &sweep.Sweeper{
 		APIReader: mgr.GetAPIReader(), Registry: opts.Registry, Locations: opts.Locations,
 		Interval: opts.OrphanSweepInterval, ReportOnly: opts.OrphansReportOnly,
 	}
 	if err := mgr.Add(sweeper); err != nil {
 		return fmt.Errorf("adding the orphan sweep: %w", err)
+	}
+	return nil
+}
+
+// addProviderRunnables runs the providers that run something of their own, such as the
+// nginx mode's nginx and reload coalescer, on every replica (they say so themselves).
+func addProviderRunnables(mgr manager.Manager, reg *providers.Registry) error {
+	for _, name := range reg.Names() {
+		p, _ := reg.Get(name)
+		if r, ok := p.(manager.Runnable); ok {
+			if err := mgr.Add(r); err != nil {
+				return fmt.Errorf("adding provider %s: %w", name, err)
+			}
+		}
 	}
 	return nil
 }

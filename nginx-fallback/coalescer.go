@@ -21,8 +21,9 @@ type Coalescer struct {
 	clock    retry.Clock
 	metrics  *Metrics
 
-	mu      sync.Mutex
-	latest  *Input
+	mu sync.Mutex
+	// latest builds the state to load next; nil when there is none.
+	latest  func() Input
 	waiters []*Pending
 	stopped error // set when Run has returned: later updates get it at once
 	// wake holds one token when latest is set, so Run never misses an Update.
@@ -79,6 +80,13 @@ func (p *Pending) resolve(err error) {
 // Update makes in the state to load next, replacing any state not loaded yet. The caller
 // must not change in's maps or slices afterwards.
 func (c *Coalescer) Update(in Input) *Pending {
+	return c.UpdateFunc(func() Input { return in })
+}
+
+// UpdateFunc is Update of a state that build makes only when the coalescer loads it, so that
+// a burst of updates builds one state, not one per update. build runs without the
+// coalescer's lock, in Run's goroutine.
+func (c *Coalescer) UpdateFunc(build func() Input) *Pending {
 	p := &Pending{done: make(chan struct{})}
 	c.mu.Lock()
 	if c.stopped != nil {
@@ -86,7 +94,7 @@ func (c *Coalescer) Update(in Input) *Pending {
 		p.resolve(c.stopped)
 		return p
 	}
-	c.latest = &in
+	c.latest = build
 	c.waiters = append(c.waiters, p)
 	c.mu.Unlock()
 	c.metrics.updated()
@@ -121,12 +129,12 @@ func (c *Coalescer) Run(ctx context.Context) error {
 		if !c.waitInterval(ctx, last) {
 			return nil
 		}
-		in, waiters, ok := c.take()
+		build, waiters, ok := c.take()
 		if !ok {
 			continue
 		}
 		last = c.clock.Now()
-		err := c.apply(ctx, in)
+		err := c.apply(ctx, build())
 		for _, w := range waiters {
 			w.resolve(err)
 		}
@@ -149,15 +157,15 @@ func (c *Coalescer) waitInterval(ctx context.Context, last time.Time) bool {
 
 // take returns the latest state and every update it answers; false when an earlier take
 // already took it (an Update between the wake and that take leaves a token behind).
-func (c *Coalescer) take() (Input, []*Pending, bool) {
+func (c *Coalescer) take() (func() Input, []*Pending, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.latest == nil {
-		return Input{}, nil, false
+		return nil, nil, false
 	}
-	in, waiters := *c.latest, c.waiters
+	build, waiters := c.latest, c.waiters
 	c.latest, c.waiters = nil, nil
-	return in, waiters, true
+	return build, waiters, true
 }
 
 func (c *Coalescer) abandon(ctx context.Context) {

@@ -63,6 +63,9 @@ type Desired struct {
 	// until the cloud finds it healthy: a provider that reads health lazily reads theirs
 	// now, unless it already knows every target of the backend is healthy.
 	AwaitingHealth map[string]bool
+	// Refused lists the claims this load balancer lost to older ones, for a Shared
+	// provider; the provider serves none of them.
+	Refused []RefusedClaim
 }
 
 // Granted names cloud resources a user made and granted to a load balancer's namespaces.

@@ -29,6 +29,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/publish"
 	"github.com/portico-dev/portico/internal/controlplane"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/model"
@@ -77,6 +78,9 @@ type Options struct {
 	APIServerFlags map[string]string
 	// MaxConcurrentReconciles per controller; default 4, the controller's default.
 	MaxConcurrentReconciles int
+	// Publish is the shared address of the nginx mode's LoadBalancers (--publish-service or
+	// --publish-address); a change of its Service re-reconciles them. Nil for none.
+	Publish *publish.Source
 	// Logger receives the controller's logs; default none, or stderr when PORTICO_TEST_LOG
 	// is set.
 	Logger *logr.Logger
@@ -270,6 +274,7 @@ func (e *Env) newManager(ctx context.Context) (manager.Manager, error) {
 		EventRefresh:            e.opts.EventRefresh,
 		HealthPoll:              e.opts.HealthPoll,
 		HealthResync:            e.opts.HealthResync,
+		Publish:                 e.opts.Publish,
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,10 @@ const (
 	// ConditionReady is True when the load balancer is programmed and every backend has a
 	// target to send traffic to.
 	ConditionReady = "Ready"
+	// ConditionClaimed is set for a load balancer on a server it shares with others (nginx):
+	// True when it serves every host (and the catch-all) it claims, False when an older
+	// LoadBalancer won one of them; the message names the winner.
+	ConditionClaimed = "Claimed"
 )
 
 // Condition reasons of a LoadBalancer. Provider errors add their own reasons to
@@ -29,6 +33,9 @@ const (
 	ReasonReady          = "Ready"
 	ReasonNotProgrammed  = "NotProgrammed"
 	ReasonNoReadyTargets = "NoReadyTargets"
+
+	ReasonClaimed        = "Claimed"
+	ReasonClaimedByOlder = "ClaimedByOlder"
 )
 
 // Finalizer is the finalizer portico puts on member Ingresses and on LoadBalancers, so that

@@ -22,6 +22,7 @@ import (
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/loadbalancer"
 	"github.com/portico-dev/portico/controllers/metrics"
+	"github.com/portico-dev/portico/controllers/publish"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/catalog"
@@ -55,6 +56,7 @@ type controllerOptions struct {
 	healthResync    time.Duration
 	rateLimits      ratelimit.Config
 	gcp             gcp.Defaults
+	nginx           nginxOptions
 	zap             zap.Options
 }
 
@@ -95,6 +97,7 @@ func newControllerCommand() *cobra.Command {
 	f.DurationVar(&opts.eventRefresh, "event-refresh", 30*time.Minute, "how often a standing problem is told again as an Event on its Ingress; keep it below the API server's --event-ttl (1h by default)")
 	f.DurationVar(&opts.healthPoll, "health-poll", loadbalancer.DefaultHealthPoll, "how soon a load balancer's cloud-side health is checked again while a pod readiness gate waits on it or a target is unhealthy")
 	f.DurationVar(&opts.healthResync, "health-resync", loadbalancer.DefaultHealthResync, "how often the cloud-side health of a load balancer whose targets are all healthy is checked")
+	opts.nginx.bind(f)
 	limitFlags := flag.NewFlagSet("cloud rate limits", flag.ContinueOnError)
 	opts.rateLimits.BindFlags(limitFlags)
 	f.AddGoFlagSet(limitFlags)
@@ -133,6 +136,9 @@ func (o controllerOptions) validate() error {
 	}
 	if o.maxConcurrent < 1 {
 		return fmt.Errorf("--max-concurrent-reconciles must be at least 1")
+	}
+	if err := o.nginx.validate(); err != nil {
+		return err
 	}
 	if err := o.rateLimits.Validate(); err != nil {
 		return fmt.Errorf("--cloud-* rate limits: %w", err)
@@ -209,8 +215,15 @@ func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) 
 }
 
 // newRegistry builds the providers the flags ask for, from the catalog.
-func newRegistry(names []string, clusterID string, limits ratelimit.Config, gcpDefaults gcp.Defaults) (*providers.Registry, error) {
-	return catalog.Registry(names, catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: limits, GCP: gcpDefaults})
+func newRegistry(opts controllerOptions, clusterID string, pub *publish.Source) (*providers.Registry, error) {
+	s := catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: opts.rateLimits, GCP: opts.gcp}
+	if contains(opts.providers, v1alpha1.ProviderNginx) {
+		var err error
+		if s.Nginx, err = opts.nginx.settings(pub); err != nil {
+			return nil, err
+		}
+	}
+	return catalog.Registry(opts.providers, s)
 }
 
 func runController(ctx context.Context, opts controllerOptions) error {
@@ -223,7 +236,11 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		return err
 	}
 	clusterID := record.ID()
-	registry, err := newRegistry(opts.providers, clusterID, opts.rateLimits, opts.gcp)
+	pub, err := publish.Parse(opts.nginx.publishService, opts.nginx.publishAddress)
+	if err != nil {
+		return usageError{err}
+	}
+	registry, err := newRegistry(opts, clusterID, pub)
 	if err != nil {
 		return err
 	}
@@ -242,7 +259,11 @@ func runController(ctx context.Context, opts controllerOptions) error {
 		HealthResync:            opts.healthResync,
 		Locations:               record,
 		SeveralManagers:         severalManagers,
+		Publish:                 pub,
 	}); err != nil {
+		return err
+	}
+	if err := addReadiness(mgr, registry); err != nil {
 		return err
 	}
 	log := ctrl.Log.WithName("setup")

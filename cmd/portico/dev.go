@@ -28,6 +28,8 @@ type devOptions struct {
 	noSamples  bool
 	logFile    string
 	provider   string
+	// nginxHTTPPort and nginxHTTPSPort are where the nginx mode listens on 127.0.0.1.
+	nginxHTTPPort, nginxHTTPSPort int
 }
 
 func newDevCommand() *cobra.Command {
@@ -38,7 +40,8 @@ func newDevCommand() *cobra.Command {
 		Long: `dev starts a local kube-apiserver and etcd (built from source the first time),
 installs portico's CRDs and an IngressClass for the provider, runs the controller,
 applies the samples of config/samples, and writes a kubeconfig so that you can look with
-kubectl. With --provider gcp the controller provisions, through the real Google Cloud SDK,
+kubectl. When nginx is on PATH it also runs the nginx mode on 127.0.0.1, which serves the
+sample Ingress hello from an echo server, so that you can curl through it. With --provider gcp the controller provisions, through the real Google Cloud SDK,
 into an emulator of the compute API running in the same process, so that
 kubectl describe loadbalancer shows the GCE resources portico would create; each Node you
 apply gets a VM of its name in its zone there, so that target type instance works too. It
@@ -52,6 +55,8 @@ runs until interrupted.`,
 	f.StringVar(&opts.samples, "samples", "", "directory of manifests to apply once portico runs; default: the built-in samples of config/samples")
 	f.BoolVar(&opts.noSamples, "no-samples", false, "apply no samples")
 	f.StringVar(&opts.provider, "provider", "fake", "the provider to run: fake, or gcp against an in-process emulator of the compute API")
+	f.IntVar(&opts.nginxHTTPPort, "nginx-http-port", defaultNginxHTTPPort, "port on 127.0.0.1 where nginx serves the Ingresses of provider nginx (when nginx is on PATH)")
+	f.IntVar(&opts.nginxHTTPSPort, "nginx-https-port", defaultNginxHTTPSPort, "HTTPS port on 127.0.0.1 of the nginx mode")
 	f.StringVar(&opts.logFile, "log-file", filepath.Join(filepath.Dir(defaultDevKubeconfig()), "portico.log"), "where the controller's logs go")
 	return cmd
 }
@@ -79,7 +84,16 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 		return err
 	}
 	defer closeLog()
+	nx, err := newDevNginx(opts.nginxHTTPPort, opts.nginxHTTPSPort, stderr)
+	if err != nil {
+		return err
+	}
 	envOpts := cloud.options("dev")
+	if nx != nil {
+		defer nx.close() // after the controller stopped, below
+		envOpts.ExtraProviders = append(envOpts.ExtraProviders, nx.provider)
+		envOpts.Publish = nx.publish
+	}
 	envOpts.Logger = &logger
 	// Retries as the controller in a cluster does, as docs/status.md says.
 	envOpts.SlowRetry = loadbalancer.DefaultSlowRetry
@@ -103,11 +117,16 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, opts devOptions) erro
 		return err
 	}
 	if !opts.noSamples {
-		if err := applySamples(ctx, env, opts.samples, stderr); err != nil {
+		if err := applySamples(ctx, env, opts.samples, stderr, nx != nil); err != nil {
 			return err
 		}
 	}
-	printDevHelp(stdout, env, opts)
+	if nx != nil && !opts.noSamples && opts.samples == "" {
+		if err := nx.startBackend(ctx, env); err != nil {
+			return err
+		}
+	}
+	printDevHelp(stdout, env, opts, nx)
 	<-ctx.Done()
 	return nil
 }
@@ -127,8 +146,8 @@ func devLogger(path string) (logr.Logger, func(), error) {
 
 // applySamples applies every manifest of dir (the built-in samples when dir is empty) in
 // name order and waits briefly for the load balancers, so that the first kubectl shows them
-// programmed.
-func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.Writer) error {
+// programmed. The sample of the nginx mode is left out when nginx does not run.
+func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.Writer, withNginx bool) error {
 	fsys := fs.FS(samples.FS)
 	if dir != "" {
 		fsys = os.DirFS(dir)
@@ -142,6 +161,9 @@ func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.W
 	}
 	sort.Strings(files)
 	for _, f := range files {
+		if f == devNginxSample && !withNginx {
+			continue
+		}
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return err
@@ -159,7 +181,7 @@ func applySamples(ctx context.Context, env *testenv.Env, dir string, stderr io.W
 	return nil
 }
 
-func printDevHelp(w io.Writer, env *testenv.Env, opts devOptions) {
+func printDevHelp(w io.Writer, env *testenv.Env, opts devOptions, nx *devNginx) {
 	kubectl, kubeconfig, logFile := env.Kubectl(), opts.kubeconfig, opts.logFile
 	lines := []string{
 		"portico dev is ready: a local control plane with the portico controller and the " + providerPhrase(opts.provider) + ".",
@@ -174,10 +196,19 @@ func printDevHelp(w io.Writer, env *testenv.Env, opts devOptions) {
 		"",
 		"Ask where a request goes, offline (it exits 1 and lists the problem of the broken sample):",
 		"  go run ./cmd/portico explain -f config/samples --url http://shop.example.com/cart",
-		"",
-		"The controller logs to " + logFile + ".",
-		"Press Ctrl-C to stop. Everything lives in memory and is gone when portico dev stops.",
 	}
+	if nx != nil {
+		lines = append(lines,
+			"",
+			"nginx serves the Ingresses of provider nginx at "+nx.url()+"; the sample hello reaches an echo server:",
+			"  curl -H 'Host: hello.example.com' "+nx.url(),
+		)
+	}
+	lines = append(lines,
+		"",
+		"The controller logs to "+logFile+".",
+		"Press Ctrl-C to stop. Everything lives in memory and is gone when portico dev stops.",
+	)
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }
 

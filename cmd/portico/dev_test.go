@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,7 +43,8 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 	}
 	t.Chdir(t.TempDir()) // the samples are built in: dev works outside a checkout
 	logFile := filepath.Join(t.TempDir(), "portico.log")
-	kubectl := startDev(t, "--log-file", logFile)
+	httpPort, httpsPort := freeTCPPort(t), freeTCPPort(t)
+	kubectl := startDev(t, "--log-file", logFile, "--nginx-http-port", strconv.Itoa(httpPort), "--nginx-https-port", strconv.Itoa(httpsPort))
 	waitUntil(t, "both sample load balancers to be Ready", func() bool {
 		lbs := kubectl("get", "loadbalancers", "-o", "wide")
 		return strings.Count(lbs, "True") >= 2 && strings.Contains(lbs, "demo-web-") && strings.Contains(lbs, "demo-sites-")
@@ -49,6 +54,9 @@ func TestDevRunsPorticoWithTheSamples(t *testing.T) {
 	})
 	if ing := kubectl("get", "ingress", "-n", "demo", "web"); !strings.Contains(ing, "192.0.2.") {
 		t.Errorf("the sample Ingress has no address:\n%s", ing)
+	}
+	if _, err := exec.LookPath("nginx"); err == nil || os.Getenv("CI") != "" {
+		curlThroughNginx(t, httpPort)
 	}
 	if logs, err := os.ReadFile(logFile); err != nil || !strings.Contains(string(logs), "Starting") {
 		t.Errorf("the controller's logs are not in %s: %v %.300s", logFile, err, logs)
@@ -111,6 +119,33 @@ func startDev(t *testing.T, args ...string) func(args ...string) string {
 		}
 		return string(b)
 	}
+}
+
+// curlThroughNginx sends what the instructions of portico dev say to curl, and waits until
+// nginx answers it from the echo backend of the sample Ingress hello.
+func curlThroughNginx(t *testing.T, port int) {
+	t.Helper()
+	waitUntil(t, "nginx to serve the sample hello", func() bool {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+strconv.Itoa(port)+"/greeting", nil)
+		req.Host = "hello.example.com"
+		resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode == http.StatusOK && strings.Contains(string(b), `"service":"hello"`) && strings.Contains(string(b), `"path":"/greeting"`)
+	})
+}
+
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 func waitUntil(t *testing.T, what string, ok func() bool) {

@@ -26,12 +26,6 @@ type nginxPlan struct {
 	Assumptions   []string       `json:"assumptions,omitempty"`
 }
 
-// Defaults of the ports a planned nginx listens on: unprivileged, as in the cluster.
-const (
-	defaultNginxHTTPPort  = 8080
-	defaultNginxHTTPSPort = 8443
-)
-
 func addNginxPlanFlags(cmd *cobra.Command, opts *planOptions) {
 	f := cmd.Flags()
 	f.IntVar(&opts.httpPort, "http-port", defaultNginxHTTPPort, "with --provider nginx: the port nginx listens on for HTTP")

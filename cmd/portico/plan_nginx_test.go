@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -170,16 +169,6 @@ func nginxForTest(t *testing.T) string {
 	}
 	t.Skip("nginx is not installed; skipping the test that runs the printed configuration")
 	return ""
-}
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // runNginx runs nginx in the foreground with prefix dir and stops it gracefully at the end.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
@@ -54,12 +53,14 @@ func TestBadCloudRateIsAUsageError(t *testing.T) {
 
 // The flags' rates reach the gcp provider's constructor, which builds its limiter from them.
 func TestRegistryGivesTheRatesToTheGCPProvider(t *testing.T) {
-	if _, err := newRegistry([]string{"gcp"}, "cluster-a", ratelimit.DefaultConfig(), gcp.Defaults{}); err != nil {
+	opts := controllerOptions{providers: []string{"gcp"}, rateLimits: ratelimit.DefaultConfig()}
+	if _, err := newRegistry(opts, "cluster-a", nil); err != nil {
 		t.Fatal(err)
 	}
 	bad := ratelimit.DefaultConfig()
 	bad.PollsPerSecond = -1
-	if _, err := newRegistry([]string{"gcp"}, "cluster-a", bad, gcp.Defaults{}); err == nil || !strings.Contains(err.Error(), "rate limits") {
+	opts.rateLimits = bad
+	if _, err := newRegistry(opts, "cluster-a", nil); err == nil || !strings.Contains(err.Error(), "rate limits") {
 		t.Errorf("a negative poll rate built the gcp provider (%v)", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers"
 )
 
 // Index names.
@@ -43,6 +44,10 @@ const (
 	LBNamespace = "portico.lb.namespace"
 	// LBTargetType indexes LoadBalancers by the target types of their backends.
 	LBTargetType = "portico.lb.targettype"
+	// LBClaim indexes LoadBalancers by each claim on a shared server, as "provider/host"
+	// ("provider/" for the catch-all), so that the contenders for a host are found without
+	// a scan and a change of one reaches the others.
+	LBClaim = "portico.lb.claim"
 	// SliceService indexes EndpointSlices by their Service, as "namespace/name", so that
 	// resolving one backend's targets reads only that Service's slices.
 	SliceService = "portico.slice.service"
@@ -73,6 +78,7 @@ func Register(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1alpha1.LoadBalancer{}, LBTargetType, lbTargetTypes},
 		{&v1alpha1.LoadBalancer{}, LBParams, lbParams},
 		{&v1alpha1.LoadBalancer{}, LBNamespace, lbNamespaces},
+		{&v1alpha1.LoadBalancer{}, LBClaim, lbClaims},
 		{&discoveryv1.EndpointSlice{}, SliceService, sliceService},
 		{&discoveryv1.EndpointSlice{}, SlicePod, slicePods},
 	} {
@@ -161,6 +167,20 @@ func lbServices(o client.Object) []string {
 		set[Key(b.Service.Namespace, b.Service.Name)] = true
 	}
 	return keys(set)
+}
+
+// ClaimKey is the LBClaim key of a claim of a load balancer of provider.
+func ClaimKey(provider string, claim v1alpha1.Hostname) string {
+	return provider + "/" + string(claim)
+}
+
+func lbClaims(o client.Object) []string {
+	lb := o.(*v1alpha1.LoadBalancer)
+	var out []string
+	for _, c := range providers.Claims(&lb.Spec) {
+		out = append(out, ClaimKey(lb.Spec.Provider, c))
+	}
+	return out
 }
 
 func lbSecrets(o client.Object) []string {

@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/controllers/metrics"
 	"github.com/portico-dev/portico/controllers/notice"
+	"github.com/portico-dev/portico/controllers/publish"
 	"github.com/portico-dev/portico/controllers/readiness"
 	"github.com/portico-dev/portico/internal/patch"
 	"github.com/portico-dev/portico/providers"
@@ -42,6 +43,9 @@ type Reconciler struct {
 	// (conflict, quota, not found); it doubles up to MaxSlowRetry. Defaults
 	// DefaultSlowRetry and DefaultMaxSlowRetry.
 	SlowRetry, MaxSlowRetry time.Duration
+	// Publish is the data plane's address of a Shared provider (nginx); a change of its
+	// Service re-reconciles their LoadBalancers. Nil watches none.
+	Publish *publish.Source
 	// Rand returns a number in [0, 1) for the jitter of slow retries; default math/rand.
 	Rand func() float64
 	// Health records the health each pass finds, for the pod readiness gate; nil records
@@ -117,6 +121,12 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	_, shared := provider.(providers.Shared)
+	if shared {
+		if want.Refused, err = r.refusedClaims(ctx, lb); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
 	observed, ensureErr := provider.Ensure(ctx, want)
 	if ensureErr == nil {
 		ensureErr = r.leave(ctx, lb, place)
@@ -128,6 +138,10 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	r.computeStatus(status, lb, place, observed, want, ensureErr)
 	hint := hintOf(provider)
 	setHealthy(status, lb.Generation, sick, hint)
+	if shared {
+		setClaimed(status, lb.Generation, want.Refused)
+		r.announceRefused(lb, &lb.Status, status)
+	}
 	r.announceTransition(ctx, lb, &lb.Status, status)
 	r.tellHealth(ctx, lb, sick, hint)
 	if err := r.writeStatus(ctx, lb, status); err != nil {

@@ -22,10 +22,19 @@ import (
 // SetupWithManager registers the controller. opts.RateLimiter paces the retries of passing
 // faults (controllers.Setup gives it the shared limiter of controllers/ratelimit).
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named("loadbalancer").
 		WithOptions(opts).
-		For(&v1alpha1.LoadBalancer{}, builder.WithPredicates(specOrResync{})).
+		For(&v1alpha1.LoadBalancer{}, builder.WithPredicates(specOrResync{}))
+	return r.watchInputs(b).Complete(r)
+}
+
+// watchInputs adds the watches of everything a LoadBalancer's desired state is made of.
+func (r *Reconciler) watchInputs(b *builder.Builder) *builder.Builder {
+	return b.
+		Watches(&v1alpha1.LoadBalancer{}, handler.EnqueueRequestsFromMapFunc(r.contenders),
+			builder.WithPredicates(claimsChanged{})).
+		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.publishedLoadBalancers)).
 		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBService, serviceKey))).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBService, sliceServiceKey))).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(index.LBSecret, serviceKey))).
@@ -37,8 +46,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(r.instanceLoadBalancers),
 			builder.WithPredicates(nodeTargetChanged{})).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.podLoadBalancers),
-			builder.WithPredicates(podTargetChanged{})).
-		Complete(r)
+			builder.WithPredicates(podTargetChanged{}))
 }
 
 // specOrResync lets through what needs the provider: a new spec, a deletion, a finalizer or

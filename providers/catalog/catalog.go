@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/gcp"
@@ -28,6 +29,9 @@ type Settings struct {
 	RateLimits ratelimit.Config
 	// GCP are the gcp provider's defaults (the --gcp-* flags).
 	GCP gcp.Defaults
+	// Nginx configures the nginx mode: its binary, prefix, ports, reload interval, metrics
+	// and the shared address (the controller's --nginx-* and --publish-* flags).
+	Nginx nginxfallback.ProviderOptions
 }
 
 // Constructor returns a provider for a cluster.
@@ -46,11 +50,16 @@ type Entry struct {
 // entries lists the providers of this build, one line each.
 var entries = []Entry{
 	{v1alpha1.ProviderGCP, "a Google Cloud global external Application Load Balancer, through the compute API with Application Default Credentials", newGCP},
+	{v1alpha1.ProviderNginx, "nginx, run by the controller in the cluster, serving every load balancer of provider nginx on one address", newNginx},
 	{v1alpha1.ProviderFake, "an in-memory cloud for tests, demos and dry runs: it creates no real resource", newFake},
 }
 
 func newGCP(s Settings) (providers.Provider, error) {
 	return gcp.NewFromEnvironment(s.ClusterID, s.Observer, s.RateLimits, s.GCP)
+}
+
+func newNginx(s Settings) (providers.Provider, error) {
+	return nginxfallback.NewProvider(s.Nginx)
 }
 
 // newFake ignores the rate limits: its cloud is in memory, and pacing it would only slow

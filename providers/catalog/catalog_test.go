@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
+	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/ratelimit"
 )
@@ -54,7 +55,10 @@ func TestEveryEntryBuildsItsProvider(t *testing.T) {
 		t.Fatal("the catalog is empty")
 	}
 	for _, e := range All() {
-		p, err := e.New(Settings{ClusterID: "catalog-test", Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig()})
+		p, err := e.New(Settings{ClusterID: "catalog-test", Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig(),
+			Nginx: nginxfallback.ProviderOptions{Supervisor: nginxfallback.Options{
+				Nginx: "nginx", Dir: t.TempDir(), Settings: nginxfallback.Settings{HTTPPort: 8080, HTTPSPort: 8443, StatusPort: 10246},
+			}}})
 		if err != nil {
 			t.Errorf("%s: %v", e.Name, err)
 			continue
