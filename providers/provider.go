@@ -63,6 +63,11 @@ type Desired struct {
 	// until the cloud finds it healthy: a provider that reads health lazily reads theirs
 	// now, unless it already knows every target of the backend is healthy.
 	AwaitingHealth map[string]bool
+	// Known are the resources the LoadBalancer's status lists, as the last Ensure observed
+	// them (perhaps in a process that has since restarted). A provider may trust their
+	// fingerprints to skip a read whose answer it can tell from them; it must not trust
+	// anything else there, as the status may be stale or lost.
+	Known []v1alpha1.CloudResource
 }
 
 // Granted names cloud resources a user made and granted to a load balancer's namespaces.
