@@ -33,8 +33,12 @@ import (
 // is seeded with them and the group is not read (see trusted). Otherwise it is read as
 // before. The price is the one above, extended across the restart: an endpoint swapped
 // outside portico for another, keeping the size, while the controller is down, is not seen
-// until the group next changes. A status that is lost or stale costs only reads: a
-// fingerprint that does not match is never trusted.
+// until the group next changes. A status that is lost costs only reads. A stale one is
+// trusted only where size and wanted endpoints both match it: the controller clears the
+// fingerprint of a group a pass changed but could not observe after, but a process that
+// stops between a write to a group and the status write leaves the old fingerprint, so a
+// same-size change made just then, which the wanted endpoints later revert, is not seen
+// until the group next changes either.
 type endpointCache struct {
 	mu      sync.Mutex
 	byGroup map[string]cachedEndpoints

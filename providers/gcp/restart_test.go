@@ -47,13 +47,12 @@ func restartFixture(t *testing.T, k int, port func(i int) int32) (*testCloud, *P
 }
 
 // negOf is the recorded entry of a load balancer's group.
-func negOf(d *providers.Desired) *struct{ Name, Fingerprint string } {
-	for _, r := range d.Known {
-		if r.Kind == KindNetworkEndpointGroup {
-			return &struct{ Name, Fingerprint string }{r.Name, r.Fingerprint}
-		}
+func negOf(d *providers.Desired) v1alpha1.CloudResource {
+	i := slices.IndexFunc(d.Known, func(r v1alpha1.CloudResource) bool { return r.Kind == KindNetworkEndpointGroup })
+	if i < 0 {
+		return v1alpha1.CloudResource{}
 	}
-	return &struct{ Name, Fingerprint string }{}
+	return d.Known[i]
 }
 
 func endpointReadsOf(srv *gcptest.Server) map[string]int {
