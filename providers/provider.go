@@ -66,6 +66,11 @@ type Desired struct {
 	// Refused lists the claims this load balancer lost to older ones, for a Shared
 	// provider; the provider serves none of them.
 	Refused []RefusedClaim
+	// Known are the resources the LoadBalancer's status lists, as the last Ensure observed
+	// them (perhaps in a process that has since restarted). A provider may trust their
+	// fingerprints to skip a read whose answer it can tell from them; it must not trust
+	// anything else there, as the status may be stale or lost.
+	Known []v1alpha1.CloudResource
 }
 
 // Granted names cloud resources a user made and granted to a load balancer's namespaces.

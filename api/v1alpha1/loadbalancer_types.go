@@ -521,6 +521,14 @@ type CloudResource struct {
 	// a Google Cloud self-link, so that a user can find it with the provider's own tools.
 	// +optional
 	Link string `json:"link,omitempty"`
+
+	// Fingerprint is the provider's digest of what it last saw of a part of the resource it
+	// cannot list in one batched call, so that a restarted controller can tell, without
+	// reading it, whether that part may have changed. For a Google Cloud network endpoint
+	// group it is "SIZE:HASH": the group's size and a hash of the endpoints portico saw
+	// attached. Empty for every other resource.
+	// +optional
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // LoadBalancer is one load balancer that portico provisions for a group of Ingresses. Its spec

@@ -3,6 +3,7 @@ package loadbalancer
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -61,7 +62,18 @@ func (r *Reconciler) desiredOf(ctx context.Context, lb *v1alpha1.LoadBalancer, p
 		Certificates:   certs,
 		Granted:        granted,
 		AwaitingHealth: awaiting(targets.held),
+		Known:          knownAt(lb, ref),
 	}
 	withProbePaths(&want.Spec, targets.probePaths)
 	return want, targets, nil
+}
+
+// knownAt returns the resources the status lists, for the provider to trust their
+// fingerprints across a restart; none when they were observed by another provider or in
+// another location (a move), where a resource of the same name is another resource.
+func knownAt(lb *v1alpha1.LoadBalancer, ref providers.Ref) []v1alpha1.CloudResource {
+	if lb.Status.Provider != "" && lb.Status.Provider != lb.Spec.Provider || lb.Status.Location != ref.Location {
+		return nil
+	}
+	return slices.Clone(lb.Status.Resources)
 }

@@ -2,6 +2,7 @@ package loadbalancer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -87,12 +88,28 @@ func setObserved(status *v1alpha1.LoadBalancerStatus, lb *v1alpha1.LoadBalancer,
 		status.Ports = observed.Ports
 		status.Resources = observed.Resources
 		status.ResourceCount = int32(len(observed.Resources))
+	} else if observed != nil && len(observed.Changes) > 0 {
+		status.Resources = slices.Clone(status.Resources)
+		forgetChanged(status.Resources, observed.Changes)
 	}
 	status.Address = ""
 	if len(status.Addresses) > 0 {
 		status.Address = status.Addresses[0].IP
 		if status.Address == "" {
 			status.Address = status.Addresses[0].Hostname
+		}
+	}
+}
+
+// forgetChanged clears the fingerprint of each resource the provider changed without
+// observing it after: what the fingerprint vouches for may no longer hold, and a restarted
+// provider must read it rather than trust it.
+func forgetChanged(resources []v1alpha1.CloudResource, changes []providers.Change) {
+	for _, c := range changes {
+		for i := range resources {
+			if resources[i].Kind == c.Kind && resources[i].Name == c.Name {
+				resources[i].Fingerprint = ""
+			}
 		}
 	}
 }

@@ -141,6 +141,20 @@ func TestSetObservedKeepsTheAddressOfAFailedMove(t *testing.T) {
 	}
 }
 
+// A pass that changed a resource and failed to observe it after leaves the old entry in
+// the status, but not its fingerprint, which a restarted provider would trust.
+func TestSetObservedForgetsTheFingerprintOfAnUnobservedChange(t *testing.T) {
+	lb := lbWithBackends("be")
+	status := &v1alpha1.LoadBalancerStatus{Resources: []v1alpha1.CloudResource{
+		{Kind: "NetworkEndpointGroup", Name: "changed", Fingerprint: "1:aa"},
+		{Kind: "NetworkEndpointGroup", Name: "untouched", Fingerprint: "1:bb"}}}
+	observed := &providers.Observed{Changes: []providers.Change{{Op: providers.OpUpdate, Kind: "NetworkEndpointGroup", Name: "changed"}}}
+	setObserved(status, lb, observed, keepsObservation(observed, errors.New("read failed"), false))
+	if got := status.Resources; len(got) != 2 || got[0].Fingerprint != "" || got[1].Fingerprint != "1:bb" {
+		t.Errorf("resources %+v, want the changed one's fingerprint cleared and the other kept", got)
+	}
+}
+
 // TestSettersAreStable: setting the same conditions twice changes nothing, transition
 // times included, so an unchanged load balancer writes nothing.
 func TestSettersAreStable(t *testing.T) {

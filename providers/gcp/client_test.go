@@ -51,7 +51,7 @@ func newTestCloud(t *testing.T, opts gcptest.Options) *testCloud {
 func (tc *testCloud) plan(t *testing.T, d *providers.Desired) *plan.Plan {
 	t.Helper()
 	g := mustGraph(t, d)
-	have, err := tc.client.reads.owned(context.Background(), testProject, providers.Owner{ClusterID: "cluster-a", LoadBalancer: d.Ref.Name})
+	have, err := tc.client.reads.owned(context.Background(), testProject, providers.Owner{ClusterID: "cluster-a", LoadBalancer: d.Ref.Name}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestDeleteEverything(t *testing.T) {
 	tc := newTestCloud(t, gcptest.Options{})
 	d := full(t, "gone")
 	tc.pass(t, d)
-	have, err := tc.client.reads.owned(context.Background(), testProject, providers.Owner{ClusterID: "cluster-a", LoadBalancer: "gone"})
+	have, err := tc.client.reads.owned(context.Background(), testProject, providers.Owner{ClusterID: "cluster-a", LoadBalancer: "gone"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

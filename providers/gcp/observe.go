@@ -26,7 +26,11 @@ func (p *Provider) observe(ctx context.Context, loc string, want *providers.Desi
 	exists := map[plan.Key]bool{}
 	for _, r := range after {
 		exists[r.Key] = true
-		obs.Resources = append(obs.Resources, v1alpha1.CloudResource{Kind: r.Kind, Name: r.Name, ID: idOf(r.Spec), State: stateOf(r.Spec), Link: linkOf(r.Spec)})
+		res := v1alpha1.CloudResource{Kind: r.Kind, Name: r.Name, ID: idOf(r.Spec), State: stateOf(r.Spec), Link: linkOf(r.Spec)}
+		if n, ok := r.Spec.(negSpec); ok {
+			res.Fingerprint = groupFingerprint(n)
+		}
+		obs.Resources = append(obs.Resources, res)
 	}
 	if ip := p.address(ctx, loc, want, after); ip != "" {
 		obs.Addresses = []v1alpha1.Address{{IP: ip}}

@@ -156,7 +156,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err != nil {
 		return loc, g, nil, err
 	}
-	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name))
+	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), trustOf(want, g.Resources))
 	if err != nil {
 		return loc, g, nil, err
 	}
@@ -202,7 +202,7 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{}, err
 	}
 	res := p.engine.Apply(ctx, c, pl)
-	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name))
+	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), nil)
 	if rerr == nil {
 		after, rerr = p.withShared(ctx, loc, after, p.usedBy(g, want))
 	}
@@ -222,7 +222,7 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 		return err
 	}
 	loc := cmp.Or(lb.Location, p.Location(nil))
-	have, err := p.reads.owned(ctx, loc, p.owner(lb.Name))
+	have, err := p.reads.owned(ctx, loc, p.owner(lb.Name), nil)
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}

@@ -61,13 +61,14 @@ func ownerGroup(res plan.Resource) string {
 
 func groupOf(o providers.Owner) string { return o.ClusterID + "/" + o.LoadBalancer }
 
-// owned returns what a load balancer owns in a location, every kind read from the snapshot.
-func (r *reads) owned(ctx context.Context, location string, o providers.Owner) ([]plan.Resource, error) {
+// owned returns what a load balancer owns in a location, every kind read from the snapshot;
+// trust (nil for none) may spare reading a group's endpoints (see endpointCache).
+func (r *reads) owned(ctx context.Context, location string, o providers.Owner, trust *trusted) ([]plan.Resource, error) {
 	var out []plan.Resource
 	for _, kind := range Kinds {
 		rs, err := r.cache.Group(ctx, location, kind, groupOf(o))
 		if err == nil && kind == KindNetworkEndpointGroup {
-			rs, err = r.withEndpoints(ctx, location, rs)
+			rs, err = r.withEndpoints(ctx, location, rs, trust)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)

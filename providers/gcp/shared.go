@@ -81,19 +81,22 @@ func (p *Provider) clusterOwner() providers.Owner {
 // shared returns the shared resources the cluster wants in a location once lb has what it
 // wants (mine: its graph; nil for a Delete) and those that exist. want is nil for a Delete.
 func (p *Provider) shared(ctx context.Context, loc, lb string, want *providers.Desired, mine []plan.Resource) (wanted, have []plan.Resource, err error) {
-	use, err := p.others(ctx, loc, lb)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, r := range mine {
-		use.add(r)
-	}
 	for _, kind := range []string{KindFirewall, KindInstanceGroup} {
 		rs, err := p.reads.cache.Group(ctx, loc, kind, groupOf(p.clusterOwner()))
 		if err != nil {
 			return nil, nil, err
 		}
 		have = append(have, rs...)
+	}
+	use, unknown, err := p.used(ctx, loc, lb, mine)
+	if err != nil {
+		return nil, nil, err
+	}
+	if unknown {
+		// Some of the other load balancers' groups are not known yet (a restart, until their
+		// own passes read or trust them): a port the rules allow may be theirs, so none goes.
+		// Every load balancer is passed after a restart, and then the unused ports go.
+		maps.Copy(use.ports, allowedPorts(have))
 	}
 	var params *v1alpha1.IngressClassParamsSpec
 	if want != nil {
@@ -102,6 +105,38 @@ func (p *Provider) shared(ctx context.Context, loc, lb string, want *providers.D
 	cfg := config{project: projectOf(loc), cluster: p.opts.ClusterID, namer: p.namer, site: p.siteOf(params)}
 	wanted = cfg.instanceGroups(use, want, have)
 	return append(wanted, cfg.firewalls(use, want, have)...), have, nil
+}
+
+// used is the use of the shared resources of a location once lb has what it wants (mine);
+// unknown as others says.
+func (p *Provider) used(ctx context.Context, loc, lb string, mine []plan.Resource) (*sharedUse, bool, error) {
+	use, unknown, err := p.others(ctx, loc, lb)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, r := range mine {
+		use.add(r)
+	}
+	return use, unknown, nil
+}
+
+// allowedPorts are the TCP ports the cluster's firewall rules allow.
+func allowedPorts(have []plan.Resource) map[int32]bool {
+	out := map[int32]bool{}
+	for _, r := range have {
+		f, ok := r.Spec.(*computepb.Firewall)
+		if !ok {
+			continue
+		}
+		for _, a := range f.GetAllowed() {
+			for _, s := range a.GetPorts() {
+				if n, err := strconv.ParseInt(s, 10, 32); err == nil {
+					out[int32(n)] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // instanceGroups are the groups of the zones in use. Their members are the nodes of want's

@@ -24,6 +24,10 @@ type locationUsage struct {
 	// load balancers use it.
 	byLB  map[string]*sharedUse
 	total usageCounts
+	// pending are each load balancer's groups whose endpoints were not known (not cached:
+	// after a restart, until the load balancer's own pass reads or trusts them). Their
+	// ports are missing from the shares until then (see others and shared).
+	pending map[string][]plan.Resource
 }
 
 // usageCounts counts the load balancers that use each zone's group, each named port of a
@@ -46,6 +50,18 @@ func (c usageCounts) add(u *sharedUse) {
 	}
 	for port := range u.ports {
 		c.ports[port]++
+	}
+}
+
+func (c usageCounts) sub(u *sharedUse) {
+	for zone, ports := range u.zones {
+		c.zones[zone]--
+		for port := range ports {
+			c.namedPorts[zone][port]--
+		}
+	}
+	for port := range u.ports {
+		c.ports[port]--
 	}
 }
 
@@ -80,44 +96,91 @@ func b2i(b bool) int {
 	return 0
 }
 
-// others returns the use of the cluster's load balancers in a location but lb.
-func (p *Provider) others(ctx context.Context, loc, lb string) (*sharedUse, error) {
+// others returns the use of the cluster's load balancers in a location but lb. unknown is
+// true when the endpoints of some of their groups are not known yet, so that the ports
+// returned may miss some of theirs: a pass must then not prune a port (see shared).
+func (p *Provider) others(ctx context.Context, loc, lb string) (use *sharedUse, unknown bool, err error) {
 	bsV, err := p.reads.cache.Version(ctx, loc, KindBackendService)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	negV, err := p.reads.cache.Version(ctx, loc, KindNetworkEndpointGroup)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	p.usage.mu.Lock()
 	u := p.usage.byLoc[loc]
 	p.usage.mu.Unlock()
 	if u == nil || u.bsVersion != bsV || u.negVersion != negV {
 		if u, err = p.indexUsage(ctx, loc, bsV, negV); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return u.total.others(u.byLB[lb]), nil
+	p.usage.mu.Lock()
+	defer p.usage.mu.Unlock()
+	p.resolvePending(u)
+	for other, groups := range u.pending {
+		if other != lb && len(groups) > 0 {
+			unknown = true
+		}
+	}
+	return u.total.others(u.byLB[lb]), unknown, nil
+}
+
+// resolvePending adds to the shares the ports of the pending groups whose endpoints the
+// cache now knows (a load balancer's own pass read or trusted them). Callers hold the lock.
+func (p *Provider) resolvePending(u *locationUsage) {
+	for lb, groups := range u.pending {
+		var still, learnt []plan.Resource
+		for _, g := range groups {
+			n := g.Spec.(negSpec)
+			if eps, ok := p.reads.eps.known(n.Zone, n.Group); ok {
+				learnt = append(learnt, observed(KindNetworkEndpointGroup, g.Name, negSpec{Group: n.Group, Zone: n.Zone, Endpoints: eps}))
+			} else {
+				still = append(still, g)
+			}
+		}
+		if len(learnt) > 0 {
+			share := p.shareOf(u, lb)
+			u.total.sub(share)
+			for _, g := range learnt {
+				share.add(g)
+			}
+			u.total.add(share)
+		}
+		if len(still) == 0 {
+			delete(u.pending, lb)
+		} else {
+			u.pending[lb] = still
+		}
+	}
 }
 
 // indexUsage derives the use of a location from the snapshots, as of the versions given
-// (read before them, so that a change in between makes the next pass derive it again).
+// (read before them, so that a change in between makes the next pass derive it again). It
+// reads no group's endpoints: the snapshot holds groups without them, and those the cache
+// does not know are left pending, and no port is pruned while any is (see shared): after a
+// restart, each load balancer's own pass learns its groups', read or trusted.
 func (p *Provider) indexUsage(ctx context.Context, loc string, bsV, negV uint64) (*locationUsage, error) {
-	u := &locationUsage{bsVersion: bsV, negVersion: negV, byLB: map[string]*sharedUse{},
+	u := &locationUsage{bsVersion: bsV, negVersion: negV, byLB: map[string]*sharedUse{}, pending: map[string][]plan.Resource{},
 		total: usageCounts{zones: map[string]int{}, namedPorts: map[string]map[int32]int{}, ports: map[int32]int{}}}
 	for _, kind := range []string{KindBackendService, KindNetworkEndpointGroup} {
 		all, err := p.reads.cache.All(ctx, loc, kind)
-		if err == nil && kind == KindNetworkEndpointGroup {
-			// The snapshot holds groups without their endpoints, whose ports the firewall
-			// rule must allow: read those not cached yet (once per group while its size
-			// holds), so that a pass never prunes a port another load balancer uses.
-			all, err = p.reads.withEndpoints(ctx, loc, all)
-		}
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range all {
+			if n, ok := r.Spec.(negSpec); ok {
+				eps, known := p.reads.eps.known(n.Zone, n.Group)
+				if !known {
+					if o, mine := p.ownerOf(r); mine {
+						p.shareOf(u, o)
+						u.pending[o] = append(u.pending[o], r)
+					}
+					continue
+				}
+				r = observed(KindNetworkEndpointGroup, r.Name, negSpec{Group: n.Group, Zone: n.Zone, Endpoints: eps})
+			}
 			p.countShare(u, r)
 		}
 	}
@@ -133,14 +196,26 @@ func (p *Provider) indexUsage(ctx context.Context, loc string, bsV, negV uint64)
 	return u, nil
 }
 
-// countShare adds a resource of one of the cluster's load balancers to its share.
-func (p *Provider) countShare(u *locationUsage, r plan.Resource) {
+// ownerOf is the load balancer of this cluster that owns a resource.
+func (p *Provider) ownerOf(r plan.Resource) (string, bool) {
 	o, ok := providers.OwnerFromDescription(stringField(r.Fields["description"]))
 	if !ok || o.ClusterID != p.opts.ClusterID {
-		return
+		return "", false
 	}
-	if u.byLB[o.LoadBalancer] == nil {
-		u.byLB[o.LoadBalancer] = newSharedUse()
+	return o.LoadBalancer, true
+}
+
+// shareOf returns a load balancer's share, made empty if it has none yet.
+func (p *Provider) shareOf(u *locationUsage, lb string) *sharedUse {
+	if u.byLB[lb] == nil {
+		u.byLB[lb] = newSharedUse()
 	}
-	u.byLB[o.LoadBalancer].add(r)
+	return u.byLB[lb]
+}
+
+// countShare adds a resource of one of the cluster's load balancers to its share.
+func (p *Provider) countShare(u *locationUsage, r plan.Resource) {
+	if lb, ok := p.ownerOf(r); ok {
+		p.shareOf(u, lb).add(r)
+	}
 }

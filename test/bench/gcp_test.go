@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,7 +45,9 @@ func gcpLoadBalancers() int {
 //   - s-ideal: writes ÷ 20, the time the limit alone imposes;
 //   - ratio: s-to-program ÷ s-ideal (target: at most 1.2);
 //   - restart-writes, restart-reads: the calls of a restarted controller that reconciles
-//     every load balancer again with nothing changed (targets: 0, and independent of N).
+//     every load balancer again with nothing changed (targets: 0, and independent of N),
+//     and restart-endpoint-reads, those of the reads that read one group's endpoints
+//     (target: 0, each group's fingerprint in the status is trusted).
 func BenchmarkGCPCreate(b *testing.B) {
 	n := gcpLoadBalancers()
 	b.Run(fmt.Sprintf("lbs=%d", n), func(b *testing.B) {
@@ -104,6 +107,19 @@ func gcpCreate(b *testing.B, n int) {
 	time.Sleep(2 * time.Second) // let the last reconciles finish before counting
 	b.ReportMetric(float64(srv.Writes()), "restart-writes")
 	b.ReportMetric(float64(srv.Reads()), "restart-reads")
+	b.ReportMetric(float64(endpointReads(srv.Calls())), "restart-endpoint-reads")
+}
+
+// endpointReads counts the reads of one group's endpoints (networkEndpointGroups.
+// listNetworkEndpoints, a page each).
+func endpointReads(calls []gcptest.Call) int {
+	n := 0
+	for _, c := range calls {
+		if strings.HasSuffix(c.Path, "/listNetworkEndpoints") {
+			n++
+		}
+	}
+	return n
 }
 
 // gcpWorkers is the controller's --max-concurrent-reconciles, from

@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"context"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,6 +121,16 @@ func checkStatusIsInventory(t *testing.T, lb *v1alpha1.LoadBalancer) {
 		gce, ok := have[r.Kind+"/"+r.Name]
 		if !ok || r.ID == "" || r.ID != gce.id || r.Link == "" || r.Link != gce.selfLink {
 			t.Errorf("status resource %+v: gcptest has %+v (exists: %v)", r, gce, ok)
+		}
+		// A group's fingerprint (its size and a hash of its endpoints) survives the API
+		// server, for the provider of a restarted controller to trust.
+		if r.Kind == gcp.KindNetworkEndpointGroup {
+			zone := path.Base(path.Dir(path.Dir(r.Link)))
+			if n := len(srv.Endpoints(zone, r.Name)); !strings.HasPrefix(r.Fingerprint, strconv.Itoa(n)+":") {
+				t.Errorf("group %s in zone %s holds %d endpoints, its fingerprint in the status is %q", r.Name, zone, n, r.Fingerprint)
+			}
+		} else if r.Fingerprint != "" {
+			t.Errorf("status resource %+v has a fingerprint", r)
 		}
 	}
 	for kind, n := range map[string]int{gcp.KindAddress: 1, gcp.KindHealthCheck: 2, gcp.KindNetworkEndpointGroup: 2,
