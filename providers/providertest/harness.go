@@ -13,6 +13,9 @@
 //   - Observed.Health, when reported, has one state per target of each backend;
 //   - routing agrees with the reference router (model.Route) on the conformance tables.
 //
+// A harness whose cloud lacks a capability (Harness.Lacks) skips the checks that need it,
+// each saying which capability and why.
+//
 // The crash checks run a fixed sample of crash points unless PORTICO_CONTRACT_CRASH=all
 // (`make test-full`), which runs every write index of every transition.
 package providertest
@@ -46,6 +49,49 @@ type Harness struct {
 	// PageSize is how many resources one list call of the cloud returns at most (Google
 	// pages at 500); 0 means lists are never paged. A paged list costs one read per page.
 	PageSize int
+	// Lacks maps each capability the cloud lacks to why it lacks it; nil for a cloud with
+	// every one, which runs the whole suite. A check that needs one of them is skipped,
+	// naming the capability and the reason.
+	Lacks map[Capability]string
+}
+
+// Capability is something of a cloud that some checks need. A provider with no cloud (nginx,
+// which serves every load balancer itself) lacks some of them.
+type Capability string
+
+const (
+	// Restart is that a second Provider of the same cluster is a restarted controller, which
+	// finds in the cloud what the first one made.
+	Restart Capability = "restart"
+	// Clusters is that the providers of two clusters share one cloud.
+	Clusters Capability = "two clusters in one cloud"
+	// FailWrite is that Cloud.FailWrite fails a chosen write, for the crash points.
+	FailWrite Capability = "failing a chosen write"
+	// ReadCounts is that Counts().Reads counts the reads the cloud served.
+	ReadCounts Capability = "read counts"
+	// WritePerChange is that each change Ensure reports costs at least one write. Without it
+	// a write is the load of a whole configuration, which carries every change of a pass.
+	WritePerChange Capability = "a write per change"
+	// OwnAddress is that each load balancer has an address of its own, so the load balancers
+	// of the routing tables serve side by side. Without it they share one address (and the
+	// claims on its hosts): each table's load balancer is deleted before the next is made.
+	OwnAddress Capability = "an address per load balancer"
+)
+
+// has reports whether the cloud has the capability.
+func (s *suite) has(c Capability) bool {
+	_, lacks := s.h.Lacks[c]
+	return !lacks
+}
+
+// require skips t, saying why, unless the cloud has every one of the capabilities.
+func (s *suite) require(t *testing.T, cs ...Capability) {
+	t.Helper()
+	for _, c := range cs {
+		if reason, lacks := s.h.Lacks[c]; lacks {
+			t.Skipf("needs the capability %q, which this provider lacks: %s", c, reason)
+		}
+	}
 }
 
 // Cloud is one cloud or emulator, shared by the providers of every cluster of a test.

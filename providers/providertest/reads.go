@@ -16,6 +16,7 @@ const defaultLoadBalancers = 300
 // a restart (a new provider, nothing cached) reads at most N/100 lists, with a floor of one
 // per kind, plus one read per resource of a kind the cloud cannot list. Neither writes.
 func (s *suite) testReads(t *testing.T) {
+	s.require(t, ReadCounts)
 	n := s.h.LoadBalancers
 	if n <= 0 {
 		n = defaultLoadBalancers
@@ -44,7 +45,10 @@ func (s *suite) testReads(t *testing.T) {
 		}
 	}
 	t.Run("SteadyResync", func(t *testing.T) { check(t, p) })
-	t.Run("Restart", func(t *testing.T) { check(t, cloud.Provider(clusterA)) })
+	t.Run("Restart", func(t *testing.T) {
+		s.require(t, Restart)
+		check(t, cloud.Provider(clusterA))
+	})
 }
 
 // readBound returns the reads a pass over n load balancers may make: lists (N/100, at least
