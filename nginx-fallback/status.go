@@ -34,6 +34,10 @@ func renderStatus(c *conf, port int) {
 	})
 }
 
+// GenerationOf returns the generation of a rendered configuration, which the status server
+// answers at GenerationPath once nginx serves it; "" when it has no status server.
+func GenerationOf(config []byte) string { return generationOf(config) }
+
 // generationOf returns the generation of a rendered configuration; "" when it has no
 // status server.
 func generationOf(config []byte) string {

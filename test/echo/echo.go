@@ -1,7 +1,8 @@
 // Package echo is a backend for tests that answers every request like the echo server of the
 // Kubernetes Ingress conformance suite: a JSON document with what the request carried (path,
 // host, method, proto, headers) and who answered (namespace, ingress, service, pod), so a
-// test can tell which Service and which endpoint a proxy chose. It listens on loopback only.
+// test can tell which Service and which endpoint a proxy chose. It listens on loopback, or
+// on the address a test names (StartOn).
 package echo
 
 import (
@@ -68,11 +69,18 @@ type Server struct {
 
 // Start listens on 127.0.0.1 on a free port and serves id until Close.
 func Start(id Identity) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return StartOn("127.0.0.1", id)
+}
+
+// StartOn listens on ip, an address of this machine, on a free port and serves id until
+// Close: an EndpointSlice may not name a loopback address, so a backend that the API server
+// lists listens on another of the machine's addresses.
+func StartOn(ip string, id Identity) (*Server, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("listen for echo %s: %w", id.Pod, err)
 	}
-	s := &Server{ID: id, IP: "127.0.0.1", Port: int32(ln.Addr().(*net.TCPAddr).Port)}
+	s := &Server{ID: id, IP: ip, Port: int32(ln.Addr().(*net.TCPAddr).Port)}
 	h := Handler(id)
 	s.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -23,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
-	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/test/nginxcluster"
 	"github.com/portico-dev/portico/testenv"
 )
 
@@ -80,21 +80,14 @@ func backend(t *testing.T, ns, name string) {
 	}
 }
 
-// hostIP is an IPv4 address of this machine outside the loopback range, which the API
-// server refuses in an EndpointSlice; the echo backends listen on it.
+// hostIP is the address the echo backends listen on (nginxcluster.HostIP).
 func hostIP(t *testing.T) string {
 	t.Helper()
-	addrs, err := net.InterfaceAddrs()
+	ip, err := nginxcluster.HostIP()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-			return n.IP.String()
-		}
-	}
-	t.Fatal("this machine has no IPv4 address outside loopback for the echo backends")
-	return ""
+	return ip
 }
 
 // ingressBuilder builds an Ingress of the default class (provider nginx).
@@ -137,7 +130,7 @@ func serviceBackend(svc string) networkingv1.IngressBackend {
 
 // lbNameOf is the LoadBalancer name of a lone Ingress.
 func lbNameOf(ns, name string) string {
-	return model.GroupKey{Kind: model.KeyKindIngress, Namespace: ns, Name: name}.LoadBalancerName()
+	return nginxcluster.LoadBalancerName(ns, name)
 }
 
 // get sends GET path with the Host header to nginx's HTTP port; status 0 means no answer.

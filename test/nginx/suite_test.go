@@ -1,39 +1,29 @@
 // Package nginx runs the portico controller with the provider nginx, a real nginx on
-// loopback ports, against a real kube-apiserver and etcd (through testenv), with echo
-// backends on loopback behind Services and EndpointSlices: what a user curls is what nginx
-// serves.
+// loopback ports, against a real kube-apiserver and etcd (through test/nginxcluster), with
+// echo backends behind Services and EndpointSlices: what a user curls is what nginx serves.
 package nginx
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"github.com/portico-dev/portico/api/v1alpha1"
-	"github.com/portico-dev/portico/controllers/publish"
 	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
-	"github.com/portico-dev/portico/providers"
-	"github.com/portico-dev/portico/testenv"
+	"github.com/portico-dev/portico/test/nginxcluster"
 )
 
 // The data plane's Service, whose cluster IP (then load-balancer IP) is every
 // LoadBalancer's address (--publish-service).
 const (
-	publishNamespace = "portico-system"
-	publishName      = "portico-nginx"
+	publishNamespace = nginxcluster.PublishNamespace
+	publishName      = nginxcluster.PublishName
 )
 
 var (
-	env *testenv.Env
+	env *nginxcluster.Env
 	// settings are nginx's listen ports on loopback.
 	settings nginxfallback.Settings
 	// prefix is nginx's prefix directory.
@@ -47,39 +37,12 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			fmt.Fprintln(os.Stderr, "nginx is not installed, and CI is set: .ci/run must install it")
-			return 1
-		}
-		fmt.Fprintln(os.Stderr, "nginx is not installed (apt-get install -y nginx); skipping the nginx suite")
+	var err error
+	env, err = nginxcluster.Start(context.Background(), "nginxe2e")
+	if errors.Is(err, nginxcluster.ErrNoNginx) {
+		fmt.Fprintf(os.Stderr, "%v; skipping the nginx suite\n", err)
 		return 0
 	}
-	if prefix, err = os.MkdirTemp("", "portico-nginx-e2e-"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(prefix)
-	settings = nginxfallback.Settings{HTTPPort: freePort(), HTTPSPort: freePort(), StatusPort: freePort(), ListenAddress: "127.0.0.1", WorkerProcesses: 1}
-	pub, err := publish.Parse(publishNamespace+"/"+publishName, nil)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	provider, err = nginxfallback.NewProvider(nginxfallback.ProviderOptions{
-		Supervisor: nginxfallback.Options{Nginx: bin, Dir: prefix, Settings: settings, StopTimeout: 5 * time.Second},
-		Coalescer:  nginxfallback.CoalescerOptions{Interval: 100 * time.Millisecond},
-		Addresses:  pub.Addresses,
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	env, err = testenv.Start(context.Background(), testenv.Options{
-		ClusterID: "nginxe2e", ExtraProviders: []providers.Provider{provider},
-		ClassProvider: v1alpha1.ProviderNginx, Publish: pub,
-	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -89,38 +52,8 @@ func run(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}()
-	if err := createPublished(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
+	settings, prefix, provider = env.Settings, env.Prefix, env.Provider
 	return m.Run()
-}
-
-// createPublished creates the data plane's Service; the API server gives it a cluster IP.
-func createPublished(ctx context.Context) error {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: publishNamespace}}
-	svc := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Namespace: publishNamespace, Name: publishName},
-		Spec: corev1.ServiceSpec{
-			Type:  corev1.ServiceTypeLoadBalancer,
-			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http")}},
-		},
-	}
-	for _, obj := range []client.Object{ns, svc} {
-		if err := env.Client.Create(ctx, obj); err != nil {
-			return fmt.Errorf("creating the published Service: %w", err)
-		}
-	}
-	return nil
-}
-
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // timeout bounds how long a test waits for the controller and nginx; generous, since the

@@ -129,14 +129,15 @@ func (c *Cluster) SetEndpoints(namespace, service string, ports ...int32) {
 
 // EchoBackends makes one echo endpoint for every Service an Ingress refers to that has none.
 func (c *Cluster) EchoBackends(ing *networkingv1.Ingress) {
-	for _, name := range servicesOf(ing) {
+	for _, name := range ServicesOf(ing) {
 		if _, ok := c.echoes[ing.Namespace+"/"+name]; !ok {
 			c.Echo(ing.Namespace, name, ing.Name, 1)
 		}
 	}
 }
 
-func servicesOf(ing *networkingv1.Ingress) []string {
+// ServicesOf lists the Services an Ingress routes to, sorted.
+func ServicesOf(ing *networkingv1.Ingress) []string {
 	seen := map[string]bool{}
 	add := func(b *networkingv1.IngressBackend) {
 		if b != nil && b.Service != nil {

@@ -2,7 +2,6 @@ package conformance_test
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,32 +10,34 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/portico-dev/portico/test/conformance"
-	"github.com/portico-dev/portico/test/nginxmode"
 )
 
-// TestConformanceNginx runs every scenario of the upstream Ingress conformance features
-// (../shared/conformance/*.feature, read in place) with godog through portico's nginx mode:
-// the model translates each scenario's Ingress, nginx-fallback renders it, and a real nginx
-// under the Supervisor serves it on loopback ports to echo backends that stand for the
-// Services' pods. The controller's wiring of the nginx provider is not used: this drives
-// the nginx-fallback package directly (see test/nginxmode).
-func TestConformanceNginx(t *testing.T) {
+// runFeatures runs every scenario of the upstream Ingress conformance features
+// (../shared/conformance/*.feature, read in place) with godog, in sequence, each in a world
+// on a stage of its own that newStage makes; done, when not nil, runs after each scenario,
+// to remove what it left.
+func runFeatures(t *testing.T, name string, newStage func() stage, done func(*world) error) {
+	t.Helper()
 	paths := featurePaths(t)
-	n := nginxmode.Start(t, nginxmode.Options{})
 	var w *world
 	suite := godog.TestSuite{
-		Name: "nginx",
+		Name: name,
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-				w = &world{nginx: n, cluster: nginxmode.NewCluster(t), roots: x509.NewCertPool()}
+				w = newWorld(newStage())
 				return ctx, nil
 			})
+			if done != nil {
+				sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+					return ctx, errors.Join(err, done(w))
+				})
+			}
 			steps(sc, func() *world { return w })
 		},
 		Options: &godog.Options{Format: "pretty", Paths: paths, TestingT: t, Strict: true, NoColors: true, Output: testOutput{t}},
 	}
 	if suite.Run() != 0 {
-		t.Fatal("a conformance scenario failed through nginx; see the subtests")
+		t.Fatalf("a conformance scenario failed through %s; see the subtests", name)
 	}
 }
 

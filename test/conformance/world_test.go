@@ -17,14 +17,34 @@ import (
 
 	"github.com/portico-dev/portico/internal/testcert"
 	"github.com/portico-dev/portico/test/echo"
-	"github.com/portico-dev/portico/test/nginxmode"
 )
 
-// world is one scenario's state: its namespace and objects, the nginx that serves them
-// (shared by every scenario, each loading its own configuration), and the last responses.
+// stage is where a scenario's objects go and what serves them: the nginx-fallback package
+// driven directly (direct), or portico's controller on a real control plane (controlled).
+type stage interface {
+	// namespace makes the scenario's namespace.
+	namespace(ns string) error
+	// ingress adds the Ingress, and whatever the stage needs to serve its Services.
+	ingress(ing *networkingv1.Ingress) error
+	// secret adds a kubernetes.io/tls Secret.
+	secret(ns, name string, cert, key []byte) error
+	// exposed returns once nginx serves the Ingress, or an error if no load balancer accepts it.
+	exposed(ing *networkingv1.Ingress) error
+	// notExposed returns nil if no load balancer accepted the Ingress, once nginx serves what
+	// the stage has, so that requests to its hosts show what nginx does without it.
+	notExposed(ing *networkingv1.Ingress) error
+	// scale gives the Service n endpoints in all and returns once nginx serves them.
+	scale(ing *networkingv1.Ingress, service string, n int) error
+	// client sends every request to nginx, whatever its host; addr is nginx's address for
+	// a URL without a host.
+	client(*tls.Config) *http.Client
+	addr(scheme string) string
+}
+
+// world is one scenario's state: its stage, namespace and Ingress, the roots its client
+// trusts, and the last responses.
 type world struct {
-	nginx   *nginxmode.Nginx
-	cluster *nginxmode.Cluster
+	stage   stage
 	ns      string
 	ingress *networkingv1.Ingress
 	roots   *x509.CertPool
@@ -36,13 +56,17 @@ type world struct {
 	statuses  []int
 }
 
+func newWorld(s stage) *world {
+	return &world{stage: s, roots: x509.NewCertPool()}
+}
+
 func (w *world) newNamespace() error {
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
 		return err
 	}
 	w.ns = "conformance-" + hex.EncodeToString(b)
-	return nil
+	return w.stage.namespace(w.ns)
 }
 
 // ingressFrom reads a whole Ingress manifest into the scenario's namespace.
@@ -77,8 +101,7 @@ func (w *world) addIngress(ing *networkingv1.Ingress) error {
 	}
 	ing.Namespace = w.ns
 	w.ingress = ing
-	w.cluster.AddIngress(ing)
-	return nil
+	return w.stage.ingress(ing)
 }
 
 // tlsSecret makes a self-signed certificate for host, which the client then trusts.
@@ -87,40 +110,25 @@ func (w *world) tlsSecret(name, host string) error {
 	if err != nil {
 		return err
 	}
-	w.cluster.AddTLSSecret(w.ns, name, cert, key)
+	if err := w.stage.secret(w.ns, name, cert, key); err != nil {
+		return err
+	}
 	if !w.roots.AppendCertsFromPEM(cert) {
 		return fmt.Errorf("the certificate for %s does not parse", host)
 	}
 	return nil
 }
 
-// hasAddress serves the scenario's objects: echo endpoints for every Service the Ingress
-// names, the model's translation, nginx's configuration loaded. The Ingress has an address
-// when a load balancer accepted it and nginx serves that load balancer's configuration.
+// hasAddress: a load balancer accepted the Ingress and nginx serves it.
 func (w *world) hasAddress() error {
-	w.cluster.EchoBackends(w.ingress)
-	if err := w.serve(); err != nil {
-		return err
-	}
-	if !w.accepted() {
-		return fmt.Errorf("no load balancer accepted Ingress %s/%s", w.ns, w.ingress.Name)
-	}
-	return nil
-}
-
-func (w *world) serve() error {
-	return w.nginx.Apply(w.cluster.Input())
+	return w.stage.exposed(w.ingress)
 }
 
 // hasNoAddress: an Ingress of a class that is not portico's is left alone, no load
-// balancer serves it, and nginx answers its host with a 404.
+// balancer serves it, and nginx answers its hosts with a 404.
 func (w *world) hasNoAddress() error {
-	w.cluster.EchoBackends(w.ingress)
-	if err := w.serve(); err != nil {
+	if err := w.stage.notExposed(w.ingress); err != nil {
 		return err
-	}
-	if w.accepted() {
-		return fmt.Errorf("Ingress %s/%s of class %v got a load balancer", w.ns, w.ingress.Name, w.ingress.Spec.IngressClassName)
 	}
 	for _, r := range w.ingress.Spec.Rules {
 		if err := w.send(http.MethodGet, "http://"+r.Host+"/"); err != nil {
@@ -133,25 +141,9 @@ func (w *world) hasNoAddress() error {
 	return nil
 }
 
-func (w *world) accepted() bool {
-	results, _ := w.cluster.Translate()
-	for _, r := range results {
-		for _, m := range r.Accepted() {
-			if m.Namespace == w.ns && m.Name == w.ingress.Name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // scaled gives the Service n endpoints in all, and serves them.
 func (w *world) scaled(service string, n int) error {
-	have := len(w.cluster.Echo(w.ns, service, w.ingress.Name, 0))
-	if have < n {
-		w.cluster.Echo(w.ns, service, w.ingress.Name, n-have)
-	}
-	return w.serve()
+	return w.stage.scale(w.ingress, service, n)
 }
 
 // send sends one request through nginx. The features write a URL without host as
@@ -162,13 +154,13 @@ func (w *world) send(method, rawURL string) error {
 		return fmt.Errorf("bad URL %q: %w", rawURL, err)
 	}
 	if u.Host == "" {
-		u.Host = w.nginx.Addr(u.Scheme)
+		u.Host = w.stage.addr(u.Scheme)
 	}
 	req, err := http.NewRequest(method, u.String(), nil)
 	if err != nil {
 		return err
 	}
-	resp, err := w.nginx.Client(&tls.Config{RootCAs: w.roots}).Do(req)
+	resp, err := w.stage.client(&tls.Config{RootCAs: w.roots}).Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, u, err)
 	}
