@@ -86,7 +86,7 @@ test: verify vet controlplane ## Run every test: unit, fuzz seed corpora, envtes
 	go test $(TEST_FLAGS) ./...
 
 .PHONY: test-full
-test-full: vet ## Run the provider tests with the contract suite's full crash sweep (every write index).
+test-full: vet ## Run the provider tests with the contract suite's full sweeps (every crash point's write index, 40 more fault seeds).
 	PORTICO_CONTRACT_CRASH=all go test $(TEST_FLAGS) ./providers/...
 
 .PHONY: bench

@@ -19,6 +19,10 @@ func TestContract(t *testing.T) {
 			{Provider: v1alpha1.ProviderFake, Fake: &v1alpha1.FakeParams{Location: "europe-west1"}},
 			{Provider: v1alpha1.ProviderFake, Fake: &v1alpha1.FakeParams{Location: "us-east1"}},
 		},
+		Lacks: map[providertest.Capability]string{
+			providertest.RandomFaults: "the fake cloud fails chosen calls (InjectError, FailWrite), never a random share " +
+				"of them (TestContract/CrashAfterAnyWrite fails each write in turn)",
+		},
 	})
 }
 

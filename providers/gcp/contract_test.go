@@ -48,9 +48,12 @@ type contractCloud struct {
 	srv     *gcptest.Server
 	clients *gcp.Clients
 	fail    *failingTransport
+	// retries: the providers retry as Dial wires them (with short waits), which SetFaults
+	// turns on for good.
+	retries bool
 }
 
-var _ providertest.Cloud = (*contractCloud)(nil)
+var _ providertest.FaultyCloud = (*contractCloud)(nil)
 
 func newContractCloud(t testing.TB, perms []string) (providertest.Cloud, *gcptest.Server) {
 	srv := gcptest.New(gcptest.Options{Project: contractProject, OperationPolls: 1, Permissions: perms})
@@ -68,7 +71,12 @@ func newContractCloud(t testing.TB, perms []string) (providertest.Cloud, *gcptes
 }
 
 func (c *contractCloud) Provider(clusterID string) providers.Provider {
-	p := gcp.New(gcp.Options{ClusterID: clusterID, Project: contractProject, Clients: c.clients})
+	opts := gcp.Options{ClusterID: clusterID, Project: contractProject, Clients: c.clients}
+	if c.retries {
+		// Short retries, so that the suite is fast; as Dial wires them otherwise.
+		opts.Retry, opts.Backoff = faultPolicy, faultPolicy.Backoff
+	}
+	p := gcp.New(opts)
 	return &clusterNodes{Provider: p, cluster: clusterID, srv: c.srv}
 }
 

@@ -9,6 +9,8 @@
 //   - one load balancer in two locations (a move) has resources in each; Owned reports
 //     where each lives, and Delete in one location leaves the other whole;
 //   - a crash after any write converges on the next pass, with nothing leaked or duplicated;
+//   - under random faults (throttled and unavailable calls, failed operations, lost answers)
+//     passes converge to what they give without faults, without a hot loop (FaultyCloud);
 //   - reads do not grow with the number of load balancers, on a resync or a restart;
 //   - Observed.Health, when reported, has one state per target of each backend;
 //   - routing agrees with the reference router (model.Route) on the conformance tables.
@@ -17,7 +19,8 @@
 // each saying which capability and why.
 //
 // The crash checks run a fixed sample of crash points unless PORTICO_CONTRACT_CRASH=all
-// (`make test-full`), which runs every write index of every transition.
+// (`make test-full`), which runs every write index of every transition; the check under
+// faults then runs 40 more seeds than its one.
 package providertest
 
 import (
@@ -76,6 +79,10 @@ const (
 	// of the routing tables serve side by side. Without it they share one address (and the
 	// claims on its hosts): each table's load balancer is deleted before the next is made.
 	OwnAddress Capability = "an address per load balancer"
+	// RandomFaults is that the Cloud is a FaultyCloud, which fails a random share of its
+	// calls. A harness that lacks it says why, and the suite starts no cloud to find out; a
+	// Cloud that is no FaultyCloud skips the check too.
+	RandomFaults Capability = "failing a random share of the calls"
 )
 
 // has reports whether the cloud has the capability.
@@ -150,6 +157,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("OwnedSeesOnlyThisCluster", s.testOwnedSeesOnlyThisCluster)
 	t.Run("Locations", s.testLocations)
 	t.Run("CrashAfterAnyWrite", s.testCrashAfterAnyWrite)
+	t.Run("ConvergesUnderFaults", s.testConvergesUnderFaults)
 	t.Run("Reads", s.testReads)
 	t.Run("HealthCoversEveryTarget", s.testHealthCoversEveryTarget)
 	t.Run("Routing", s.testRouting)
