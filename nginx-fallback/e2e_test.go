@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/internal/freeport"
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -305,12 +306,11 @@ func (n *nginxProcess) stop(t *testing.T, dir string) {
 }
 
 func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freeport.Pick()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 // client sends requests to nginx on loopback, whatever the host, and never follows redirects.

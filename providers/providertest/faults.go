@@ -163,6 +163,15 @@ func (s *suite) runFaults(t *testing.T, f Faults) *faultRun {
 
 // compareFaultRuns checks a run under faults against the fault-free reference run.
 func (s *suite) compareFaultRuns(t *testing.T, r, ref *faultRun) {
+	checkNoHotLoop(t, r, ref)
+	checkSameInventory(t, r, ref)
+	s.checkSameService(t, r, ref)
+	s.checkResyncWritesNothing(t, r)
+}
+
+// checkNoHotLoop: the faults did fail calls, and no pass made more than a few times the
+// calls of a fault-free pass (each failed call is retried a bounded number of times).
+func checkNoHotLoop(t *testing.T, r, ref *faultRun) {
 	t.Logf("calls per pass, by phase: %v (fault-free: %v); the faults failed %d call(s)", r.calls, ref.calls, r.cloud.Faulted())
 	if r.cloud.Faulted() == 0 {
 		t.Fatal("no call failed under faults: the faults are not what the check says")
@@ -177,6 +186,11 @@ func (s *suite) compareFaultRuns(t *testing.T, r, ref *faultRun) {
 			}
 		}
 	}
+}
+
+// checkSameInventory: the cloud under faults holds what the fault-free one does, nothing
+// leaked, duplicated or ownerless, every field the same.
+func checkSameInventory(t *testing.T, r, ref *faultRun) {
 	rs := r.cloud.Resources()
 	if d := censusDiff(census(rs), census(ref.cloud.Resources())); d != "" {
 		t.Errorf("the cloud under faults differs from the fault-free one (leaked or duplicated): %s", d)
@@ -197,6 +211,12 @@ func (s *suite) compareFaultRuns(t *testing.T, r, ref *faultRun) {
 			t.Errorf("%s differs from the fault-free run:\n got %s\nwant %s", id, g, w)
 		}
 	}
+}
+
+// checkSameService: nothing of a deleted load balancer is left, Owned lists the others,
+// and each routes every probe as it does without faults.
+func (s *suite) checkSameService(t *testing.T, r, ref *faultRun) {
+	rs := r.cloud.Resources()
 	last := faultPhases[len(faultPhases)-1]
 	p := r.cloud.Provider(clusterA)
 	loc := p.Location(s.h.Params)
@@ -218,8 +238,14 @@ func (s *suite) compareFaultRuns(t *testing.T, r, ref *faultRun) {
 			}
 		}
 	}
-	// A resync of every load balancer, and a Delete of the deleted ones again, by two fresh
-	// providers (restarts, when the cloud has them), writes nothing.
+}
+
+// checkResyncWritesNothing: a resync of every load balancer, and a Delete of the deleted
+// ones again, by two fresh providers (restarts, when the cloud has them), writes nothing.
+func (s *suite) checkResyncWritesNothing(t *testing.T, r *faultRun) {
+	last := faultPhases[len(faultPhases)-1]
+	p := r.cloud.Provider(clusterA)
+	loc := p.Location(s.h.Params)
 	before := r.cloud.Counts()
 	for range 2 {
 		if s.has(Restart) {

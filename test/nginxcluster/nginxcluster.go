@@ -26,6 +26,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/controllers/publish"
+	"github.com/portico-dev/portico/internal/freeport"
 	"github.com/portico-dev/portico/model"
 	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 	"github.com/portico-dev/portico/providers"
@@ -137,12 +138,11 @@ func (e *Env) createPublished(ctx context.Context) error {
 func freePorts(n int) ([]int, error) {
 	var out []int
 	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		p, err := freeport.Pick()
 		if err != nil {
 			return nil, err
 		}
-		defer func() { _ = l.Close() }()
-		out = append(out, l.Addr().(*net.TCPAddr).Port)
+		out = append(out, p)
 	}
 	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/portico-dev/portico/internal/freeport"
 	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 )
 
@@ -144,12 +145,11 @@ func (n *Nginx) Client(roots *tls.Config) *http.Client {
 // FreePort returns a loopback port that was free a moment ago.
 func FreePort(tb testing.TB) int {
 	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freeport.Pick()
 	if err != nil {
 		tb.Fatal(fmt.Errorf("find a free port: %w", err))
 	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 // OldWorkers counts nginx's workers that are shutting down after a reload: they still
