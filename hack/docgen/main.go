@@ -98,13 +98,21 @@ Every provider of portico (the fake, and the clouds that follow) passes one cont
 that Plan lists exactly what Ensure then does; that Delete is idempotent and Owned sees only
 its own cluster; that a write that fails, or lands with its answer lost, at any point of a
 create, an update or a delete converges on the next pass with nothing leaked or duplicated;
-that a resync or a restart of N load balancers reads the cloud a bounded number of times,
-not N times; and that the routes the provider built agree with portico's reference router on
-the Kubernetes path and host tables.
+that while a share of the calls fail at random (429 and 503, operations that fail, answers
+lost) passes converge, without a hot loop, to exactly what they give without faults, and a
+resync then writes nothing; that a resync or a restart of N load balancers reads the cloud a
+bounded number of times, not N times; and that the routes the provider built agree with
+portico's reference router on the Kubernetes path and host tables.
+
+A check needs what some clouds lack: a harness lists those in ` + "`Lacks`" + `, each with the reason
+the check's skip states. The check under faults runs against a Cloud that implements
+` + "`providertest.FaultyCloud`" + ` (gcptest's faults, with the SDK's retries wired as ` + "`Dial`" + ` wires
+them); the fake and nginx skip it, saying why.
 
 ` + "`go test ./providers/...`" + ` runs a fixed sample of the crash points (the first, middle and last
-write of each pass) and logs how many of how many it ran. ` + "`make test-full`" + ` sets
-` + "`PORTICO_CONTRACT_CRASH=all`" + ` and runs every one.
+write of each pass) and logs how many of how many it ran, and one seed of the faults.
+` + "`make test-full`" + ` sets ` + "`PORTICO_CONTRACT_CRASH=all`" + ` and runs every crash point, and 40 more
+seeds.
 `
 
 func annotationsPage() []byte {
