@@ -166,12 +166,15 @@ func (r *Reconciler) setNotEnabled(status *v1alpha1.LoadBalancerStatus, lb *v1al
 // writeStatus writes the status when it differs from the stored one. The merge patch holds
 // only the fields that changed from the stored copy the status was computed from, so a field
 // this controller does not compute (status.members, written by the ingress controller) is
-// never cleared.
+// never cleared. It carries that copy's resourceVersion: a copy older than the stored status
+// (a cache that has not seen the last write yet) would patch only what differs from itself
+// and leave the last write's fields behind, such as a backend still listed as unready next
+// to Ready=True; the API server refuses it as a conflict and the next pass reads again.
 func (r *Reconciler) writeStatus(ctx context.Context, lb *v1alpha1.LoadBalancer, status *v1alpha1.LoadBalancerStatus) error {
 	if equality.Semantic.DeepEqual(&lb.Status, status) {
 		return nil
 	}
-	change := client.MergeFrom(lb.DeepCopy())
+	change := client.MergeFromWithOptions(lb.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	lb.Status = *status
 	if err := r.Client.Status().Patch(ctx, lb, change); err != nil {
 		return fmt.Errorf("writing the status: %w", err)
