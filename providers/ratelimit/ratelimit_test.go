@@ -8,42 +8,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/internal/steptime"
 )
 
-// stepClock fires every wait at once, advancing its time by the wait, and records it; with
-// block set it never fires.
-type stepClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
-	block bool
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.waits = append(c.waits, d)
-	ch := make(chan time.Time, 1)
-	if !c.block {
-		c.now = c.now.Add(d)
-		ch <- c.now
-	}
-	return ch
-}
-
-func (c *stepClock) recorded() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.waits...)
-}
-
-func newLimiter(t *testing.T, c Config, clock *stepClock) *Limiter {
+func newLimiter(t *testing.T, c Config, clock *steptime.Clock) *Limiter {
 	t.Helper()
 	l, err := New(c, clock)
 	if err != nil {
@@ -53,7 +22,7 @@ func newLimiter(t *testing.T, c Config, clock *stepClock) *Limiter {
 }
 
 func TestWritesOfEveryLoadBalancerShareOneRate(t *testing.T) {
-	clock := &stepClock{now: time.Unix(1000, 0)}
+	clock := steptime.At(time.Unix(1000, 0))
 	l := newLimiter(t, Config{WritesPerSecond: 10, WriteBurst: 2}, clock)
 	// Two load balancers' reconciles take turns with one limiter: after the burst, every
 	// write waits a tenth of a second, whichever load balancer it is for.
@@ -63,7 +32,7 @@ func TestWritesOfEveryLoadBalancerShareOneRate(t *testing.T) {
 		}
 	}
 	want := []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
-	if got := clock.recorded(); !slices.Equal(got, want) {
+	if got := clock.Waits(); !slices.Equal(got, want) {
 		t.Errorf("waits %v, want %v: a burst of 2 then 10 a second", got, want)
 	}
 	if elapsed := clock.Now().Sub(time.Unix(1000, 0)); elapsed != 400*time.Millisecond {
@@ -72,7 +41,7 @@ func TestWritesOfEveryLoadBalancerShareOneRate(t *testing.T) {
 }
 
 func TestClassesHaveTheirOwnRates(t *testing.T) {
-	clock := &stepClock{}
+	clock := &steptime.Clock{}
 	l := newLimiter(t, Config{WritesPerSecond: 1, WriteBurst: 1, ReadsPerSecond: 1, ReadBurst: 1, PollsPerSecond: 0}, clock)
 	for _, c := range []Class{Write, Read} {
 		if err := l.Wait(context.Background(), c); err != nil {
@@ -85,19 +54,19 @@ func TestClassesHaveTheirOwnRates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := clock.recorded(); len(got) != 0 {
+	if got := clock.Waits(); len(got) != 0 {
 		t.Errorf("waited %v: a class spent another's tokens", got)
 	}
 	if err := l.Wait(context.Background(), Write); err != nil {
 		t.Fatal(err)
 	}
-	if got := clock.recorded(); !slices.Equal(got, []time.Duration{time.Second}) {
+	if got := clock.Waits(); !slices.Equal(got, []time.Duration{time.Second}) {
 		t.Errorf("the second write waited %v, want 1s", got)
 	}
 }
 
 func TestAWaitEndsWithItsContextAndGivesBackItsToken(t *testing.T) {
-	clock := &stepClock{block: true}
+	clock := steptime.Blocked()
 	l := newLimiter(t, Config{WritesPerSecond: 10, WriteBurst: 1}, clock)
 	if err := l.Wait(context.Background(), Write); err != nil {
 		t.Fatal(err)
@@ -115,19 +84,17 @@ func TestAWaitEndsWithItsContextAndGivesBackItsToken(t *testing.T) {
 		t.Fatal("Wait kept waiting after its context ended")
 	}
 	// The abandoned call returned its token: the next write waits one interval, not two.
-	clock.mu.Lock()
-	clock.block, clock.waits = false, nil
-	clock.mu.Unlock()
+	clock.SetBlocked(false)
 	if err := l.Wait(context.Background(), Write); err != nil {
 		t.Fatal(err)
 	}
-	if got := clock.recorded(); !slices.Equal(got, []time.Duration{100 * time.Millisecond}) {
+	if got := clock.Waits(); !slices.Equal(got, []time.Duration{100 * time.Millisecond}) {
 		t.Errorf("the next write waited %v, want 100ms", got)
 	}
 }
 
 func TestAWaitPastTheDeadlineFailsAtOnce(t *testing.T) {
-	clock := &stepClock{now: time.Now()}
+	clock := steptime.At(time.Now())
 	l := newLimiter(t, Config{WritesPerSecond: 1, WriteBurst: 1}, clock)
 	if err := l.Wait(context.Background(), Write); err != nil {
 		t.Fatal(err)
@@ -137,7 +104,7 @@ func TestAWaitPastTheDeadlineFailsAtOnce(t *testing.T) {
 	if err := l.Wait(ctx, Write); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Wait = %v, want DeadlineExceeded", err)
 	}
-	if got := clock.recorded(); len(got) != 0 {
+	if got := clock.Waits(); len(got) != 0 {
 		t.Errorf("waited %v for a call that could not make its deadline", got)
 	}
 }

@@ -3,37 +3,11 @@ package retry
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/internal/steptime"
 )
-
-// stepClock fires every wait at once and records its length, so that no test sleeps.
-type stepClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
-	// block, when set, never fires a wait.
-	block bool
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.waits = append(c.waits, d)
-	ch := make(chan time.Time, 1)
-	if !c.block {
-		c.now = c.now.Add(d)
-		ch <- c.now
-	}
-	return ch
-}
 
 func TestBackoffDelays(t *testing.T) {
 	cases := []struct {
@@ -58,7 +32,7 @@ func TestBackoffDelays(t *testing.T) {
 }
 
 func TestPollWaitsOnTheClockUntilDone(t *testing.T) {
-	clock := &stepClock{}
+	clock := &steptime.Clock{}
 	calls := 0
 	err := Backoff{Clock: clock}.Poll(context.Background(), func(context.Context) (bool, error) {
 		calls++
@@ -68,25 +42,25 @@ func TestPollWaitsOnTheClockUntilDone(t *testing.T) {
 		t.Fatalf("Poll = %v after %d calls, want nil after 4", err, calls)
 	}
 	want := []time.Duration{25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond}
-	if len(clock.waits) != len(want) {
-		t.Fatalf("waits %v, want %v", clock.waits, want)
+	if len(clock.Waits()) != len(want) {
+		t.Fatalf("waits %v, want %v", clock.Waits(), want)
 	}
 	for i := range want {
-		if clock.waits[i] != want[i] {
-			t.Errorf("wait %d = %v, want %v", i, clock.waits[i], want[i])
+		if clock.Waits()[i] != want[i] {
+			t.Errorf("wait %d = %v, want %v", i, clock.Waits()[i], want[i])
 		}
 	}
 }
 
 func TestPollStopsOnErrorAndContext(t *testing.T) {
 	boom := errors.New("operation failed")
-	err := Backoff{Clock: &stepClock{}}.Poll(context.Background(), func(context.Context) (bool, error) { return false, boom })
+	err := Backoff{Clock: &steptime.Clock{}}.Poll(context.Background(), func(context.Context) (bool, error) { return false, boom })
 	if !errors.Is(err, boom) {
 		t.Errorf("Poll = %v, want the operation's error", err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	clock := &stepClock{block: true}
+	clock := steptime.Blocked()
 	done := make(chan error, 1)
 	go func() {
 		done <- Backoff{Clock: clock}.Poll(ctx, func(context.Context) (bool, error) { return false, nil })
