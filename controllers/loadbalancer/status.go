@@ -44,12 +44,13 @@ func setAccepted(status *v1alpha1.LoadBalancerStatus, gen int64, provider string
 		notEnabled(provider, enabled))
 }
 
-// setProgrammed says whether the cloud matches the spec: True with the resource count, or
-// False with the reason of err and what happens next.
+// setProgrammed says whether the provider's resources (in the cloud, or nginx's
+// configuration) match the spec: True with the resource count, or False with the reason of
+// err and what happens next.
 func setProgrammed(status *v1alpha1.LoadBalancerStatus, gen int64, err error, next string) {
 	if err == nil {
 		setCondition(status, gen, v1alpha1.ConditionProgrammed, metav1.ConditionTrue, v1alpha1.ReasonProgrammed,
-			fmt.Sprintf("the cloud matches the spec: %d resources", status.ResourceCount))
+			fmt.Sprintf("the provider's %d resources match the spec", status.ResourceCount))
 		return
 	}
 	msg := err.Error()
