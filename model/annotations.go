@@ -169,6 +169,7 @@ var Annotations = []AnnotationDef{enumAnnotation(AnnotationProvider, "the class'
 		"The oldest TLS version the HTTPS listener accepts from clients. On GCP an SSL policy (profile MODERN, RESTRICTED for 1.3) is attached to the HTTPS proxy. "+
 			"The nginx provider does not honour it yet: it accepts TLS 1.2 and 1.3.",
 		"1.2", func(s *settings, v string) { s.minTLSVersion = v }),
+	inboundCIDRsAnnotation, ipAddressTypeAnnotation, subnetsAnnotation, sslPolicyAnnotation,
 	{
 		Name: AnnotationLoadBalancer, Type: "string", Default: "", Scope: ScopeOutput, Allowed: "written by portico",
 		Description: "portico writes the name of the LoadBalancer that serves the Ingress here: `kubectl describe lb NAME` shows its cloud resources.",
@@ -242,6 +243,8 @@ type settings struct {
 	backendTimeout int32
 	protocol       string
 	minTLSVersion  string
+	// inboundCIDRs and subnets are comma-separated, as their claims record them.
+	inboundCIDRs, ipAddressType, subnets, sslPolicy string
 }
 
 var annotationsByName = func() map[string]*AnnotationDef {

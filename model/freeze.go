@@ -121,6 +121,14 @@ func (d *draft) applyClaim(prev *v1alpha1.LoadBalancerSpec, c v1alpha1.SettingCl
 		d.settings.sslRedirect = parseBoolPtr(c.Value)
 	case v1alpha1.SettingMinTLSVersion:
 		d.settings.minTLSVersion = c.Value
+	case v1alpha1.SettingInboundCIDRs:
+		d.settings.inboundCIDRs = c.Value
+	case v1alpha1.SettingIPAddressType:
+		d.settings.ipAddressType = c.Value
+	case v1alpha1.SettingSubnets:
+		d.settings.subnets = c.Value
+	case v1alpha1.SettingSSLPolicy:
+		d.settings.sslPolicy = c.Value
 	case v1alpha1.SettingDefaultBackend:
 		d.defaultBackend = c.Value
 		d.keepBackend(prev, c.Value)

@@ -35,6 +35,7 @@ type merger struct {
 	ps *problems
 
 	provider, staticAddress, scheme, allowHTTP, sslRedirect, minTLSVersion claim
+	inboundCIDRs, ipAddressType, subnets, sslPolicy                        claim
 	paramsRef                                                              string
 
 	routes         map[routeKey]claim
@@ -77,6 +78,10 @@ func (m *merger) add(d *draft, class Class, ref v1alpha1.IngressRef) bool {
 	m.setting(&m.allowHTTP, d, AnnotationAllowHTTP, boolText(s.allowHTTP))
 	m.setting(&m.sslRedirect, d, AnnotationSSLRedirect, boolText(s.sslRedirect))
 	m.setting(&m.minTLSVersion, d, AnnotationMinTLSVersion, s.minTLSVersion)
+	m.setting(&m.inboundCIDRs, d, AnnotationInboundCIDRs, s.inboundCIDRs)
+	m.setting(&m.ipAddressType, d, AnnotationIPAddressType, s.ipAddressType)
+	m.setting(&m.subnets, d, AnnotationSubnets, s.subnets)
+	m.setting(&m.sslPolicy, d, AnnotationSSLPolicy, s.sslPolicy)
 	for _, r := range d.routes {
 		m.addRoute(d, r)
 	}
@@ -210,6 +215,10 @@ func (m *merger) spec() v1alpha1.LoadBalancerSpec {
 	if m.scheme.claimed {
 		spec.Scheme = m.scheme.value
 	}
+	spec.IPAddressType = m.ipAddressType.value
+	for _, s := range splitClaim(m.subnets.value) {
+		spec.Subnets = append(spec.Subnets, v1alpha1.SubnetID(s))
+	}
 	spec.TLS = m.sortedCerts()
 	spec.Rules = m.sortedRules()
 	spec.Backends = m.sortedBackends()
@@ -242,6 +251,17 @@ func (m *merger) frontends(https bool) v1alpha1.Frontends {
 				"min-tls-version applies to HTTPS, but the load balancer has no TLS certificate; it is ignored")
 		}
 	}
+	if m.sslPolicy.claimed {
+		if https {
+			f.SSLPolicy = m.sslPolicy.value
+		} else {
+			m.ps.add(m.sslPolicy.owner, SeverityWarning, m.sslPolicy.field, ReasonNoListener,
+				"ssl-policy applies to HTTPS, but the load balancer has no TLS certificate; it is ignored")
+		}
+	}
+	for _, c := range splitClaim(m.inboundCIDRs.value) {
+		f.InboundCIDRs = append(f.InboundCIDRs, v1alpha1.CIDR(c))
+	}
 	if !f.HTTP && !f.HTTPS && len(m.members) > 0 {
 		m.ps.add(m.allowHTTP.owner, SeverityWarning, m.allowHTTP.field, ReasonNoListener,
 			"allow-http is false and the load balancer has no TLS certificate, so it has no listener and serves nothing")
@@ -259,11 +279,15 @@ func (m *merger) claims() []v1alpha1.SettingClaim {
 	}{
 		{v1alpha1.SettingAllowHTTP, m.allowHTTP},
 		{v1alpha1.SettingDefaultBackend, m.defaultBackend},
+		{v1alpha1.SettingInboundCIDRs, m.inboundCIDRs},
+		{v1alpha1.SettingIPAddressType, m.ipAddressType},
 		{v1alpha1.SettingMinTLSVersion, m.minTLSVersion},
 		{v1alpha1.SettingProvider, m.provider},
 		{v1alpha1.SettingScheme, m.scheme},
+		{v1alpha1.SettingSSLPolicy, m.sslPolicy},
 		{v1alpha1.SettingSSLRedirect, m.sslRedirect},
 		{v1alpha1.SettingStaticAddress, m.staticAddress},
+		{v1alpha1.SettingSubnets, m.subnets},
 	} {
 		if s.c.claimed {
 			out = append(out, v1alpha1.SettingClaim{Setting: s.setting, Value: s.c.value, Ingress: s.c.owner.String()})

@@ -63,6 +63,18 @@ type LoadBalancerSpec struct {
 	// +kubebuilder:validation:Enum=internet-facing;internal
 	Scheme string `json:"scheme,omitempty"`
 
+	// IPAddressType is ipv4, or dualstack for IPv4 and IPv6 addresses; empty is ipv4.
+	// +optional
+	// +kubebuilder:validation:Enum=ipv4;dualstack
+	IPAddressType string `json:"ipAddressType,omitempty"`
+
+	// Subnets the load balancer is placed in (AWS); empty means the class's, else the
+	// subnets discovered by their role tags.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=atomic
+	Subnets []SubnetID `json:"subnets,omitempty"`
+
 	// TLS lists the certificates served on the HTTPS frontend.
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
@@ -113,17 +125,21 @@ const (
 	SettingMinTLSVersion  = "minTLSVersion"
 	SettingDefaultBackend = "defaultBackend"
 	SettingLocation       = "location"
+	SettingInboundCIDRs   = "inboundCIDRs"
+	SettingIPAddressType  = "ipAddressType"
+	SettingSubnets        = "subnets"
+	SettingSSLPolicy      = "sslPolicy"
 )
 
 // SettingClaim says which member set a load-balancer-wide setting, and to what.
 type SettingClaim struct {
 	// Setting is one of provider, staticAddress, scheme, allowHTTP, sslRedirect,
-	// minTLSVersion, defaultBackend, location.
+	// minTLSVersion, defaultBackend, location, inboundCIDRs, ipAddressType, subnets, sslPolicy.
 	// +kubebuilder:validation:MaxLength=32
 	Setting string `json:"setting"`
 
-	// Value the member set.
-	// +kubebuilder:validation:MaxLength=253
+	// Value the member set; a list is comma-separated.
+	// +kubebuilder:validation:MaxLength=1024
 	Value string `json:"value"`
 
 	// Ingress that set it, as namespace/name.
@@ -148,7 +164,32 @@ type Frontends struct {
 	// +optional
 	// +kubebuilder:validation:Enum="1.0";"1.1";"1.2";"1.3"
 	MinTLSVersion string `json:"minTLSVersion,omitempty"`
+
+	// SSLPolicy names the provider's TLS policy for the HTTPS listener (on AWS an
+	// ELBSecurityPolicy); it takes precedence over MinTLSVersion.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][-A-Za-z0-9_.]*$`
+	SSLPolicy string `json:"sslPolicy,omitempty"`
+
+	// InboundCIDRs are the client address ranges the listeners accept; empty means every
+	// address (0.0.0.0/0, and ::/0 for dualstack).
+	// +optional
+	// +kubebuilder:validation:MaxItems=20
+	// +listType=atomic
+	InboundCIDRs []CIDR `json:"inboundCIDRs,omitempty"`
 }
+
+// CIDR is an IPv4 or IPv6 address range in canonical form, for example 10.0.0.0/8.
+// +kubebuilder:validation:MaxLength=43
+// +kubebuilder:validation:Pattern=`^[0-9a-f.:]+/[0-9]{1,3}$`
+type CIDR string
+
+// IP address types of a load balancer.
+const (
+	IPAddressTypeIPv4      = "ipv4"
+	IPAddressTypeDualstack = "dualstack"
+)
 
 // TLSVersions are the values of Frontends.MinTLSVersion, oldest first.
 var TLSVersions = []string{"1.0", "1.1", "1.2", "1.3"}
