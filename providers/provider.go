@@ -96,6 +96,9 @@ type Target struct {
 	Zone string `json:"zone,omitempty"`
 	// Node is the node's name, for instance targets.
 	Node string `json:"node,omitempty"`
+	// ProviderID is the node's spec.providerID, for instance targets: the cloud's own name of
+	// the machine (on AWS aws:///ZONE/INSTANCE-ID), which some clouds register by.
+	ProviderID string `json:"providerID,omitempty"`
 }
 
 // Certificate is the content of a kubernetes.io/tls Secret. Its key is never logged, printed
