@@ -33,28 +33,25 @@ func PolicyAuthorizer(policyJSON []byte) (*Policy, error) {
 	return &Policy{Principal: DefaultPrincipal, statements: st, used: map[string]bool{}}, nil
 }
 
-// iamResource is a resource a call acts on, with the tags it has now.
-type iamResource struct {
-	arn  string
-	tags map[string]string
-}
-
-// evaluate decides a call: the action (service:Action), the resources it acts on (none
-// means "*", as for a Describe), the tags the request sets and the service's other
-// condition keys. It returns nil, or an AccessDenied naming the first resource refused.
-func (p *Policy) evaluate(action string, resources []iamResource, requestTags, context map[string]string) error {
+// Authorize decides a call, as Options.Authorize: the action (service:Action), every
+// resource it acts on (none means "*", as for a Describe), the tags the request sets
+// (aws:RequestTag/K, and their keys as aws:TagKeys: for RemoveTags and ec2:DeleteTags the
+// emulator passes the keys removed) and the service's other condition keys. It returns
+// nil, or an error whose text is IAM's refusal for the first resource refused.
+func (p *Policy) Authorize(r AuthRequest) error {
+	resources := r.Resources
 	if len(resources) == 0 {
-		resources = []iamResource{{arn: "*"}}
+		resources = []AuthResource{{ARN: "*"}}
 	}
-	lower := strings.ToLower(action)
-	for _, r := range resources {
-		ctx := contextFor(action, r, requestTags, context)
-		if explicit, ok := p.decide(lower, r.arn, ctx); !ok {
-			return p.denied(action, r.arn, explicit)
+	lower := strings.ToLower(r.Action)
+	for _, res := range resources {
+		ctx := contextFor(r.Action, res, r.RequestTags, r.Context)
+		if explicit, ok := p.decide(lower, res.ARN, ctx); !ok {
+			return p.denied(r.Action, res.ARN, explicit)
 		}
 	}
 	p.mu.Lock()
-	p.used[action] = true
+	p.used[r.Action] = true
 	p.mu.Unlock()
 	return nil
 }
@@ -79,7 +76,7 @@ func (p *Policy) decide(action, resource string, ctx requestContext) (explicit, 
 // tags (aws:RequestTag/K and their keys as aws:TagKeys), the resource's tags
 // (aws:ResourceTag/K and the service's own alias, ec2:ResourceTag/K), and the service's
 // other keys as the emulator passes them.
-func contextFor(action string, r iamResource, requestTags, context map[string]string) requestContext {
+func contextFor(action string, r AuthResource, requestTags, context map[string]string) requestContext {
 	ctx := requestContext{}
 	keys := make([]string, 0, len(requestTags))
 	for k, v := range requestTags {
@@ -91,7 +88,7 @@ func contextFor(action string, r iamResource, requestTags, context map[string]st
 		ctx.set("aws:TagKeys", keys...)
 	}
 	svc := service(action)
-	for k, v := range r.tags {
+	for k, v := range r.Tags {
 		ctx.set("aws:ResourceTag/"+k, v)
 		ctx.set(svc+":ResourceTag/"+k, v)
 	}
@@ -121,10 +118,12 @@ func (p *Policy) denied(action, resource string, explicit bool) error {
 	if explicit {
 		why = "with an explicit deny in an identity-based policy"
 	}
-	return &accessDenied{msg: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s %s", p.Principal, action, resource, why)}
+	return &AccessDeniedError{Message: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s %s", p.Principal, action, resource, why)}
 }
 
-// accessDenied stands in for the emulator's APIError until that lands.
-type accessDenied struct{ msg string }
+// AccessDeniedError is IAM's refusal of a call. Its text is the message alone: the server
+// answers it with each service's own code (AccessDenied, UnauthorizedOperation,
+// AccessDeniedException) and status 403.
+type AccessDeniedError struct{ Message string }
 
-func (e *accessDenied) Error() string { return "AccessDenied: " + e.msg }
+func (e *AccessDeniedError) Error() string { return e.Message }

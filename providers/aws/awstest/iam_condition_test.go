@@ -11,9 +11,9 @@ func allowWhen(t *testing.T, cond string) *Policy {
 // The cases follow the IAM User Guide's "Condition operators" and "Conditions with
 // multiple context keys or values": its examples, and its rules for absent keys.
 func TestConditionsAsIAMDocumentsThem(t *testing.T) {
-	tags := func(kv ...string) req { return call("ec2:CreateTags").on(sgARN).tagged(kv...) }
-	resource := func(kv ...string) req { return call("ec2:CreateTags").on(sgARN, kv...) }
-	ctx := func(k, v string) req { return call("ec2:CreateTags").on(sgARN).with(k, v) }
+	tags := func(kv ...string) req { return call("ec2:CreateTags").on(arnSG).tagged(kv...) }
+	resource := func(kv ...string) req { return call("ec2:CreateTags").on(arnSG, kv...) }
+	ctx := func(k, v string) req { return call("ec2:CreateTags").on(arnSG).with(k, v) }
 	cases := []struct {
 		name, cond string
 		r          req
@@ -87,22 +87,22 @@ func TestActionsAndResourcesMatchAsIAMDocumentsThem(t *testing.T) {
 	}{
 		{call("ec2:DescribeVpcs"), true},
 		{call("ec2:describevpcs"), true},
-		{call("ec2:CreateTags").on(vpcARN), false}, // the explicit deny wins over the NotResource allow
-		{call("ec2:CreateTags").on(sgARN), true},   // NotResource: anything but instances
+		{call("ec2:CreateTags").on(arnVPC), false}, // the explicit deny wins over the NotResource allow
+		{call("ec2:CreateTags").on(arnSG), true},   // NotResource: anything but instances
 		{call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:1:instance/i-1"), false},
-		{call("elasticloadbalancing:SetSubnets").on(lbARN), true},
-		{call("elasticloadbalancing:SetSecurityGroups").on(lbARN), false}, // ? is one character
-		{call("elasticloadbalancing:ModifyTargetGroup").on(tgARN), true},  // NotAction
-		{call("elasticloadbalancing:SetIpAddressType").on(tgARN), false},
-		{call("elasticloadbalancing:ModifyTargetGroup").on(lbARN), false},
-		{call("ec2:DeleteSecurityGroup").on(sgARN), true},
+		{call("elasticloadbalancing:SetSubnets").on(arnLB), true},
+		{call("elasticloadbalancing:SetSecurityGroups").on(arnLB), false}, // ? is one character
+		{call("elasticloadbalancing:ModifyTargetGroup").on(arnTG), true},  // NotAction
+		{call("elasticloadbalancing:SetIpAddressType").on(arnTG), false},
+		{call("elasticloadbalancing:ModifyTargetGroup").on(arnLB), false},
+		{call("ec2:DeleteSecurityGroup").on(arnSG), true},
 		{call("ec2:DeleteSecurityGroup").on("arn:aws:ec2:eu-west-1:1:Security-Group/sg-1"), false}, // resources are case-sensitive
-		{call("ec2:DeleteSecurityGroup").on(sgARN).on(vpcARN), false},                              // every resource must be allowed
+		{call("ec2:DeleteSecurityGroup").on(arnSG).on(arnVPC), false},                              // every resource must be allowed
 	}
 	for _, tc := range cases {
 		name := tc.r.action
 		if len(tc.r.resources) > 0 {
-			name += " " + tc.r.resources[0].arn
+			name += " " + tc.r.resources[0].ARN
 		}
 		if err := p.try(tc.r); (err == nil) != tc.allow {
 			t.Errorf("%s: allowed = %v, want %v", name, err == nil, tc.allow)
@@ -116,13 +116,13 @@ func TestResourceWildcardsAndSegments(t *testing.T) {
 		pattern, arn string
 		want         bool
 	}{
-		{"arn:aws:ec2:*:*:security-group/*", sgARN, true},
-		{"arn:aws:ec2:*:*:security-group/*", vpcARN, false},
-		{"arn:aws:ec2:eu*1:*:vpc/*", vpcARN, true},
-		{"arn:aws:ec2:eu*1:*:vpc/*", "arn:aws:ec2:eu-west-2:x1:" + account + ":vpc/v", false},
-		{"arn:aws:ec2:eu*:*:vpc/*", "arn:aws:ec2:eu-west-2:x1:" + account + ":vpc/v", true},
-		{"arn:aws:ec2:eu-west-?:*:vpc/*", vpcARN, true},
-		{"arn:aws:elasticloadbalancing:*:*:listener-rule/app/*", ruleARN, true},
+		{"arn:aws:ec2:*:*:security-group/*", arnSG, true},
+		{"arn:aws:ec2:*:*:security-group/*", arnVPC, false},
+		{"arn:aws:ec2:eu*1:*:vpc/*", arnVPC, true},
+		{"arn:aws:ec2:eu*1:*:vpc/*", "arn:aws:ec2:eu-west-2:x1:" + testAccount + ":vpc/v", false},
+		{"arn:aws:ec2:eu*:*:vpc/*", "arn:aws:ec2:eu-west-2:x1:" + testAccount + ":vpc/v", true},
+		{"arn:aws:ec2:eu-west-?:*:vpc/*", arnVPC, true},
+		{"arn:aws:elasticloadbalancing:*:*:listener-rule/app/*", arnRule, true},
 		{"*", "anything", true},
 	} {
 		if got := matchResource(tc.pattern, tc.arn); got != tc.want {

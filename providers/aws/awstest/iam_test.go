@@ -9,15 +9,15 @@ import (
 // req is a call as the emulator hands it to the policy.
 type req struct {
 	action    string
-	resources []iamResource
+	resources []AuthResource
 	tags      map[string]string
 	context   map[string]string
 }
 
 func (r req) on(arn string, tags ...string) req {
-	res := iamResource{arn: arn, tags: map[string]string{}}
+	res := AuthResource{ARN: arn, Tags: map[string]string{}}
 	for i := 0; i+1 < len(tags); i += 2 {
-		res.tags[tags[i]] = tags[i+1]
+		res.Tags[tags[i]] = tags[i+1]
 	}
 	r.resources = append(r.resources, res)
 	return r
@@ -38,7 +38,9 @@ func (r req) with(k, v string) req {
 
 func call(action string) req { return req{action: action} }
 
-func (p *Policy) try(r req) error { return p.evaluate(r.action, r.resources, r.tags, r.context) }
+func (p *Policy) try(r req) error {
+	return p.Authorize(AuthRequest{Action: r.action, Resources: r.resources, RequestTags: r.tags, Context: r.context})
+}
 
 func mustPolicy(t *testing.T, doc string) *Policy {
 	t.Helper()
@@ -59,15 +61,15 @@ func porticoPolicy(t *testing.T) *Policy {
 }
 
 const (
-	account = "123456789012"
-	lbARN   = "arn:aws:elasticloadbalancing:eu-west-1:" + account + ":loadbalancer/app/pt-shop-1a2b/50dc6c495c0c9188"
-	tgARN   = "arn:aws:elasticloadbalancing:eu-west-1:" + account + ":targetgroup/pt-shop-web-80/73e2d6bc24d8a067"
-	lisARN  = "arn:aws:elasticloadbalancing:eu-west-1:" + account + ":listener/app/pt-shop-1a2b/50dc6c495c0c9188/f2f7dc8efc522ab2"
-	ruleARN = "arn:aws:elasticloadbalancing:eu-west-1:" + account + ":listener-rule/app/pt-shop-1a2b/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
-	sgARN   = "arn:aws:ec2:eu-west-1:" + account + ":security-group/sg-0123456789abcdef0"
-	vpcARN  = "arn:aws:ec2:eu-west-1:" + account + ":vpc/vpc-0123456789abcdef0"
-	certARN = "arn:aws:acm:eu-west-1:" + account + ":certificate/12345678-1234-1234-1234-123456789012"
-	cluster = "portico.dev/cluster"
+	testAccount = "123456789012"
+	arnLB       = "arn:aws:elasticloadbalancing:eu-west-1:" + testAccount + ":loadbalancer/app/pt-shop-1a2b/50dc6c495c0c9188"
+	arnTG       = "arn:aws:elasticloadbalancing:eu-west-1:" + testAccount + ":targetgroup/pt-shop-web-80/73e2d6bc24d8a067"
+	arnListener = "arn:aws:elasticloadbalancing:eu-west-1:" + testAccount + ":listener/app/pt-shop-1a2b/50dc6c495c0c9188/f2f7dc8efc522ab2"
+	arnRule     = "arn:aws:elasticloadbalancing:eu-west-1:" + testAccount + ":listener-rule/app/pt-shop-1a2b/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
+	arnSG       = "arn:aws:ec2:eu-west-1:" + testAccount + ":security-group/sg-0123456789abcdef0"
+	arnVPC      = "arn:aws:ec2:eu-west-1:" + testAccount + ":vpc/vpc-0123456789abcdef0"
+	arnCert     = "arn:aws:acm:eu-west-1:" + testAccount + ":certificate/12345678-1234-1234-1234-123456789012"
+	tagCluster  = "portico.dev/cluster"
 )
 
 // What the provider does is allowed; the same call on a resource portico does not own,
@@ -82,43 +84,43 @@ func TestPorticoPolicy(t *testing.T) {
 		{"describe anything", call("elasticloadbalancing:DescribeLoadBalancers").on("*"), true},
 		{"describe with no resource named", call("ec2:DescribeSubnets"), true},
 		{"list certificates", call("acm:ListCertificates"), true},
-		{"create a tagged load balancer", call("elasticloadbalancing:CreateLoadBalancer").on(lbARN).tagged(cluster, "c1", "portico.dev/load-balancer", "shop"), true},
-		{"create an untagged load balancer", call("elasticloadbalancing:CreateLoadBalancer").on(lbARN), false},
-		{"create a load balancer tagged for another tool", call("elasticloadbalancing:CreateLoadBalancer").on(lbARN).tagged("elbv2.k8s.aws/cluster", "c1"), false},
-		{"create a tagged target group", call("elasticloadbalancing:CreateTargetGroup").on(tgARN).tagged(cluster, "c1"), true},
-		{"create a tagged listener", call("elasticloadbalancing:CreateListener").on(lisARN).tagged(cluster, "c1"), true},
-		{"create an untagged rule", call("elasticloadbalancing:CreateRule").on(ruleARN), false},
-		{"tags set by a create", call("elasticloadbalancing:AddTags").on(lbARN).tagged(cluster, "c1").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), true},
-		{"tags set by a create without the cluster tag", call("elasticloadbalancing:AddTags").on(lbARN).tagged("team", "a").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), false},
-		{"claim a load balancer portico does not own", call("elasticloadbalancing:AddTags").on(lbARN).tagged(cluster, "c1"), false},
-		{"retag an owned load balancer", call("elasticloadbalancing:AddTags").on(lbARN, cluster, "c1").tagged("team", "b"), true},
-		{"move an owned load balancer to another cluster", call("elasticloadbalancing:AddTags").on(lbARN, cluster, "c1").tagged(cluster, "c2"), false},
-		{"remove a tag from an owned target group", call("elasticloadbalancing:RemoveTags").on(tgARN, cluster, "c1").tagged("team", ""), true},
-		{"disown a target group", call("elasticloadbalancing:RemoveTags").on(tgARN, cluster, "c1").tagged(cluster, ""), false},
-		{"delete an owned load balancer", call("elasticloadbalancing:DeleteLoadBalancer").on(lbARN, cluster, "c1"), true},
-		{"delete someone else's load balancer", call("elasticloadbalancing:DeleteLoadBalancer").on(lbARN, "team", "a"), false},
-		{"register targets in an owned group", call("elasticloadbalancing:RegisterTargets").on(tgARN, cluster, "c1"), true},
-		{"deregister targets from a foreign group", call("elasticloadbalancing:DeregisterTargets").on(tgARN), false},
-		{"renumber owned rules", call("elasticloadbalancing:SetRulePriorities").on(ruleARN, cluster, "c1").on(ruleARN+"0", cluster, "c1"), true},
-		{"renumber rules one of which is foreign", call("elasticloadbalancing:SetRulePriorities").on(ruleARN, cluster, "c1").on(ruleARN + "0"), false},
-		{"modify an owned listener", call("elasticloadbalancing:ModifyListener").on(lisARN, cluster, "c1"), true},
-		{"an action outside the policy", call("elasticloadbalancing:ModifyLoadBalancerAttributes").on(lbARN, cluster, "c1"), false},
-		{"create a tagged security group", call("ec2:CreateSecurityGroup").on(sgARN).on(vpcARN).tagged(cluster, "c1"), true},
-		{"create an untagged security group", call("ec2:CreateSecurityGroup").on(sgARN).on(vpcARN), false},
-		{"tag a security group at creation", call("ec2:CreateTags").on(sgARN).tagged(cluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), true},
-		{"tag a foreign security group", call("ec2:CreateTags").on(sgARN).tagged(cluster, "c1"), false},
-		{"tag an instance at creation of a group", call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+account+":instance/i-1").tagged(cluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), false},
-		{"untag an owned security group", call("ec2:DeleteTags").on(sgARN, cluster, "c1").tagged("team", ""), true},
-		{"delete an owned security group", call("ec2:DeleteSecurityGroup").on(sgARN, cluster, "c1"), true},
-		{"delete the nodes' security group", call("ec2:DeleteSecurityGroup").on(sgARN, "kubernetes.io/cluster/eks1", "owned"), false},
-		{"open the nodes' security group", call("ec2:AuthorizeSecurityGroupIngress").on(sgARN, "kubernetes.io/cluster/eks1", "owned"), true},
-		{"revoke from an owned security group", call("ec2:RevokeSecurityGroupIngress").on(sgARN, cluster, "c1"), true},
-		{"import a tagged certificate", call("acm:ImportCertificate").on(certARN).tagged(cluster, "c1"), true},
-		{"import an untagged certificate", call("acm:ImportCertificate").on(certARN), false},
-		{"reimport an owned certificate", call("acm:ImportCertificate").on(certARN, cluster, "c1"), true},
-		{"delete an owned certificate", call("acm:DeleteCertificate").on(certARN, cluster, "c1"), true},
-		{"delete a user's certificate", call("acm:DeleteCertificate").on(certARN, "team", "a"), false},
-		{"delete a certificate in IAM", call("acm:DeleteCertificate").on("arn:aws:iam::"+account+":server-certificate/x", cluster, "c1"), false},
+		{"create a tagged load balancer", call("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged(tagCluster, "c1", "portico.dev/load-balancer", "shop"), true},
+		{"create an untagged load balancer", call("elasticloadbalancing:CreateLoadBalancer").on(arnLB), false},
+		{"create a load balancer tagged for another tool", call("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged("elbv2.k8s.aws/cluster", "c1"), false},
+		{"create a tagged target group", call("elasticloadbalancing:CreateTargetGroup").on(arnTG).tagged(tagCluster, "c1"), true},
+		{"create a tagged listener", call("elasticloadbalancing:CreateListener").on(arnListener).tagged(tagCluster, "c1"), true},
+		{"create an untagged rule", call("elasticloadbalancing:CreateRule").on(arnRule), false},
+		{"tags set by a create", call("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), true},
+		{"tags set by a create without the cluster tag", call("elasticloadbalancing:AddTags").on(arnLB).tagged("team", "a").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), false},
+		{"claim a load balancer portico does not own", call("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1"), false},
+		{"retag an owned load balancer", call("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged("team", "b"), true},
+		{"move an owned load balancer to another cluster", call("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged(tagCluster, "c2"), false},
+		{"remove a tag from an owned target group", call("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").tagged("team", ""), true},
+		{"disown a target group", call("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").tagged(tagCluster, ""), false},
+		{"delete an owned load balancer", call("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, tagCluster, "c1"), true},
+		{"delete someone else's load balancer", call("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, "team", "a"), false},
+		{"register targets in an owned group", call("elasticloadbalancing:RegisterTargets").on(arnTG, tagCluster, "c1"), true},
+		{"deregister targets from a foreign group", call("elasticloadbalancing:DeregisterTargets").on(arnTG), false},
+		{"renumber owned rules", call("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule+"0", tagCluster, "c1"), true},
+		{"renumber rules one of which is foreign", call("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule + "0"), false},
+		{"modify an owned listener", call("elasticloadbalancing:ModifyListener").on(arnListener, tagCluster, "c1"), true},
+		{"an action outside the policy", call("elasticloadbalancing:ModifyLoadBalancerAttributes").on(arnLB, tagCluster, "c1"), false},
+		{"create a tagged security group", call("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC).tagged(tagCluster, "c1"), true},
+		{"create an untagged security group", call("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC), false},
+		{"tag a security group at creation", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), true},
+		{"tag a foreign security group", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1"), false},
+		{"tag an instance at creation of a group", call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":instance/i-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), false},
+		{"untag an owned security group", call("ec2:DeleteTags").on(arnSG, tagCluster, "c1").tagged("team", ""), true},
+		{"delete an owned security group", call("ec2:DeleteSecurityGroup").on(arnSG, tagCluster, "c1"), true},
+		{"delete the nodes' security group", call("ec2:DeleteSecurityGroup").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), false},
+		{"open the nodes' security group", call("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), true},
+		{"revoke from an owned security group", call("ec2:RevokeSecurityGroupIngress").on(arnSG, tagCluster, "c1"), true},
+		{"import a tagged certificate", call("acm:ImportCertificate").on(arnCert).tagged(tagCluster, "c1"), true},
+		{"import an untagged certificate", call("acm:ImportCertificate").on(arnCert), false},
+		{"reimport an owned certificate", call("acm:ImportCertificate").on(arnCert, tagCluster, "c1"), true},
+		{"delete an owned certificate", call("acm:DeleteCertificate").on(arnCert, tagCluster, "c1"), true},
+		{"delete a user's certificate", call("acm:DeleteCertificate").on(arnCert, "team", "a"), false},
+		{"delete a certificate in IAM", call("acm:DeleteCertificate").on("arn:aws:iam::"+testAccount+":server-certificate/x", tagCluster, "c1"), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +135,7 @@ func TestPorticoPolicy(t *testing.T) {
 func TestUsedListsWhatWasAllowed(t *testing.T) {
 	p := porticoPolicy(t)
 	_ = p.try(call("ec2:DescribeVpcs"))
-	_ = p.try(call("elasticloadbalancing:DeleteLoadBalancer").on(lbARN)) // refused: not used
+	_ = p.try(call("elasticloadbalancing:DeleteLoadBalancer").on(arnLB)) // refused: not used
 	_ = p.try(call("acm:ListCertificates"))
 	_ = p.try(call("ec2:DescribeVpcs"))
 	got := strings.Join(p.Used(), " ")
@@ -146,14 +148,14 @@ func TestAccessDeniedSaysWhoWhatAndWhy(t *testing.T) {
 	p := mustPolicy(t, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"ec2:*","Resource":"*"},
 		{"Effect":"Deny","Action":"ec2:DeleteSecurityGroup","Resource":"*"}]}`)
-	err := p.try(call("elasticloadbalancing:CreateLoadBalancer").on(lbARN))
-	want := "User: " + DefaultPrincipal + " is not authorized to perform: elasticloadbalancing:CreateLoadBalancer on resource: " + lbARN +
+	err := p.try(call("elasticloadbalancing:CreateLoadBalancer").on(arnLB))
+	want := "User: " + DefaultPrincipal + " is not authorized to perform: elasticloadbalancing:CreateLoadBalancer on resource: " + arnLB +
 		" because no identity-based policy allows the elasticloadbalancing:CreateLoadBalancer action"
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
-	err = p.try(call("ec2:DeleteSecurityGroup").on(sgARN))
-	want = "on resource: " + sgARN + " with an explicit deny in an identity-based policy"
+	err = p.try(call("ec2:DeleteSecurityGroup").on(arnSG))
+	want = "on resource: " + arnSG + " with an explicit deny in an identity-based policy"
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Fatalf("err = %v\nwant …%s", err, want)
 	}

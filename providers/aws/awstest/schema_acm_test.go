@@ -17,11 +17,11 @@ func TestACMRequestsTheSDKBuildsPass(t *testing.T) {
 			_, err := c.ImportCertificate(ctx, &acm.ImportCertificateInput{
 				Certificate: []byte("-----BEGIN CERTIFICATE-----"), PrivateKey: []byte("-----BEGIN PRIVATE KEY-----"),
 				CertificateChain: []byte("-----BEGIN CERTIFICATE-----"),
-				Tags:             []types.Tag{{Key: aws.String(cluster), Value: aws.String("c1")}}})
+				Tags:             []types.Tag{{Key: aws.String(tagCluster), Value: aws.String("c1")}}})
 			return err
 		}},
 		{name: "reimport", call: func(ctx context.Context) error {
-			_, err := c.ImportCertificate(ctx, &acm.ImportCertificateInput{CertificateArn: aws.String(certARN),
+			_, err := c.ImportCertificate(ctx, &acm.ImportCertificateInput{CertificateArn: aws.String(arnCert),
 				Certificate: []byte("c"), PrivateKey: []byte("k")})
 			return err
 		}},
@@ -33,17 +33,17 @@ func TestACMRequestsTheSDKBuildsPass(t *testing.T) {
 			return err
 		}},
 		{name: "describe, list tags, tag, delete", call: func(ctx context.Context) error {
-			if _, err := c.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certARN)}); err != nil {
+			if _, err := c.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arnCert)}); err != nil {
 				return err
 			}
-			if _, err := c.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: aws.String(certARN)}); err != nil {
+			if _, err := c.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: aws.String(arnCert)}); err != nil {
 				return err
 			}
-			if _, err := c.AddTagsToCertificate(ctx, &acm.AddTagsToCertificateInput{CertificateArn: aws.String(certARN),
+			if _, err := c.AddTagsToCertificate(ctx, &acm.AddTagsToCertificateInput{CertificateArn: aws.String(arnCert),
 				Tags: []types.Tag{{Key: aws.String("team")}}}); err != nil {
 				return err
 			}
-			_, err := c.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(certARN)})
+			_, err := c.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(arnCert)})
 			return err
 		}},
 	})
@@ -65,7 +65,7 @@ func TestACMInvalidRequestsAreRefused(t *testing.T) {
 				for i := range tags {
 					tags[i] = types.Tag{Key: aws.String(strings.Repeat("k", i+1))}
 				}
-				_, err := c.AddTagsToCertificate(ctx, &acm.AddTagsToCertificateInput{CertificateArn: aws.String(certARN), Tags: tags})
+				_, err := c.AddTagsToCertificate(ctx, &acm.AddTagsToCertificateInput{CertificateArn: aws.String(arnCert), Tags: tags})
 				return err
 			}},
 		{name: "an ARN too short", code: "ValidationException",

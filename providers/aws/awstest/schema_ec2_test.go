@@ -16,7 +16,7 @@ func TestEC2RequestsTheSDKBuildsPass(t *testing.T) {
 			_, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
 				GroupName: aws.String("pt-shop-1a2b"), Description: aws.String("portico: shop"), VpcId: aws.String("vpc-1"),
 				TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroup,
-					Tags: []types.Tag{{Key: aws.String(cluster), Value: aws.String("c1")}}}}})
+					Tags: []types.Tag{{Key: aws.String(tagCluster), Value: aws.String("c1")}}}}})
 			return err
 		}},
 		{name: "authorize ingress from CIDRs and a group", call: func(ctx context.Context) error {
@@ -39,7 +39,7 @@ func TestEC2RequestsTheSDKBuildsPass(t *testing.T) {
 		}},
 		{name: "describe security groups by filter, paged", call: func(ctx context.Context) error {
 			_, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{
-				Filters:    []types.Filter{{Name: aws.String("tag:" + cluster), Values: []string{"c1"}}, {Name: aws.String("vpc-id"), Values: []string{"vpc-1", "vpc-2"}}},
+				Filters:    []types.Filter{{Name: aws.String("tag:" + tagCluster), Values: []string{"c1"}}, {Name: aws.String("vpc-id"), Values: []string{"vpc-1", "vpc-2"}}},
 				MaxResults: aws.Int32(1000), NextToken: aws.String("t")})
 			return err
 		}},

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
-func elbTags(kv ...string) []types.Tag {
+func sdkTags(kv ...string) []types.Tag {
 	var out []types.Tag
 	for i := 0; i+1 < len(kv); i += 2 {
 		out = append(out, types.Tag{Key: aws.String(kv[i]), Value: aws.String(kv[i+1])})
@@ -33,7 +33,7 @@ func TestELBv2RequestsTheSDKBuildsPass(t *testing.T) {
 				Name: aws.String("pt-shop-1a2b"), Type: types.LoadBalancerTypeEnumApplication,
 				Scheme: types.LoadBalancerSchemeEnumInternetFacing, IpAddressType: types.IpAddressTypeDualstack,
 				Subnets: []string{"subnet-1", "subnet-2"}, SecurityGroups: []string{"sg-1"},
-				Tags: elbTags(cluster, "c1", "portico.dev/load-balancer", "shop")})
+				Tags: sdkTags(tagCluster, "c1", "portico.dev/load-balancer", "shop")})
 			return err
 		}},
 		{name: "create target group", call: func(ctx context.Context) error {
@@ -42,42 +42,42 @@ func TestELBv2RequestsTheSDKBuildsPass(t *testing.T) {
 				Port: aws.Int32(8080), VpcId: aws.String("vpc-1"), TargetType: types.TargetTypeEnumIp,
 				HealthCheckPath: aws.String("/healthz"), HealthCheckIntervalSeconds: aws.Int32(10),
 				HealthyThresholdCount: aws.Int32(2), Matcher: &types.Matcher{GrpcCode: aws.String("0-99")},
-				Tags: elbTags(cluster, "c1")})
+				Tags: sdkTags(tagCluster, "c1")})
 			return err
 		}},
 		{name: "create listener with a certificate and a redirect", call: func(ctx context.Context) error {
 			_, err := c.CreateListener(ctx, &elbv2.CreateListenerInput{
-				LoadBalancerArn: aws.String(lbARN), Port: aws.Int32(443), Protocol: types.ProtocolEnumHttps,
+				LoadBalancerArn: aws.String(arnLB), Port: aws.Int32(443), Protocol: types.ProtocolEnumHttps,
 				SslPolicy:    aws.String("ELBSecurityPolicy-TLS13-1-2-2021-06"),
-				Certificates: []types.Certificate{{CertificateArn: aws.String(certARN)}},
+				Certificates: []types.Certificate{{CertificateArn: aws.String(arnCert)}},
 				DefaultActions: []types.Action{{Type: types.ActionTypeEnumRedirect, RedirectConfig: &types.RedirectActionConfig{
 					Protocol: aws.String("HTTPS"), Port: aws.String("443"), StatusCode: types.RedirectActionStatusCodeEnumHttp301}}},
-				Tags: elbTags(cluster, "c1")})
+				Tags: sdkTags(tagCluster, "c1")})
 			return err
 		}},
 		{name: "create rule", call: func(ctx context.Context) error {
 			_, err := c.CreateRule(ctx, &elbv2.CreateRuleInput{
-				ListenerArn: aws.String(lisARN), Priority: aws.Int32(10), Actions: forward(tgARN),
+				ListenerArn: aws.String(arnListener), Priority: aws.Int32(10), Actions: forward(arnTG),
 				Conditions: []types.RuleCondition{
 					{Field: aws.String("host-header"), HostHeaderConfig: &types.HostHeaderConditionConfig{Values: []string{"shop.example.com"}}},
 					{Field: aws.String("path-pattern"), PathPatternConfig: &types.PathPatternConditionConfig{Values: []string{"/api", "/api/*"}}},
 				},
-				Tags: elbTags(cluster, "c1")})
+				Tags: sdkTags(tagCluster, "c1")})
 			return err
 		}},
 		{name: "fixed response default action", call: func(ctx context.Context) error {
-			_, err := c.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: aws.String(lisARN),
+			_, err := c.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: aws.String(arnListener),
 				DefaultActions: []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{
 					StatusCode: aws.String("404"), ContentType: aws.String("text/plain"), MessageBody: aws.String("not found")}}}})
 			return err
 		}},
 		{name: "set rule priorities", call: func(ctx context.Context) error {
 			_, err := c.SetRulePriorities(ctx, &elbv2.SetRulePrioritiesInput{RulePriorities: []types.RulePriorityPair{
-				{RuleArn: aws.String(ruleARN), Priority: aws.Int32(1)}, {RuleArn: aws.String(ruleARN + "0"), Priority: aws.Int32(2)}}})
+				{RuleArn: aws.String(arnRule), Priority: aws.Int32(1)}, {RuleArn: aws.String(arnRule + "0"), Priority: aws.Int32(2)}}})
 			return err
 		}},
 		{name: "register targets", call: func(ctx context.Context) error {
-			_, err := c.RegisterTargets(ctx, &elbv2.RegisterTargetsInput{TargetGroupArn: aws.String(tgARN),
+			_, err := c.RegisterTargets(ctx, &elbv2.RegisterTargetsInput{TargetGroupArn: aws.String(arnTG),
 				Targets: []types.TargetDescription{{Id: aws.String("10.0.1.7"), Port: aws.Int32(8080), AvailabilityZone: aws.String("eu-west-1a")}}})
 			return err
 		}},
@@ -90,15 +90,15 @@ func TestELBv2RequestsTheSDKBuildsPass(t *testing.T) {
 			return err
 		}},
 		{name: "describe tags", call: func(ctx context.Context) error {
-			_, err := c.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: []string{lbARN, tgARN}})
+			_, err := c.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: []string{arnLB, arnTG}})
 			return err
 		}},
 		{name: "remove tags", call: func(ctx context.Context) error {
-			_, err := c.RemoveTags(ctx, &elbv2.RemoveTagsInput{ResourceArns: []string{lbARN}, TagKeys: []string{"team"}})
+			_, err := c.RemoveTags(ctx, &elbv2.RemoveTagsInput{ResourceArns: []string{arnLB}, TagKeys: []string{"team"}})
 			return err
 		}},
 		{name: "set subnets with mappings", call: func(ctx context.Context) error {
-			_, err := c.SetSubnets(ctx, &elbv2.SetSubnetsInput{LoadBalancerArn: aws.String(lbARN),
+			_, err := c.SetSubnets(ctx, &elbv2.SetSubnetsInput{LoadBalancerArn: aws.String(arnLB),
 				SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-1")}, {SubnetId: aws.String("subnet-2")}}})
 			return err
 		}},
@@ -124,19 +124,19 @@ func TestELBv2InvalidRequestsAreRefused(t *testing.T) {
 		{name: "tag key too long", code: "ValidationError",
 			msg: "at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128",
 			call: func(ctx context.Context) error {
-				_, err := c.AddTags(ctx, &elbv2.AddTagsInput{ResourceArns: []string{lbARN}, Tags: elbTags(strings.Repeat("k", 129), "v")})
+				_, err := c.AddTags(ctx, &elbv2.AddTagsInput{ResourceArns: []string{arnLB}, Tags: sdkTags(strings.Repeat("k", 129), "v")})
 				return err
 			}},
 		{name: "an empty tag list", code: "ValidationError",
 			msg: "Value '[]' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1",
 			call: func(ctx context.Context) error {
-				_, err := c.AddTags(ctx, &elbv2.AddTagsInput{ResourceArns: []string{lbARN}, Tags: []types.Tag{}})
+				_, err := c.AddTags(ctx, &elbv2.AddTagsInput{ResourceArns: []string{arnLB}, Tags: []types.Tag{}})
 				return err
 			}},
 		{name: "priority zero and two errors at once", code: "ValidationError",
 			msg: "2 validation errors detected: Value 'teapot' at 'actions.1.member.type' failed to satisfy constraint: Member must satisfy enum value set: [forward, authenticate-oidc, authenticate-cognito, redirect, fixed-response]; Value '0' at 'priority' failed to satisfy constraint: Member must have value greater than or equal to 1",
 			call: func(ctx context.Context) error {
-				_, err := c.CreateRule(ctx, &elbv2.CreateRuleInput{ListenerArn: aws.String(lisARN), Priority: aws.Int32(0),
+				_, err := c.CreateRule(ctx, &elbv2.CreateRuleInput{ListenerArn: aws.String(arnListener), Priority: aws.Int32(0),
 					Actions: []types.Action{{Type: "teapot"}}, Conditions: []types.RuleCondition{{Field: aws.String("path-pattern")}}})
 				return err
 			}},

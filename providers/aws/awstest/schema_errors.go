@@ -2,7 +2,6 @@ package awstest
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -17,18 +16,8 @@ type violation struct {
 	typ   string
 }
 
-// schemaError is the answer to a refused request.
-// TODO(awsemu): becomes the emulator's APIError once that lands.
-type schemaError struct {
-	Status        int
-	Code, Message string
-}
-
-func (e *schemaError) Error() string { return e.Code + ": " + e.Message }
-
-func badRequest(code, format string, args ...any) error {
-	return &schemaError{Status: http.StatusBadRequest, Code: code, Message: fmt.Sprintf(format, args...)}
-}
+// badRequest is a refusal with status 400, as the server writes every APIError.
+func badRequest(code, format string, args ...any) error { return apiErr(code, format, args...) }
 
 // errUnknownOperation is what a Query API answers for an Action it does not have, and a
 // JSON API for an unknown X-Amz-Target.

@@ -54,7 +54,7 @@ func checkServer(t *testing.T, service string) *httptest.Server {
 }
 
 func writeQueryError(w http.ResponseWriter, service string, err error) {
-	var se *schemaError
+	var se *APIError
 	if !errors.As(err, &se) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -68,7 +68,7 @@ func writeQueryError(w http.ResponseWriter, service string, err error) {
 }
 
 func writeJSONError(w http.ResponseWriter, err error) {
-	var se *schemaError
+	var se *APIError
 	if !errors.As(err, &se) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

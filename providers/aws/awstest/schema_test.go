@@ -24,20 +24,20 @@ func TestHandBuiltRequestsAreCheckedLikeAWS(t *testing.T) {
 		body                  string
 		code, msg             string
 	}{
-		{"elbv2 valid", "elasticloadbalancing", "DeleteLoadBalancer", form("Action", "DeleteLoadBalancer", "Version", "2015-12-01", "LoadBalancerArn", lbARN), "", "", ""},
+		{"elbv2 valid", "elasticloadbalancing", "DeleteLoadBalancer", form("Action", "DeleteLoadBalancer", "Version", "2015-12-01", "LoadBalancerArn", arnLB), "", "", ""},
 		{"elbv2 missing required", "elasticloadbalancing", "CreateLoadBalancer", form("Scheme", "internal"), "", "ValidationError",
 			"1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null"},
-		{"elbv2 missing required in a list member", "elasticloadbalancing", "AddTags", form("ResourceArns.member.1", lbARN, "Tags.member.1.Value", "v"), "", "ValidationError",
+		{"elbv2 missing required in a list member", "elasticloadbalancing", "AddTags", form("ResourceArns.member.1", arnLB, "Tags.member.1.Value", "v"), "", "ValidationError",
 			"Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null"},
-		{"elbv2 unknown parameter", "elasticloadbalancing", "DeleteLoadBalancer", form("LoadBalancerArn", lbARN, "Force", "true"), "", "ValidationError",
+		{"elbv2 unknown parameter", "elasticloadbalancing", "DeleteLoadBalancer", form("LoadBalancerArn", arnLB, "Force", "true"), "", "ValidationError",
 			"Parameter 'Force' is not recognized"},
-		{"elbv2 unknown nested parameter", "elasticloadbalancing", "AddTags", form("ResourceArns.member.1", lbARN, "Tags.member.1.Key", "k", "Tags.member.1.Colour", "red"), "", "ValidationError",
+		{"elbv2 unknown nested parameter", "elasticloadbalancing", "AddTags", form("ResourceArns.member.1", arnLB, "Tags.member.1.Key", "k", "Tags.member.1.Colour", "red"), "", "ValidationError",
 			"Parameter 'Tags.member.1.Colour' is not recognized"},
-		{"elbv2 list without member", "elasticloadbalancing", "DescribeTags", form("ResourceArns.1", lbARN), "", "ValidationError",
+		{"elbv2 list without member", "elasticloadbalancing", "DescribeTags", form("ResourceArns.1", arnLB), "", "ValidationError",
 			"Parameter 'ResourceArns.1' is not recognized"},
-		{"elbv2 list with a gap", "elasticloadbalancing", "DescribeTags", form("ResourceArns.member.1", lbARN, "ResourceArns.member.3", tgARN), "", "ValidationError",
+		{"elbv2 list with a gap", "elasticloadbalancing", "DescribeTags", form("ResourceArns.member.1", arnLB, "ResourceArns.member.3", arnTG), "", "ValidationError",
 			"Parameter 'ResourceArns.member.3' is not recognized"},
-		{"elbv2 list index zero", "elasticloadbalancing", "DescribeTags", form("ResourceArns.member.0", lbARN), "", "ValidationError",
+		{"elbv2 list index zero", "elasticloadbalancing", "DescribeTags", form("ResourceArns.member.0", arnLB), "", "ValidationError",
 			"Parameter 'ResourceArns.member.0' is not recognized"},
 		{"elbv2 a number that is not", "elasticloadbalancing", "CreateTargetGroup", form("Name", "tg", "Port", "eighty"), "", "ValidationError",
 			"Value 'eighty' at 'port' failed to satisfy constraint: Member must be an integer"},
@@ -58,7 +58,7 @@ func TestHandBuiltRequestsAreCheckedLikeAWS(t *testing.T) {
 			"The action CreateLoadBalancers is not valid for this web service."},
 		{"acm missing required", "acm", "ImportCertificate", nil, `{"Certificate":"Yw=="}`, "ValidationException",
 			"Value null at 'privateKey' failed to satisfy constraint: Member must not be null"},
-		{"acm unknown member", "acm", "DeleteCertificate", nil, `{"CertificateArn":"` + certARN + `","Force":true}`, "ValidationException",
+		{"acm unknown member", "acm", "DeleteCertificate", nil, `{"CertificateArn":"` + arnCert + `","Force":true}`, "ValidationException",
 			"Parameter 'Force' is not recognized"},
 		{"acm wrong type", "acm", "ListCertificates", nil, `{"MaxItems":"ten"}`, "ValidationException",
 			`Value '"ten"' at 'maxItems' failed to satisfy constraint: Member must be a integer`},
@@ -77,7 +77,7 @@ func TestHandBuiltRequestsAreCheckedLikeAWS(t *testing.T) {
 				}
 				return
 			}
-			var se *schemaError
+			var se *APIError
 			if !errors.As(err, &se) || se.Status != 400 || se.Code != tc.code || !strings.Contains(se.Message, tc.msg) {
 				t.Fatalf("err = %v\nwant 400 %s …%s…", err, tc.code, tc.msg)
 			}
@@ -109,6 +109,18 @@ func TestModelsNameTheirSource(t *testing.T) {
 	for svc, want := range map[string]string{"elasticloadbalancing": "query", "ec2": "ec2", "acm": "json"} {
 		if m := models.Services[svc]; m == nil || m.Protocol != want {
 			t.Errorf("%s: model missing or protocol not %s", svc, want)
+		}
+	}
+}
+
+// Every operation the emulator serves has its input in aws-models.json, so that its
+// requests are checked: an operation added without it fails here.
+func TestEveryOperationHasItsModel(t *testing.T) {
+	for service, ops := range operations {
+		for action := range ops {
+			if _, ok := models.Services[service].Operations[action]; !ok {
+				t.Errorf("%s %s is not in aws-models.json; add it to internal/modelgen and run go generate", service, action)
+			}
 		}
 	}
 }

@@ -35,9 +35,10 @@ var services = []struct {
 	{"elasticloadbalancing", "elasticloadbalancingv2/2015-12-01", []string{
 		"AddListenerCertificates", "AddTags", "CreateListener", "CreateLoadBalancer", "CreateRule",
 		"CreateTargetGroup", "DeleteListener", "DeleteLoadBalancer", "DeleteRule", "DeleteTargetGroup",
-		"DeregisterTargets", "DescribeListenerCertificates", "DescribeListeners", "DescribeLoadBalancers",
-		"DescribeRules", "DescribeTags", "DescribeTargetGroups", "DescribeTargetHealth", "ModifyListener",
-		"ModifyRule", "ModifyTargetGroup", "RegisterTargets", "RemoveListenerCertificates", "RemoveTags",
+		"DeregisterTargets", "DescribeListenerCertificates", "DescribeListeners", "DescribeLoadBalancerAttributes",
+		"DescribeLoadBalancers", "DescribeRules", "DescribeTags", "DescribeTargetGroupAttributes",
+		"DescribeTargetGroups", "DescribeTargetHealth", "ModifyListener", "ModifyLoadBalancerAttributes",
+		"ModifyRule", "ModifyTargetGroup", "ModifyTargetGroupAttributes", "RegisterTargets", "RemoveListenerCertificates", "RemoveTags",
 		"SetIpAddressType", "SetRulePriorities", "SetSecurityGroups", "SetSubnets",
 	}},
 	{"ec2", "ec2/2016-11-15", []string{
