@@ -104,7 +104,7 @@ func TestPorticoPolicy(t *testing.T) {
 		{"renumber owned rules", call("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule+"0", tagCluster, "c1"), true},
 		{"renumber rules one of which is foreign", call("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule + "0"), false},
 		{"modify an owned listener", call("elasticloadbalancing:ModifyListener").on(arnListener, tagCluster, "c1"), true},
-		{"an action outside the policy", call("elasticloadbalancing:ModifyLoadBalancerAttributes").on(arnLB, tagCluster, "c1"), false},
+		{"an action outside the policy", call("elasticloadbalancing:SetWebAcl").on(arnLB, tagCluster, "c1"), false},
 		{"create a tagged security group", call("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC).tagged(tagCluster, "c1"), true},
 		{"create an untagged security group", call("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC), false},
 		{"tag a security group at creation", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), true},
