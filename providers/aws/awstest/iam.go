@@ -35,8 +35,9 @@ func PolicyAuthorizer(policyJSON []byte) (*Policy, error) {
 
 // Authorize decides a call, as Options.Authorize: the action (service:Action), every
 // resource it acts on (none means "*", as for a Describe), the tags the request sets
-// (aws:RequestTag/K, and their keys as aws:TagKeys: for RemoveTags and ec2:DeleteTags the
-// emulator passes the keys removed) and the service's other condition keys. It returns
+// (aws:RequestTag/K, and their keys as aws:TagKeys) and the service's other condition
+// keys; for RemoveTags and ec2:DeleteTags, which name keys only, the emulator passes
+// Context["aws:TagKeys"] = the keys joined by commas. It returns
 // nil, or an error whose text is IAM's refusal for the first resource refused.
 func (p *Policy) Authorize(r AuthRequest) error {
 	resources := r.Resources
@@ -93,6 +94,12 @@ func contextFor(action string, r AuthResource, requestTags, context map[string]s
 		ctx.set(svc+":ResourceTag/"+k, v)
 	}
 	for k, v := range context {
+		if strings.EqualFold(k, "aws:TagKeys") {
+			// A removal names keys without values: the emulator passes them here, joined
+			// by commas, which AWS allows in no tag key.
+			ctx.set(k, strings.Split(v, ",")...)
+			continue
+		}
 		ctx.set(k, v)
 	}
 	return ctx
