@@ -13,7 +13,7 @@ var calls = []string{
 	"acm:ImportCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate",
 	"ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
 	"ec2:DeleteSecurityGroup", "ec2:DeleteTags", "ec2:DescribeInstances",
-	"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+	"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
 	"ec2:DescribeVpcs", "ec2:RevokeSecurityGroupIngress",
 	"elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:AddTags",
 	"elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateLoadBalancer",

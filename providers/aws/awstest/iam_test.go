@@ -110,6 +110,8 @@ func TestPorticoPolicy(t *testing.T) {
 		{"tag a security group at creation", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), true},
 		{"tag a foreign security group", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1"), false},
 		{"tag an instance at creation of a group", call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":instance/i-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), false},
+		{"tag an ingress rule at its creation", call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "AuthorizeSecurityGroupIngress"), true},
+		{"open the nodes' group with a tagged rule", call("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1"), true},
 		{"untag an owned security group", call("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", "team"), true},
 		{"disown a security group", call("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", tagCluster), false},
 		{"delete an owned security group", call("ec2:DeleteSecurityGroup").on(arnSG, tagCluster, "c1"), true},

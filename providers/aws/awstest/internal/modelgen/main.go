@@ -43,7 +43,7 @@ var services = []struct {
 	}},
 	{"ec2", "ec2/2016-11-15", []string{
 		"AuthorizeSecurityGroupIngress", "CreateSecurityGroup", "CreateTags", "DeleteSecurityGroup",
-		"DeleteTags", "DescribeInstances", "DescribeNetworkInterfaces", "DescribeSecurityGroups",
+		"DeleteTags", "DescribeInstances", "DescribeNetworkInterfaces", "DescribeSecurityGroupRules", "DescribeSecurityGroups",
 		"DescribeSubnets", "DescribeVpcs", "RevokeSecurityGroupIngress",
 	}},
 	{"acm", "acm/2015-12-08", []string{
