@@ -185,3 +185,35 @@ func TestMalformedPoliciesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// Every action the policy names is an operation of AWS's models that awstest serves: a
+// misspelt action, which IAM would accept and never match, fails here.
+func TestPolicyActionsAreOperationsOfTheModels(t *testing.T) {
+	doc, err := os.ReadFile("../policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := parsePolicy(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range st {
+		for _, a := range s.actions {
+			svc, op, _ := strings.Cut(a, ":")
+			found := false
+			if m := models.Services[svc]; m != nil {
+				for name := range m.Operations {
+					found = found || strings.EqualFold(name, op)
+				}
+			}
+			if !found {
+				t.Errorf("statement %s: %s is no operation of aws-models.json", s.sid, a)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("the policy names no action")
+	}
+}
