@@ -22,6 +22,9 @@ func parseJSONBody(body []byte) (any, error) {
 	if dec.More() {
 		return nil, badRequest("SerializationException", "the request body holds more than one JSON value")
 	}
+	if v == nil {
+		return map[string]any{}, nil // a body of null is an empty input, whose required members are missing
+	}
 	return v, nil
 }
 

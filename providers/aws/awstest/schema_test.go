@@ -66,6 +66,7 @@ func TestHandBuiltRequestsAreCheckedLikeAWS(t *testing.T) {
 			"Value '***' at 'certificate' failed to satisfy constraint: Member must be base64-encoded"},
 		{"acm not JSON", "acm", "ListCertificates", nil, `{"MaxItems":`, "SerializationException", "not JSON"},
 		{"acm empty body", "acm", "ListCertificates", nil, ``, "", ""},
+		{"acm null body", "acm", "DeleteCertificate", nil, `null`, "ValidationException", "Value null at 'certificateArn'"},
 		{"acm unknown operation", "acm", "RequestCertificate", nil, `{}`, "UnknownOperationException", "RequestCertificate"},
 	}
 	for _, tc := range cases {
