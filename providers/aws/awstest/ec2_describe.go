@@ -252,7 +252,7 @@ func (s *Server) describeNetworkInterfaces(r *request, in *ec2.DescribeNetworkIn
 			out = append(out, ec2types.NetworkInterface{NetworkInterfaceId: ptr(n.id), VpcId: ptr(n.vpc), SubnetId: ptr(n.subnet),
 				PrivateIpAddress: ptr(n.ip), Groups: s.groupIdentifiers(n.groups), Status: ec2types.NetworkInterfaceStatusInUse,
 				PrivateIpAddresses: []ec2types.NetworkInterfacePrivateIpAddress{{PrivateIpAddress: ptr(n.ip), Primary: ptr(true)}},
-				OwnerId: ptr(s.opts.AccountID), TagSet: s.ec2.tagList(id)})
+				OwnerId:            ptr(s.opts.AccountID), TagSet: s.ec2.tagList(id)})
 		}
 	}
 	pg, next, err := ec2Page(s, out, in.MaxResults, in.NextToken, 5, 1000)
