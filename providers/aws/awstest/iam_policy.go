@@ -132,10 +132,10 @@ func oneOrMany[T any](raw json.RawMessage, into *[]T) error {
 // applies says whether the statement covers the action on the resource with the
 // request's context; action is lowercased.
 func (s statement) applies(action, resource string, ctx requestContext) bool {
-	if anyMatch(s.actions, action, matchAction) == s.notAction {
+	if matchesAny(s.actions, action, matchAction) == s.notAction {
 		return false
 	}
-	if anyMatch(s.resources, resource, matchResource) == s.notResource {
+	if matchesAny(s.resources, resource, matchResource) == s.notResource {
 		return false
 	}
 	for _, c := range s.conditions {
@@ -146,7 +146,7 @@ func (s statement) applies(action, resource string, ctx requestContext) bool {
 	return true
 }
 
-func anyMatch(patterns []string, v string, match func(p, v string) bool) bool {
+func matchesAny(patterns []string, v string, match func(p, v string) bool) bool {
 	for _, p := range patterns {
 		if match(p, v) {
 			return true

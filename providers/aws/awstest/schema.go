@@ -81,9 +81,9 @@ func checkRequest(service, action string, params url.Values, jsonBody []byte) er
 		if err != nil {
 			return err
 		}
-		w.json(m.Shapes[input], v, path{})
+		w.json(m.Shapes[input], v, fieldPath{})
 	} else {
-		w.query(m.Shapes[input], formTree(params), path{})
+		w.query(m.Shapes[input], formTree(params), fieldPath{})
 	}
 	return w.err(service)
 }

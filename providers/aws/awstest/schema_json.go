@@ -29,7 +29,7 @@ func parseJSONBody(body []byte) (any, error) {
 }
 
 // json checks a JSON value against a shape; members are named as in the model.
-func (w *walker) json(s *mshape, v any, at path) {
+func (w *walker) json(s *mshape, v any, at fieldPath) {
 	if v == nil {
 		return // JSON null is an absent member
 	}
@@ -49,7 +49,7 @@ func (w *walker) json(s *mshape, v any, at path) {
 		}
 		w.bounds(s, "count", len(arr), fmt.Sprint(v), at)
 		for i, el := range arr {
-			w.json(w.model.Shapes[s.Member.Shape], el, path{coral: at.coral + "." + strconv.Itoa(i+1) + ".member", wire: fmt.Sprintf("%s[%d]", at.wire, i)})
+			w.json(w.model.Shapes[s.Member.Shape], el, fieldPath{coral: at.coral + "." + strconv.Itoa(i+1) + ".member", wire: fmt.Sprintf("%s[%d]", at.wire, i)})
 		}
 	case "map":
 		obj, ok := v.(map[string]any)
@@ -67,7 +67,7 @@ func (w *walker) json(s *mshape, v any, at path) {
 	}
 }
 
-func (w *walker) jsonStructure(s *mshape, obj map[string]any, at path) {
+func (w *walker) jsonStructure(s *mshape, obj map[string]any, at fieldPath) {
 	for _, k := range sortedMapKeys(obj) {
 		m, ok := s.Members[k]
 		if !ok {
@@ -84,7 +84,7 @@ func (w *walker) jsonStructure(s *mshape, obj map[string]any, at path) {
 }
 
 // jsonScalar checks a JSON scalar's type, then its value as a Query parameter's.
-func (w *walker) jsonScalar(s *mshape, v any, at path) {
+func (w *walker) jsonScalar(s *mshape, v any, at fieldPath) {
 	switch x := v.(type) {
 	case string:
 		if s.Type == "string" || s.Type == "blob" {
@@ -107,7 +107,7 @@ func (w *walker) jsonScalar(s *mshape, v any, at path) {
 	w.wrongType(v, "a "+s.Type, at)
 }
 
-func (w *walker) wrongType(v any, typ string, at path) {
+func (w *walker) wrongType(v any, typ string, at fieldPath) {
 	b, _ := json.Marshal(v)
 	if len(b) > 64 {
 		b = append(b[:61], "..."...)

@@ -56,11 +56,11 @@ func (n *formNode) sortedKeys() []string {
 	return keys
 }
 
-// path locates a value twice: as AWS's validation messages name it, and on the wire.
-type path struct{ coral, wire string }
+// fieldPath locates a value twice: as AWS's validation messages name it, and on the wire.
+type fieldPath struct{ coral, wire string }
 
-func (p path) member(name, wire string) path {
-	return path{coral: joinPath(p.coral, lowerFirst(name)), wire: joinPath(p.wire, wire)}
+func (p fieldPath) member(name, wire string) fieldPath {
+	return fieldPath{coral: joinPath(p.coral, lowerFirst(name)), wire: joinPath(p.wire, wire)}
 }
 
 func joinPath(a, b string) string {
@@ -105,7 +105,7 @@ func (w *walker) wireName(name string, m *mref) string {
 }
 
 // query checks one node of a form against a shape.
-func (w *walker) query(s *mshape, n *formNode, at path) {
+func (w *walker) query(s *mshape, n *formNode, at fieldPath) {
 	switch s.Type {
 	case "structure":
 		if n.value != "" {
@@ -126,7 +126,7 @@ func (w *walker) query(s *mshape, n *formNode, at path) {
 	}
 }
 
-func (w *walker) queryStructure(s *mshape, n *formNode, at path) {
+func (w *walker) queryStructure(s *mshape, n *formNode, at fieldPath) {
 	byWire := make(map[string]string, len(s.Members))
 	for name, m := range s.Members {
 		byWire[w.wireName(name, m)] = name
@@ -150,7 +150,7 @@ func (w *walker) queryStructure(s *mshape, n *formNode, at path) {
 
 // queryList reads Name.member.N (awsquery) or Name.N (ec2, or a flattened list); a bare
 // Name= is how the SDK sends an empty list.
-func (w *walker) queryList(s *mshape, n *formNode, at path) {
+func (w *walker) queryList(s *mshape, n *formNode, at fieldPath) {
 	items, itemWire := n, at.wire
 	if !w.ec2 && !s.Flattened && len(n.children) > 0 {
 		name := "member"
@@ -174,7 +174,7 @@ func (w *walker) queryList(s *mshape, n *formNode, at path) {
 	w.bounds(s, "count", count, listString(items, count), at)
 	for i := 1; i <= count; i++ {
 		ix := strconv.Itoa(i)
-		el := path{coral: at.coral + "." + ix + ".member", wire: itemWire + "." + ix}
+		el := fieldPath{coral: at.coral + "." + ix + ".member", wire: itemWire + "." + ix}
 		w.query(w.model.Shapes[s.Member.Shape], items.children[ix], el)
 	}
 }
@@ -197,7 +197,7 @@ func (w *walker) indices(n *formNode, wire string) (int, bool) {
 }
 
 // queryMap reads Name.entry.N.key / .value (or the model's own names for them).
-func (w *walker) queryMap(s *mshape, n *formNode, at path) {
+func (w *walker) queryMap(s *mshape, n *formNode, at fieldPath) {
 	entries, wire := n, at.wire
 	if !s.Flattened {
 		if entries = n.children["entry"]; entries == nil || len(n.children) > 1 {
@@ -224,12 +224,12 @@ func (w *walker) queryMap(s *mshape, n *formNode, at path) {
 		ix := strconv.Itoa(i)
 		entry := &mshape{Type: "structure", Required: []string{keyName},
 			Members: map[string]*mref{keyName: s.Key, valueName: s.Value}}
-		w.queryStructure(entry, entries.children[ix], path{coral: at.coral + "." + ix, wire: wire + "." + ix})
+		w.queryStructure(entry, entries.children[ix], fieldPath{coral: at.coral + "." + ix, wire: wire + "." + ix})
 	}
 }
 
 // unknownChildren reports the parameters under a node that its shape cannot have.
-func (w *walker) unknownChildren(n *formNode, at path) {
+func (w *walker) unknownChildren(n *formNode, at fieldPath) {
 	if len(n.children) == 0 {
 		w.add(violation{kind: "unknown", wire: at.wire})
 		return

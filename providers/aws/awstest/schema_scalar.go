@@ -9,7 +9,7 @@ import (
 )
 
 // scalar checks a value sent as text (every Query parameter; ACM's strings and blobs).
-func (w *walker) scalar(s *mshape, v string, at path) {
+func (w *walker) scalar(s *mshape, v string, at fieldPath) {
 	switch s.Type {
 	case "string":
 		if len(s.Enum) > 0 && !slices.Contains(s.Enum, v) {
@@ -44,7 +44,7 @@ func (w *walker) scalar(s *mshape, v string, at path) {
 }
 
 // bounds checks a length (characters, bytes or list members) against min and max.
-func (w *walker) bounds(s *mshape, kind string, n int, shown string, at path) {
+func (w *walker) bounds(s *mshape, kind string, n int, shown string, at fieldPath) {
 	if s.Min != nil && big.NewInt(int64(n)).Cmp(bound(s.Min)) < 0 {
 		w.add(violation{kind: kind, coral: at.coral, wire: at.wire, value: shown, bound: "min " + s.Min.String()})
 	}
@@ -53,7 +53,7 @@ func (w *walker) bounds(s *mshape, kind string, n int, shown string, at path) {
 	}
 }
 
-func (w *walker) rangeBounds(s *mshape, n int64, shown string, at path) {
+func (w *walker) rangeBounds(s *mshape, n int64, shown string, at fieldPath) {
 	if s.Min != nil && big.NewInt(n).Cmp(bound(s.Min)) < 0 {
 		w.add(violation{kind: "range", coral: at.coral, wire: at.wire, value: shown, bound: "min " + s.Min.String()})
 	}

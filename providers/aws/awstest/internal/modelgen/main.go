@@ -47,7 +47,7 @@ var services = []struct {
 		"DescribeSubnets", "DescribeVpcs", "RevokeSecurityGroupIngress",
 	}},
 	{"acm", "acm/2015-12-08", []string{
-		"AddTagsToCertificate", "DeleteCertificate", "DescribeCertificate", "ImportCertificate",
+		"AddTagsToCertificate", "DeleteCertificate", "DescribeCertificate", "ImportCertificate", "RemoveTagsFromCertificate",
 		"ListCertificates", "ListTagsForCertificate",
 	}},
 }
