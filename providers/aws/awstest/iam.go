@@ -15,7 +15,7 @@ const DefaultPrincipal = "arn:aws:sts::123456789012:assumed-role/portico-control
 // IAM evaluates one: an explicit Deny wins, else some Allow must match the action, every
 // resource acted on and the conditions, else the call is implicitly denied.
 type Policy struct {
-	// Principal is who the AccessDenied messages say was refused.
+	// Principal is who the AccessDenied messages say was refused; set it before use.
 	Principal string
 
 	statements []statement

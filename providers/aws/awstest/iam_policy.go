@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -58,12 +59,31 @@ func parsePolicy(doc []byte) ([]statement, error) {
 	out := make([]statement, 0, len(list))
 	for i, rs := range list {
 		s, err := rs.compile()
+		if err == nil && raw.Version == "2012-10-17" && s.hasVariable() {
+			err = fmt.Errorf("policy variables (${...}) are not supported by this evaluator")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("statement %d (%s): %w", i, rs.Sid, err)
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// hasVariable says whether a resource or condition value holds a policy variable, which
+// IAM would substitute and this evaluator would read literally: refusing the document
+// keeps a test from passing on a policy it does not understand.
+func (s statement) hasVariable() bool {
+	vals := slices.Clone(s.resources)
+	for _, c := range s.conditions {
+		vals = append(vals, c.values...)
+	}
+	for _, v := range vals {
+		if strings.Contains(v, "${") {
+			return true
+		}
+	}
+	return false
 }
 
 func (rs rawStatement) compile() (statement, error) {

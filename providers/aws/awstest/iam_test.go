@@ -179,6 +179,7 @@ func TestMalformedPoliciesAreRefused(t *testing.T) {
 		"action no colon":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"DescribeVpcs","Resource":"*"}]}`,
 		"unknown element":  `{"Version":"2012-10-17","Statment":[]}`,
 		"empty":            `{"Version":"2012-10-17","Statement":[]}`,
+		"policy variable":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:iam::*:user/${aws:username}"}]}`,
 	} {
 		if _, err := PolicyAuthorizer([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
