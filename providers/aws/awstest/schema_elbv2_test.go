@@ -97,6 +97,16 @@ func TestELBv2RequestsTheSDKBuildsPass(t *testing.T) {
 			_, err := c.RemoveTags(ctx, &elbv2.RemoveTagsInput{ResourceArns: []string{arnLB}, TagKeys: []string{"team"}})
 			return err
 		}},
+		{name: "target group attributes", call: func(ctx context.Context) error {
+			_, err := c.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(arnTG),
+				Attributes: []types.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("30")}}})
+			return err
+		}},
+		{name: "load balancer attributes", call: func(ctx context.Context) error {
+			_, err := c.ModifyLoadBalancerAttributes(ctx, &elbv2.ModifyLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arnLB),
+				Attributes: []types.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("60")}}})
+			return err
+		}},
 		{name: "set subnets with mappings", call: func(ctx context.Context) error {
 			_, err := c.SetSubnets(ctx, &elbv2.SetSubnetsInput{LoadBalancerArn: aws.String(arnLB),
 				SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-1")}, {SubnetId: aws.String("subnet-2")}}})
