@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/url"
+	"regexp"
 )
 
 //go:generate go run ./internal/modelgen -o aws-models.json
@@ -32,9 +33,12 @@ type mshape struct {
 	Key       *mref            `json:"key"`
 	Value     *mref            `json:"value"`
 	Enum      []string         `json:"enum"`
+	Pattern   string           `json:"pattern"`
 	Min       *json.Number     `json:"min"`
 	Max       *json.Number     `json:"max"`
 	Flattened bool             `json:"flattened"`
+
+	re *regexp.Regexp // Pattern, compiled to match the whole value as AWS does
 }
 
 // apiModel is one service's trimmed model: each operation names its input shape.
@@ -55,6 +59,13 @@ var models = func() struct {
 	}
 	if err := json.Unmarshal(awsModels, &m); err != nil {
 		panic("awstest: the embedded aws-models.json does not parse: " + err.Error())
+	}
+	for _, svc := range m.Services {
+		for name, sh := range svc.Shapes {
+			if err := sh.compilePattern(); err != nil {
+				panic("awstest: aws-models.json: shape " + name + ": " + err.Error())
+			}
+		}
 	}
 	return m
 }()

@@ -74,6 +74,12 @@ func TestACMInvalidRequestsAreRefused(t *testing.T) {
 				_, err := c.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String("arn")})
 				return err
 			}},
+		{name: "an ARN of another service", code: "ValidationException",
+			msg: "Value 'arn:aws:iam::123456789012:server-certificate/x' at 'certificateArn' failed to satisfy constraint: Member must satisfy regular expression pattern",
+			call: func(ctx context.Context) error {
+				_, err := c.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String("arn:aws:iam::123456789012:server-certificate/x")})
+				return err
+			}},
 		{name: "a status outside the enum", code: "ValidationException",
 			msg: "Value 'VALID' at 'certificateStatuses.1.member' failed to satisfy constraint: Member must satisfy enum value set: [",
 			call: func(ctx context.Context) error {

@@ -150,6 +150,19 @@ func TestELBv2InvalidRequestsAreRefused(t *testing.T) {
 					Actions: []types.Action{{Type: "teapot"}}, Conditions: []types.RuleCondition{{Field: aws.String("path-pattern")}}})
 				return err
 			}},
+		{name: "a fixed response status outside the pattern", code: "ValidationError",
+			msg: "Value '600' at 'defaultActions.1.member.fixedResponseConfig.statusCode' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(2|4|5)\\d\\d$",
+			call: func(ctx context.Context) error {
+				_, err := c.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: aws.String(arnListener),
+					DefaultActions: []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("600")}}}})
+				return err
+			}},
+		{name: "a tag key with a character AWS refuses", code: "ValidationError",
+			msg: "Value 'team#1' at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern",
+			call: func(ctx context.Context) error {
+				_, err := c.AddTags(ctx, &elbv2.AddTagsInput{ResourceArns: []string{arnLB}, Tags: sdkTags("team#1", "v")})
+				return err
+			}},
 		{name: "page size over the limit", code: "ValidationError",
 			msg: "Value '401' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 400",
 			call: func(ctx context.Context) error {

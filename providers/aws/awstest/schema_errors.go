@@ -7,7 +7,7 @@ import (
 
 // violation is one way a request departs from the model.
 type violation struct {
-	kind  string // unknown, missing, enum, length, range, count, type
+	kind  string // unknown, missing, enum, pattern, length, range, count, type
 	coral string // the member's path as AWS's validation messages spell it: tags.1.member.key
 	wire  string // the parameter's name on the wire: TagSpecification.1.Tag.1.Key
 	value string // the value as sent, or the list as [a, b]
@@ -73,6 +73,8 @@ func (v violation) constraint() string {
 	switch v.kind {
 	case "enum":
 		return "satisfy enum value set: [" + strings.Join(v.enum, ", ") + "]"
+	case "pattern":
+		return "satisfy regular expression pattern: " + v.typ
 	case "length", "count":
 		return "have length " + cmp + " " + n
 	case "range":

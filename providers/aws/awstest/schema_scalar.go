@@ -2,7 +2,9 @@ package awstest
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -17,6 +19,9 @@ func (w *walker) scalar(s *mshape, v string, at fieldPath) {
 			return
 		}
 		w.bounds(s, "length", utf8.RuneCountInString(v), v, at)
+		if s.re != nil && !s.re.MatchString(v) {
+			w.add(violation{kind: "pattern", coral: at.coral, wire: at.wire, value: v, typ: s.Pattern})
+		}
 	case "integer", "long":
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -69,4 +74,21 @@ func bound(n interface{ String() string }) *big.Int {
 		return big.NewInt(0)
 	}
 	return b
+}
+
+// javaEscape is a \uXXXX escape of Java's regular expressions, which RE2 spells \x{XXXX}.
+var javaEscape = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+
+// compilePattern compiles a shape's pattern, written for Java's Pattern.matches: it must
+// match the whole value, anchored or not.
+func (s *mshape) compilePattern() error {
+	if s.Pattern == "" {
+		return nil
+	}
+	re, err := regexp.Compile(`^(?:` + javaEscape.ReplaceAllString(s.Pattern, `\x{$1}`) + `)$`)
+	if err != nil {
+		return fmt.Errorf("pattern %q: %w", s.Pattern, err)
+	}
+	s.re = re
+	return nil
 }

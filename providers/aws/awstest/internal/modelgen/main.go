@@ -5,7 +5,7 @@
 // fresh machine with only the Go module proxy and without that module in go.mod. It keeps
 // the operations awstest serves and the shapes their inputs reach, and of each shape only
 // what validation needs: its type, members and their wire names, required members, enum,
-// min and max, list members, map keys and values, flattening.
+// pattern, min and max, list members, map keys and values, flattening.
 //
 // Run it through `go generate ./providers/aws/awstest`.
 package main
@@ -69,6 +69,7 @@ type shape struct {
 	Key       *ref            `json:"key,omitempty"`
 	Value     *ref            `json:"value,omitempty"`
 	Enum      []string        `json:"enum,omitempty"`
+	Pattern   string          `json:"pattern,omitempty"`
 	Min       *json.Number    `json:"min,omitempty"`
 	Max       *json.Number    `json:"max,omitempty"`
 	Flattened bool            `json:"flattened,omitempty"`
