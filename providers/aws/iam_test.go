@@ -11,9 +11,9 @@ import (
 	"github.com/portico-dev/portico/providers/aws/awstest"
 )
 
-// calls are the API operations the provider makes, by IAM action: the policy must allow
+// providerCalls are the API operations the provider makes, by IAM action: the policy must allow
 // each, and nothing else.
-var calls = []string{
+var providerCalls = []string{
 	"acm:AddTagsToCertificate", "acm:DeleteCertificate", "acm:DescribeCertificate",
 	"acm:ImportCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate",
 	"ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
@@ -39,8 +39,8 @@ var calls = []string{
 }
 
 func TestPolicyAllowsExactlyTheProvidersCalls(t *testing.T) {
-	if got := PolicyActions(); !slices.Equal(got, calls) {
-		t.Fatalf("policy actions:\n%q\nwant\n%q", got, calls)
+	if got := PolicyActions(); !slices.Equal(got, providerCalls) {
+		t.Fatalf("policy actions:\n%q\nwant\n%q", got, providerCalls)
 	}
 }
 

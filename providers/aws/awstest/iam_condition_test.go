@@ -11,12 +11,12 @@ func allowWhen(t *testing.T, cond string) *Policy {
 // The cases follow the IAM User Guide's "Condition operators" and "Conditions with
 // multiple context keys or values": its examples, and its rules for absent keys.
 func TestConditionsAsIAMDocumentsThem(t *testing.T) {
-	tags := func(kv ...string) req { return call("ec2:CreateTags").on(arnSG).tagged(kv...) }
-	resource := func(kv ...string) req { return call("ec2:CreateTags").on(arnSG, kv...) }
-	ctx := func(k, v string) req { return call("ec2:CreateTags").on(arnSG).with(k, v) }
+	tags := func(kv ...string) iamReq { return iamCall("ec2:CreateTags").on(arnSG).tagged(kv...) }
+	resource := func(kv ...string) iamReq { return iamCall("ec2:CreateTags").on(arnSG, kv...) }
+	ctx := func(k, v string) iamReq { return iamCall("ec2:CreateTags").on(arnSG).with(k, v) }
 	cases := []struct {
 		name, cond string
-		r          req
+		r          iamReq
 		allow      bool
 	}{
 		// ForAllValues: every requested key is listed; no key at all passes too.
@@ -82,22 +82,22 @@ func TestActionsAndResourcesMatchAsIAMDocumentsThem(t *testing.T) {
 		{"Effect":"Allow","Action":"ec2:CreateTags","NotResource":"arn:aws:ec2:*:*:instance/*"},
 		{"Effect":"Deny","Action":"ec2:CreateTags","Resource":"arn:aws:ec2:eu-west-1:*:vpc/*"}]}`)
 	cases := []struct {
-		r     req
+		r     iamReq
 		allow bool
 	}{
-		{call("ec2:DescribeVpcs"), true},
-		{call("ec2:describevpcs"), true},
-		{call("ec2:CreateTags").on(arnVPC), false}, // the explicit deny wins over the NotResource allow
-		{call("ec2:CreateTags").on(arnSG), true},   // NotResource: anything but instances
-		{call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:1:instance/i-1"), false},
-		{call("elasticloadbalancing:SetSubnets").on(arnLB), true},
-		{call("elasticloadbalancing:SetSecurityGroups").on(arnLB), false}, // ? is one character
-		{call("elasticloadbalancing:ModifyTargetGroup").on(arnTG), true},  // NotAction
-		{call("elasticloadbalancing:SetIpAddressType").on(arnTG), false},
-		{call("elasticloadbalancing:ModifyTargetGroup").on(arnLB), false},
-		{call("ec2:DeleteSecurityGroup").on(arnSG), true},
-		{call("ec2:DeleteSecurityGroup").on("arn:aws:ec2:eu-west-1:1:Security-Group/sg-1"), false}, // resources are case-sensitive
-		{call("ec2:DeleteSecurityGroup").on(arnSG).on(arnVPC), false},                              // every resource must be allowed
+		{iamCall("ec2:DescribeVpcs"), true},
+		{iamCall("ec2:describevpcs"), true},
+		{iamCall("ec2:CreateTags").on(arnVPC), false}, // the explicit deny wins over the NotResource allow
+		{iamCall("ec2:CreateTags").on(arnSG), true},   // NotResource: anything but instances
+		{iamCall("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:1:instance/i-1"), false},
+		{iamCall("elasticloadbalancing:SetSubnets").on(arnLB), true},
+		{iamCall("elasticloadbalancing:SetSecurityGroups").on(arnLB), false}, // ? is one character
+		{iamCall("elasticloadbalancing:ModifyTargetGroup").on(arnTG), true},  // NotAction
+		{iamCall("elasticloadbalancing:SetIpAddressType").on(arnTG), false},
+		{iamCall("elasticloadbalancing:ModifyTargetGroup").on(arnLB), false},
+		{iamCall("ec2:DeleteSecurityGroup").on(arnSG), true},
+		{iamCall("ec2:DeleteSecurityGroup").on("arn:aws:ec2:eu-west-1:1:Security-Group/sg-1"), false}, // resources are case-sensitive
+		{iamCall("ec2:DeleteSecurityGroup").on(arnSG).on(arnVPC), false},                              // every resource must be allowed
 	}
 	for _, tc := range cases {
 		name := tc.r.action

@@ -6,15 +6,15 @@ import (
 	"testing"
 )
 
-// req is a call as the emulator hands it to the policy.
-type req struct {
+// iamReq is a call as the emulator hands it to the policy.
+type iamReq struct {
 	action    string
 	resources []AuthResource
 	tags      map[string]string
 	context   map[string]string
 }
 
-func (r req) on(arn string, tags ...string) req {
+func (r iamReq) on(arn string, tags ...string) iamReq {
 	res := AuthResource{ARN: arn, Tags: map[string]string{}}
 	for i := 0; i+1 < len(tags); i += 2 {
 		res.Tags[tags[i]] = tags[i+1]
@@ -23,7 +23,7 @@ func (r req) on(arn string, tags ...string) req {
 	return r
 }
 
-func (r req) tagged(kv ...string) req {
+func (r iamReq) tagged(kv ...string) iamReq {
 	r.tags = map[string]string{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		r.tags[kv[i]] = kv[i+1]
@@ -31,14 +31,14 @@ func (r req) tagged(kv ...string) req {
 	return r
 }
 
-func (r req) with(k, v string) req {
+func (r iamReq) with(k, v string) iamReq {
 	r.context = map[string]string{k: v}
 	return r
 }
 
-func call(action string) req { return req{action: action} }
+func iamCall(action string) iamReq { return iamReq{action: action} }
 
-func (p *Policy) try(r req) error {
+func (p *Policy) try(r iamReq) error {
 	return p.Authorize(AuthRequest{Action: r.action, Resources: r.resources, RequestTags: r.tags, Context: r.context})
 }
 
@@ -78,52 +78,52 @@ func TestPorticoPolicy(t *testing.T) {
 	p := porticoPolicy(t)
 	cases := []struct {
 		name  string
-		r     req
+		r     iamReq
 		allow bool
 	}{
-		{"describe anything", call("elasticloadbalancing:DescribeLoadBalancers").on("*"), true},
-		{"describe with no resource named", call("ec2:DescribeSubnets"), true},
-		{"list certificates", call("acm:ListCertificates"), true},
-		{"create a tagged load balancer", call("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged(tagCluster, "c1", "portico.dev/load-balancer", "shop"), true},
-		{"create an untagged load balancer", call("elasticloadbalancing:CreateLoadBalancer").on(arnLB), false},
-		{"create a load balancer tagged for another tool", call("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged("elbv2.k8s.aws/cluster", "c1"), false},
-		{"create a tagged target group", call("elasticloadbalancing:CreateTargetGroup").on(arnTG).tagged(tagCluster, "c1"), true},
-		{"create a tagged listener", call("elasticloadbalancing:CreateListener").on(arnListener).tagged(tagCluster, "c1"), true},
-		{"create an untagged rule", call("elasticloadbalancing:CreateRule").on(arnRule), false},
-		{"tags set by a create", call("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), true},
-		{"tags set by a create without the cluster tag", call("elasticloadbalancing:AddTags").on(arnLB).tagged("team", "a").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), false},
-		{"claim a load balancer portico does not own", call("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1"), false},
-		{"retag an owned load balancer", call("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged("team", "b"), true},
-		{"move an owned load balancer to another cluster", call("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged(tagCluster, "c2"), false},
-		{"remove a tag from an owned target group", call("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").with("aws:TagKeys", "team,owner"), true},
-		{"disown a target group", call("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").with("aws:TagKeys", "team,"+tagCluster), false},
-		{"delete an owned load balancer", call("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, tagCluster, "c1"), true},
-		{"delete someone else's load balancer", call("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, "team", "a"), false},
-		{"register targets in an owned group", call("elasticloadbalancing:RegisterTargets").on(arnTG, tagCluster, "c1"), true},
-		{"deregister targets from a foreign group", call("elasticloadbalancing:DeregisterTargets").on(arnTG), false},
-		{"renumber owned rules", call("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule+"0", tagCluster, "c1"), true},
-		{"renumber rules one of which is foreign", call("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule + "0"), false},
-		{"modify an owned listener", call("elasticloadbalancing:ModifyListener").on(arnListener, tagCluster, "c1"), true},
-		{"an action outside the policy", call("elasticloadbalancing:SetWebAcl").on(arnLB, tagCluster, "c1"), false},
-		{"create a tagged security group", call("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC).tagged(tagCluster, "c1"), true},
-		{"create an untagged security group", call("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC), false},
-		{"tag a security group at creation", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), true},
-		{"tag a foreign security group", call("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1"), false},
-		{"tag an instance at creation of a group", call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":instance/i-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), false},
-		{"tag an ingress rule at its creation", call("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "AuthorizeSecurityGroupIngress"), true},
-		{"open the nodes' group with a tagged rule", call("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1"), true},
-		{"untag an owned security group", call("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", "team"), true},
-		{"disown a security group", call("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", tagCluster), false},
-		{"delete an owned security group", call("ec2:DeleteSecurityGroup").on(arnSG, tagCluster, "c1"), true},
-		{"delete the nodes' security group", call("ec2:DeleteSecurityGroup").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), false},
-		{"open the nodes' security group", call("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), true},
-		{"revoke from an owned security group", call("ec2:RevokeSecurityGroupIngress").on(arnSG, tagCluster, "c1"), true},
-		{"import a tagged certificate", call("acm:ImportCertificate").on(arnCert).tagged(tagCluster, "c1"), true},
-		{"import an untagged certificate", call("acm:ImportCertificate").on(arnCert), false},
-		{"reimport an owned certificate", call("acm:ImportCertificate").on(arnCert, tagCluster, "c1"), true},
-		{"delete an owned certificate", call("acm:DeleteCertificate").on(arnCert, tagCluster, "c1"), true},
-		{"delete a user's certificate", call("acm:DeleteCertificate").on(arnCert, "team", "a"), false},
-		{"delete a certificate in IAM", call("acm:DeleteCertificate").on("arn:aws:iam::"+testAccount+":server-certificate/x", tagCluster, "c1"), false},
+		{"describe anything", iamCall("elasticloadbalancing:DescribeLoadBalancers").on("*"), true},
+		{"describe with no resource named", iamCall("ec2:DescribeSubnets"), true},
+		{"list certificates", iamCall("acm:ListCertificates"), true},
+		{"create a tagged load balancer", iamCall("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged(tagCluster, "c1", "portico.dev/load-balancer", "shop"), true},
+		{"create an untagged load balancer", iamCall("elasticloadbalancing:CreateLoadBalancer").on(arnLB), false},
+		{"create a load balancer tagged for another tool", iamCall("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged("elbv2.k8s.aws/cluster", "c1"), false},
+		{"create a tagged target group", iamCall("elasticloadbalancing:CreateTargetGroup").on(arnTG).tagged(tagCluster, "c1"), true},
+		{"create a tagged listener", iamCall("elasticloadbalancing:CreateListener").on(arnListener).tagged(tagCluster, "c1"), true},
+		{"create an untagged rule", iamCall("elasticloadbalancing:CreateRule").on(arnRule), false},
+		{"tags set by a create", iamCall("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), true},
+		{"tags set by a create without the cluster tag", iamCall("elasticloadbalancing:AddTags").on(arnLB).tagged("team", "a").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), false},
+		{"claim a load balancer portico does not own", iamCall("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1"), false},
+		{"retag an owned load balancer", iamCall("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged("team", "b"), true},
+		{"move an owned load balancer to another cluster", iamCall("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged(tagCluster, "c2"), false},
+		{"remove a tag from an owned target group", iamCall("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").with("aws:TagKeys", "team,owner"), true},
+		{"disown a target group", iamCall("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").with("aws:TagKeys", "team,"+tagCluster), false},
+		{"delete an owned load balancer", iamCall("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, tagCluster, "c1"), true},
+		{"delete someone else's load balancer", iamCall("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, "team", "a"), false},
+		{"register targets in an owned group", iamCall("elasticloadbalancing:RegisterTargets").on(arnTG, tagCluster, "c1"), true},
+		{"deregister targets from a foreign group", iamCall("elasticloadbalancing:DeregisterTargets").on(arnTG), false},
+		{"renumber owned rules", iamCall("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule+"0", tagCluster, "c1"), true},
+		{"renumber rules one of which is foreign", iamCall("elasticloadbalancing:SetRulePriorities").on(arnRule, tagCluster, "c1").on(arnRule + "0"), false},
+		{"modify an owned listener", iamCall("elasticloadbalancing:ModifyListener").on(arnListener, tagCluster, "c1"), true},
+		{"an action outside the policy", iamCall("elasticloadbalancing:SetWebAcl").on(arnLB, tagCluster, "c1"), false},
+		{"create a tagged security group", iamCall("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC).tagged(tagCluster, "c1"), true},
+		{"create an untagged security group", iamCall("ec2:CreateSecurityGroup").on(arnSG).on(arnVPC), false},
+		{"tag a security group at creation", iamCall("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), true},
+		{"tag a foreign security group", iamCall("ec2:CreateTags").on(arnSG).tagged(tagCluster, "c1"), false},
+		{"tag an instance at creation of a group", iamCall("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":instance/i-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), false},
+		{"tag an ingress rule at its creation", iamCall("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "AuthorizeSecurityGroupIngress"), true},
+		{"open the nodes' group with a tagged rule", iamCall("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1"), true},
+		{"untag an owned security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", "team"), true},
+		{"disown a security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", tagCluster), false},
+		{"delete an owned security group", iamCall("ec2:DeleteSecurityGroup").on(arnSG, tagCluster, "c1"), true},
+		{"delete the nodes' security group", iamCall("ec2:DeleteSecurityGroup").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), false},
+		{"open the nodes' security group", iamCall("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), true},
+		{"revoke from an owned security group", iamCall("ec2:RevokeSecurityGroupIngress").on(arnSG, tagCluster, "c1"), true},
+		{"import a tagged certificate", iamCall("acm:ImportCertificate").on(arnCert).tagged(tagCluster, "c1"), true},
+		{"import an untagged certificate", iamCall("acm:ImportCertificate").on(arnCert), false},
+		{"reimport an owned certificate", iamCall("acm:ImportCertificate").on(arnCert, tagCluster, "c1"), true},
+		{"delete an owned certificate", iamCall("acm:DeleteCertificate").on(arnCert, tagCluster, "c1"), true},
+		{"delete a user's certificate", iamCall("acm:DeleteCertificate").on(arnCert, "team", "a"), false},
+		{"delete a certificate in IAM", iamCall("acm:DeleteCertificate").on("arn:aws:iam::"+testAccount+":server-certificate/x", tagCluster, "c1"), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,10 +137,10 @@ func TestPorticoPolicy(t *testing.T) {
 
 func TestUsedListsWhatWasAllowed(t *testing.T) {
 	p := porticoPolicy(t)
-	_ = p.try(call("ec2:DescribeVpcs"))
-	_ = p.try(call("elasticloadbalancing:DeleteLoadBalancer").on(arnLB)) // refused: not used
-	_ = p.try(call("acm:ListCertificates"))
-	_ = p.try(call("ec2:DescribeVpcs"))
+	_ = p.try(iamCall("ec2:DescribeVpcs"))
+	_ = p.try(iamCall("elasticloadbalancing:DeleteLoadBalancer").on(arnLB)) // refused: not used
+	_ = p.try(iamCall("acm:ListCertificates"))
+	_ = p.try(iamCall("ec2:DescribeVpcs"))
 	got := strings.Join(p.Used(), " ")
 	if got != "acm:ListCertificates ec2:DescribeVpcs" {
 		t.Fatalf("Used() = %s", got)
@@ -151,13 +151,13 @@ func TestAccessDeniedSaysWhoWhatAndWhy(t *testing.T) {
 	p := mustPolicy(t, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"ec2:*","Resource":"*"},
 		{"Effect":"Deny","Action":"ec2:DeleteSecurityGroup","Resource":"*"}]}`)
-	err := p.try(call("elasticloadbalancing:CreateLoadBalancer").on(arnLB))
+	err := p.try(iamCall("elasticloadbalancing:CreateLoadBalancer").on(arnLB))
 	want := "User: " + DefaultPrincipal + " is not authorized to perform: elasticloadbalancing:CreateLoadBalancer on resource: " + arnLB +
 		" because no identity-based policy allows the elasticloadbalancing:CreateLoadBalancer action"
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
-	err = p.try(call("ec2:DeleteSecurityGroup").on(arnSG))
+	err = p.try(iamCall("ec2:DeleteSecurityGroup").on(arnSG))
 	want = "on resource: " + arnSG + " with an explicit deny in an identity-based policy"
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Fatalf("err = %v\nwant …%s", err, want)

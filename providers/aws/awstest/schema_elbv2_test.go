@@ -18,7 +18,7 @@ func sdkTags(kv ...string) []types.Tag {
 	return out
 }
 
-func forward(tg string) []types.Action {
+func sdkForward(tg string) []types.Action {
 	return []types.Action{{Type: types.ActionTypeEnumForward, ForwardConfig: &types.ForwardActionConfig{
 		TargetGroups: []types.TargetGroupTuple{{TargetGroupArn: aws.String(tg), Weight: aws.Int32(1)}}}}}
 }
@@ -57,7 +57,7 @@ func TestELBv2RequestsTheSDKBuildsPass(t *testing.T) {
 		}},
 		{name: "create rule", call: func(ctx context.Context) error {
 			_, err := c.CreateRule(ctx, &elbv2.CreateRuleInput{
-				ListenerArn: aws.String(arnListener), Priority: aws.Int32(10), Actions: forward(arnTG),
+				ListenerArn: aws.String(arnListener), Priority: aws.Int32(10), Actions: sdkForward(arnTG),
 				Conditions: []types.RuleCondition{
 					{Field: aws.String("host-header"), HostHeaderConfig: &types.HostHeaderConditionConfig{Values: []string{"shop.example.com"}}},
 					{Field: aws.String("path-pattern"), PathPatternConfig: &types.PathPatternConditionConfig{Values: []string{"/api", "/api/*"}}},

@@ -61,10 +61,10 @@ func writeQueryError(w http.ResponseWriter, service string, err error) {
 	}
 	w.WriteHeader(se.Status)
 	if service == "ec2" {
-		fmt.Fprintf(w, `<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>r</RequestID></Response>`, se.Code, xmlEscape(se.Message))
+		fmt.Fprintf(w, `<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>r</RequestID></Response>`, se.Code, sdkXMLEscape(se.Message))
 		return
 	}
-	fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>r</RequestId></ErrorResponse>`, se.Code, xmlEscape(se.Message))
+	fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>r</RequestId></ErrorResponse>`, se.Code, sdkXMLEscape(se.Message))
 }
 
 func writeJSONError(w http.ResponseWriter, err error) {
@@ -78,7 +78,7 @@ func writeJSONError(w http.ResponseWriter, err error) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": se.Code, "message": se.Message})
 }
 
-func xmlEscape(s string) string {
+func sdkXMLEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&apos;", `"`, "&quot;").Replace(s)
 }
 
