@@ -7,7 +7,7 @@ import (
 
 // violation is one way a request departs from the model.
 type violation struct {
-	kind  string // unknown, missing, enum, pattern, length, range, count, type
+	kind  string // unknown, missing, enum, pattern, length, range, count, type, serialization
 	coral string // the member's path as AWS's validation messages spell it: tags.1.member.key
 	wire  string // the parameter's name on the wire: TagSpecification.1.Tag.1.Key
 	value string // the value as sent, or the list as [a, b]
@@ -37,6 +37,11 @@ func (w *walker) err(service string) error {
 	}
 	if w.ec2 {
 		return ec2Error(w.found[0])
+	}
+	for _, v := range w.found {
+		if v.kind == "serialization" {
+			return badRequest("SerializationException", "Unexpected value %s at '%s': expected %s", v.value, v.wire, v.typ)
+		}
 	}
 	code := "ValidationError"
 	if service == "acm" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // parseJSONBody reads an awsJson1_1 body; an empty body is an empty input.
@@ -104,15 +105,21 @@ func (w *walker) jsonScalar(s *mshape, v any, at fieldPath) {
 			return
 		}
 	}
-	w.wrongType(v, "a "+s.Type, at)
+	article := "a "
+	if strings.ContainsRune("aeiou", rune(s.Type[0])) {
+		article = "an "
+	}
+	w.wrongType(v, article+s.Type, at)
 }
 
+// wrongType records a JSON value of the wrong type, which AWS's JSON services refuse
+// while reading the body, before validating it: a SerializationException.
 func (w *walker) wrongType(v any, typ string, at fieldPath) {
 	b, _ := json.Marshal(v)
 	if len(b) > 64 {
 		b = append(b[:61], "..."...)
 	}
-	w.add(violation{kind: "type", coral: at.coral, wire: at.wire, value: string(b), typ: typ})
+	w.add(violation{kind: "serialization", coral: at.coral, wire: at.wire, value: string(b), typ: typ})
 }
 
 func sortedMapKeys(m map[string]any) []string {
