@@ -47,10 +47,11 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint with .golangci.yml.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: generate
-generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types, the reference docs and gcptest's compute schemas.
+generate: $(CONTROLLER_GEN) ## Generate the deepcopy code of the API types, the reference docs, gcptest's compute schemas and awstest's AWS API models.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	go run ./hack/docgen docs
 	go generate ./providers/gcp/gcptest
+	go generate ./providers/aws/awstest
 
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate the CRDs into config/crd/bases and RBAC into config/rbac.
