@@ -41,9 +41,9 @@ func Translate(spec *v1alpha1.LoadBalancerSpec, limits Limits) (Listener, error)
 			"the routes need %d listener rules, more than the limit of %d: use fewer hosts or paths, or raise AWS's quota of rules per load balancer and portico's limit with it",
 			len(drafts), limits.RulesPerListener)
 	}
-	out := Listener{Default: def, Rules: make([]Rule, len(drafts))}
-	for i, d := range drafts {
-		out.Rules[i] = d.rule()
+	out := Listener{Default: def}
+	for _, d := range drafts {
+		out.Rules = append(out.Rules, d.rule())
 	}
 	return out, nil
 }
