@@ -1,6 +1,8 @@
 package albrules
 
 import (
+	"strings"
+
 	"github.com/portico-dev/portico/providers"
 )
 
@@ -22,19 +24,37 @@ func (d draft) rule() Rule {
 // rule holds the first matching value, and the action is that value's.
 func pack(h hostCond, entries []pathEntry, limits Limits) ([]draft, error) {
 	room := min(limits.ValuesPerCondition, limits.ValuesPerRule-h.cost())
-	if room < 1 && len(entries) > 0 {
-		return nil, providers.Invalid(ReasonTooManyRules, nil,
-			"a limit of %d condition values per rule leaves no room for a path next to a host", limits.ValuesPerRule)
+	hosts, _ := h.values()
+	hostStars := wildcards(hosts, nil)
+	for _, e := range entries {
+		if room < 1 || hostStars+wildcards([]string{e.value}, nil) > limits.WildcardsPerRule {
+			return nil, providers.Invalid(ReasonTooManyRules, nil,
+				"limits of %d condition values and %d wildcards per rule leave no room for path %s next to its host",
+				limits.ValuesPerRule, limits.WildcardsPerRule, e.value)
+		}
 	}
 	var out []draft
 	for _, e := range entries {
-		if n := len(out); n > 0 && out[n-1].action == e.action && len(out[n-1].paths) < room {
+		if n := len(out); n > 0 && out[n-1].action == e.action && len(out[n-1].paths) < room &&
+			hostStars+wildcards(out[n-1].paths, []string{e.value}) <= limits.WildcardsPerRule {
 			out[n-1].paths = append(out[n-1].paths, e.value)
 			continue
 		}
 		out = append(out, draft{host: h, paths: []string{e.value}, action: e.action})
 	}
 	return out, nil
+}
+
+// wildcards counts the '*' and '?' of values, as AWS's quota of condition wildcards per rule
+// does. Regular expressions are not wildcard values and count none.
+func wildcards(values, more []string) int {
+	n := 0
+	for _, list := range [][]string{values, more} {
+		for _, v := range list {
+			n += strings.Count(v, "*") + strings.Count(v, "?")
+		}
+	}
+	return n
 }
 
 // prune drops the rules that send to the default action where no later rule to another

@@ -78,7 +78,7 @@ func (l listener) route(t *testing.T, host, path string) string {
 // reference router does.
 func agree(t *testing.T, spec *v1alpha1.LoadBalancerSpec, requests [][2]string) {
 	t.Helper()
-	for name, limits := range map[string]albrules.Limits{"AWS's limits": {}, "tight limits": tight} {
+	for name, limits := range map[string]albrules.Limits{"AWS's limits": {}, "tight limits": tight, "few wildcards": {WildcardsPerRule: 3}} {
 		l := build(t, spec, limits)
 		for _, req := range requests {
 			want := model.Route(spec, req[0], req[1])

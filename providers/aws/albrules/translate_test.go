@@ -3,6 +3,7 @@ package albrules_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,6 +126,31 @@ func TestTranslateRulesPerListenerLimit(t *testing.T) {
 	}
 	if _, err := albrules.Translate(b.spec, albrules.Limits{RulesPerListener: 99}); !providers.IsInvalid(err) {
 		t.Errorf("a configured limit of 99: got %v", err)
+	}
+}
+
+// TestTranslateWildcardsPerRule: AWS counts the wildcards of a rule's values; a guard's two
+// stars and three prefixes would be five, within the default, but not within a limit of 4.
+func TestTranslateWildcardsPerRule(t *testing.T) {
+	spec := lb().host("*.foo.com", prefix("/", "w")).host("", prefix("/a", "any"), prefix("/b", "any"), prefix("/c", "any")).spec
+	for _, limits := range []albrules.Limits{{}, {WildcardsPerRule: 4}} {
+		l, err := albrules.Translate(spec, limits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		max := limits.WildcardsPerRule
+		if max == 0 {
+			max = albrules.DefaultLimits.WildcardsPerRule
+		}
+		for _, r := range l.Rules {
+			n := strings.Count(strings.Join(append(slices.Clone(r.Hosts), r.Paths...), ""), "*")
+			if n > max {
+				t.Errorf("limit %d: rule %s holds %d wildcards", max, r.Key(), n)
+			}
+		}
+	}
+	if _, err := albrules.Translate(spec, albrules.Limits{WildcardsPerRule: 2}); !providers.IsInvalid(err) {
+		t.Errorf("a guard's two stars and a prefix's third under a limit of 2: got %v, want an Invalid error", err)
 	}
 }
 
