@@ -130,9 +130,11 @@ func TestTranslateRulesPerListenerLimit(t *testing.T) {
 }
 
 // TestTranslateWildcardsPerRule: AWS counts the wildcards of a rule's values; a guard's two
-// stars and three prefixes would be five, within the default, but not within a limit of 4.
+// stars and the three of /a/*, /b/* and /c/* are five, within the default, but not within a
+// limit of 4.
 func TestTranslateWildcardsPerRule(t *testing.T) {
-	spec := lb().host("*.foo.com", prefix("/", "w")).host("", prefix("/a", "any"), prefix("/b", "any"), prefix("/c", "any")).spec
+	spec := lb().host("*.foo.com", prefix("/", "w")).host("",
+		exact("/a", "any"), exact("/b", "any"), exact("/c", "any"), prefix("/a", "any"), prefix("/b", "any"), prefix("/c", "any")).spec
 	for _, limits := range []albrules.Limits{{}, {WildcardsPerRule: 4}} {
 		l, err := albrules.Translate(spec, limits)
 		if err != nil {
