@@ -27,9 +27,13 @@
 //  3. The rules without host, with no catch-all: the listener's default rule follows.
 //  4. The default action: the default backend, else a fixed 404 ("default backend - 404").
 //
-// A catch-all (or any rule to the default action) that no later rule to another action could
-// compete with is left out, as it changes nothing; a listener of precise hosts and no rule
-// without host needs none.
+// Three things keep the count of rules down without changing where a request goes. A rule
+// whose paths include /* matches every path, so it is written with its host alone and the
+// host's catch-all, never reached, is left out. Precise hosts never overlap one another, so
+// hosts with the same path rules share their rules (up to three hosts in one condition, as
+// many as gives the fewest rules). A catch-all (or any rule to the default action) that no
+// later rule to another action could compete with is left out, as it changes nothing: a
+// listener of precise hosts and no rule without host needs none.
 //
 // # How paths are written
 //

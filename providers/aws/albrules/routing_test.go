@@ -225,8 +225,13 @@ func TestRoutingRandomSpecs(t *testing.T) {
 	rnd := newRand(20261202)
 	for i := 0; i < 300; i++ {
 		b := lb()
-		for _, h := range pick(rnd, hosts, 1+rnd.intn(4)) {
-			var rs []v1alpha1.PathRule
+		var rs []v1alpha1.PathRule
+		for _, h := range pick(rnd, hosts, 1+rnd.intn(5)) {
+			if rs != nil && rnd.intn(2) == 0 { // the same paths as the host before: they may share rules
+				b.host(h, rs...)
+				continue
+			}
+			rs = nil
 			for _, p := range pick(rnd, paths, 1+rnd.intn(4)) {
 				backend := fmt.Sprintf("b%d", rnd.intn(3))
 				if rnd.intn(2) == 0 {

@@ -102,58 +102,7 @@ func chooseHosts(rules []v1alpha1.HostRule) ([]hostGroup, *hostGroup, error) {
 		if a.cond.kind == hostWildcard && a.cond.labels() != b.cond.labels() {
 			return b.cond.labels() - a.cond.labels()
 		}
-		return strings.Compare(a.cond.name, b.cond.name)
+		return strings.Compare(a.cond.name(), b.cond.name())
 	})
 	return groups, hostless, nil
-}
-
-// builder collects the rules of a listener, in priority order.
-type builder struct {
-	limits   Limits
-	def      Action
-	backends map[string]bool
-	drafts   []draft
-}
-
-// build writes every host's rules, each followed by a catch-all for the host to the default
-// action, then the rules without host. Before a wildcard host's rules, a guard for the names
-// one label or more deeper sends them where Kubernetes does: through the rules without host,
-// then to the default action.
-func (b *builder) build(groups []hostGroup, hostless *hostGroup) error {
-	var anyHost []pathEntry
-	if hostless != nil {
-		var err error
-		if anyHost, err = pathEntries(hostless.paths, b.backends); err != nil {
-			return err
-		}
-	}
-	for _, g := range groups {
-		own, err := pathEntries(g.paths, b.backends)
-		if err != nil {
-			return err
-		}
-		if g.cond.kind == hostWildcard {
-			if err := b.add(hostCond{kind: hostGuard, name: g.cond.name}, anyHost, true); err != nil {
-				return err
-			}
-		}
-		if err := b.add(g.cond, own, true); err != nil {
-			return err
-		}
-	}
-	return b.add(hostCond{kind: hostAny}, anyHost, false)
-}
-
-// add appends the rules of one host condition: its path entries, split over as many rules as
-// the limits need, and, when catchAll, a rule for the host alone to the default action.
-func (b *builder) add(h hostCond, entries []pathEntry, catchAll bool) error {
-	packed, err := pack(h, entries, b.limits)
-	if err != nil {
-		return err
-	}
-	b.drafts = append(b.drafts, packed...)
-	if catchAll {
-		b.drafts = append(b.drafts, draft{host: h, action: b.def})
-	}
-	return nil
 }

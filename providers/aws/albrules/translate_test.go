@@ -28,12 +28,22 @@ func TestTranslateRuleLists(t *testing.T) {
 		spec *v1alpha1.LoadBalancerSpec
 		want albrules.Listener
 	}{{
-		name: "one host: Exact before Prefix at equal length, the shared /foo written once, no catch-all needed",
+		name: "one host: Exact before Prefix at equal length, the shared /foo written once, Prefix / as the host alone",
 		spec: lb().host("a.example.com", prefix("/", "root"), prefix("/foo", "prefix"), exact("/foo", "exact")).spec,
 		want: albrules.Listener{Default: albrules.NotFound, Rules: []albrules.Rule{
 			rule(hs("a.example.com"), hs("/foo"), fwd("exact")),
 			rule(hs("a.example.com"), hs("/foo/*"), fwd("prefix")),
-			rule(hs("a.example.com"), hs("/*"), fwd("root")),
+			rule(hs("a.example.com"), nil, fwd("root")),
+		}},
+	}, {
+		name: "precise hosts with the same paths share rules; the catch-all is left out when nothing follows",
+		spec: lb().host("d.example.com", prefix("/", "web")).host("a.example.com", prefix("/", "web")).
+			host("b.example.com", prefix("/", "web")).host("c.example.com", prefix("/", "web")).
+			host("e.example.com", exact("/x", "web")).spec,
+		want: albrules.Listener{Default: albrules.NotFound, Rules: []albrules.Rule{
+			rule(hs("a.example.com", "b.example.com", "c.example.com"), nil, fwd("web")),
+			rule(hs("d.example.com"), nil, fwd("web")),
+			rule(hs("e.example.com"), hs("/x"), fwd("web")),
 		}},
 	}, {
 		name: "a host, a wildcard and the rule without host: catch-alls and a guard",
@@ -42,8 +52,7 @@ func TestTranslateRuleLists(t *testing.T) {
 		want: albrules.Listener{Default: fwd("fallback"), Rules: []albrules.Rule{
 			rule(hs("shop.foo.com"), hs("/cart"), fwd("cart")),
 			rule(hs("shop.foo.com"), nil, fwd("fallback")),
-			rule(hs("*.*.foo.com"), hs("/*"), fwd("any-host")),
-			rule(hs("*.*.foo.com"), nil, fwd("fallback")),
+			rule(hs("*.*.foo.com"), nil, fwd("any-host")),
 			rule(hs("*.foo.com"), hs("/api", "/api/*"), fwd("api")),
 			rule(hs("*.foo.com"), nil, fwd("fallback")),
 			rule(nil, hs("/*"), fwd("any-host")),
@@ -111,7 +120,7 @@ func TestTranslateIsDeterministic(t *testing.T) {
 func TestTranslateRulesPerListenerLimit(t *testing.T) {
 	b := lb()
 	for i := 0; i < 101; i++ {
-		b.host(fmt.Sprintf("h%03d.example.com", i), exact("/", "web"))
+		b.host(fmt.Sprintf("h%03d.example.com", i), exact(fmt.Sprintf("/p%03d", i), "web"))
 	}
 	_, err := albrules.Translate(b.spec, albrules.Limits{})
 	if !providers.IsInvalid(err) || providers.ReasonOf(err) != albrules.ReasonTooManyRules {
