@@ -11,6 +11,8 @@ type builder struct {
 	def      Action
 	backends map[string]bool
 	drafts   []draft
+	// kept counts the drafts to another action than def, which pruning always keeps.
+	kept int
 }
 
 // hostTable is the path entries of one host condition.
@@ -73,6 +75,14 @@ func (b *builder) add(h hostCond, entries []pathEntry, catchAll bool) error {
 		packed[n-1].paths, catchAll = nil, false
 	}
 	b.drafts = append(b.drafts, packed...)
+	for _, d := range packed {
+		if d.action != b.def {
+			b.kept++
+		}
+	}
+	if b.kept > farOver*b.limits.RulesPerListener {
+		return tooManyRules(b.kept, true, b.limits)
+	}
 	if catchAll {
 		b.drafts = append(b.drafts, draft{host: h, action: b.def})
 	}

@@ -8,15 +8,6 @@ import (
 	"github.com/portico-dev/portico/providers"
 )
 
-// Condition reasons of the errors Translate returns.
-const (
-	ReasonHostInvalid     = "HostInvalid"
-	ReasonPathInvalid     = "PathInvalid"
-	ReasonBackendNotFound = "BackendNotFound"
-	ReasonTooManyRules    = "TooManyListenerRules"
-	ReasonSpecMissing     = "LoadBalancerSpecMissing"
-)
-
 // maxValueLength is the longest condition value AWS takes, host names, path patterns and
 // regular expressions alike.
 const maxValueLength = 128

@@ -35,17 +35,39 @@ func Translate(spec *v1alpha1.LoadBalancerSpec, limits Limits) (Listener, error)
 	if err := b.build(groups, hostless); err != nil {
 		return Listener{}, err
 	}
-	drafts := prune(b.drafts, def)
-	if len(drafts) > limits.RulesPerListener {
-		return Listener{}, providers.Invalid(ReasonTooManyRules, nil,
-			"the routes need %d listener rules, more than the limit of %d: use fewer hosts or paths, or raise AWS's quota of rules per load balancer and portico's limit with it",
-			len(drafts), limits.RulesPerListener)
+	drafts, err := fit(b.drafts, def, limits)
+	if err != nil {
+		return Listener{}, err
 	}
 	out := Listener{Default: def}
 	for _, d := range drafts {
 		out.Rules = append(out.Rules, d.rule())
 	}
 	return out, nil
+}
+
+// fit prunes the drafts and checks that they fit the listener.
+func fit(drafts []draft, def Action, limits Limits) ([]draft, error) {
+	drafts = prune(drafts, def)
+	if len(drafts) > limits.RulesPerListener {
+		return nil, tooManyRules(len(drafts), false, limits)
+	}
+	return drafts, nil
+}
+
+// farOver is how many times the limit a listener may need before the translation stops
+// counting: pruning compares each rule with the later ones, and the API allows a route table
+// of a million paths, which must be refused without building it all.
+const farOver = 10
+
+func tooManyRules(needed int, atLeast bool, limits Limits) error {
+	bound := ""
+	if atLeast {
+		bound = "at least "
+	}
+	return providers.Invalid(ReasonTooManyRules, nil,
+		"the routes need %s%d listener rules, more than the limit of %d: use fewer hosts or paths, or raise AWS's quota of rules per load balancer and portico's limit with it",
+		bound, needed, limits.RulesPerListener)
 }
 
 // defaultAction is the spec's default backend, else a fixed 404.

@@ -136,6 +136,28 @@ func TestTranslateRulesPerListenerLimit(t *testing.T) {
 	if _, err := albrules.Translate(b.spec, albrules.Limits{RulesPerListener: 99}); !providers.IsInvalid(err) {
 		t.Errorf("a configured limit of 99: got %v", err)
 	}
+	if _, err := albrules.Translate(b.spec, albrules.Limits{RulesPerListener: 9}); err == nil || !strings.Contains(err.Error(), "need at least 91 listener rules") {
+		t.Errorf("far over a limit of 9: got %v, want a lower bound of the rules needed", err)
+	}
+}
+
+// TestTranslateRefusesAHugeRouteTableEarly: the API allows 1000 hosts of 1000 paths; a
+// wildcard copies the rules without host, so such a table would need millions of rules. It
+// is refused without building them all.
+func TestTranslateRefusesAHugeRouteTableEarly(t *testing.T) {
+	b := lb()
+	var many []v1alpha1.PathRule
+	for i := 0; i < 1000; i++ {
+		many = append(many, prefix(fmt.Sprintf("/p%04d", i), fmt.Sprintf("b%d", i%7)))
+	}
+	b.host("", many...)
+	for i := 0; i < 1000; i++ {
+		b.host(fmt.Sprintf("*.h%04d.example.com", i), many...)
+	}
+	_, err := albrules.Translate(b.spec, albrules.Limits{})
+	if !providers.IsInvalid(err) || !strings.Contains(err.Error(), "at least") {
+		t.Errorf("got %v, want an Invalid error giving a lower bound", err)
+	}
 }
 
 // TestTranslateWildcardsPerRule: AWS counts the wildcards of a rule's values; a guard's two

@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+// Condition reasons of the errors Translate returns.
+const (
+	ReasonHostInvalid     = "HostInvalid"
+	ReasonPathInvalid     = "PathInvalid"
+	ReasonBackendNotFound = "BackendNotFound"
+	ReasonTooManyRules    = "TooManyListenerRules"
+	ReasonSpecMissing     = "LoadBalancerSpecMissing"
+)
+
 // Action is what a rule does with the requests it matches: forward to a backend's target
 // group, or answer with a fixed response.
 type Action struct {
