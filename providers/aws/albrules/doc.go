@@ -41,7 +41,10 @@
 // slash) is /foo and /foo/*, never /foo*, which would take /foobar. Prefix / is /*. A path
 // holding '*' or '?' is refused rather than escaped, as ALB has no escape for them and the
 // pattern would widen; so is a character AWS refuses in a path pattern. Paths are
-// case-sensitive on both sides, and ALB compares the path without its query string.
+// case-sensitive on both sides, and ALB compares the path without its query string. AWS
+// documents no normalization of the request path before matching, while model.Route decodes
+// percent-escapes and resolves "." and ".." segments first: the two agree on paths a client
+// sends in normal form, which the routing tables use.
 //
 // # Hosts
 //

@@ -110,6 +110,7 @@ func (a Action) key() string {
 	return fmt.Sprintf("fixed %d", a.FixedStatus)
 }
 
+// String says what the action does, for messages: "backend web" or "fixed response 404".
 func (a Action) String() string {
 	if a.Backend != "" {
 		return "backend " + a.Backend
