@@ -79,6 +79,7 @@ func (l listener) route(t *testing.T, host, path string) string {
 func agree(t *testing.T, spec *v1alpha1.LoadBalancerSpec, requests [][2]string) {
 	t.Helper()
 	for name, limits := range map[string]albrules.Limits{"AWS's limits": {}, "tight limits": tight, "few wildcards": {WildcardsPerRule: 3}} {
+		distinctConditions(t, spec, limits)
 		l := build(t, spec, limits)
 		for _, req := range requests {
 			want := model.Route(spec, req[0], req[1])
@@ -87,6 +88,24 @@ func agree(t *testing.T, spec *v1alpha1.LoadBalancerSpec, requests [][2]string) 
 					name, req[0], req[1], orNotFound(got), orNotFound(want.Backend), want.Reason)
 			}
 		}
+	}
+}
+
+// distinctConditions checks that no two rules have the same conditions: a provider matches
+// live rules to wanted ones by them, so that a rule whose action changes is modified in place.
+func distinctConditions(t *testing.T, spec *v1alpha1.LoadBalancerSpec, limits albrules.Limits) {
+	t.Helper()
+	l, err := albrules.Translate(spec, limits)
+	if err != nil {
+		t.Fatalf("Translate: %v", err)
+	}
+	seen := map[string]int{}
+	for i, r := range l.Rules {
+		r.Action = albrules.Action{}
+		if j, ok := seen[r.Key()]; ok {
+			t.Errorf("rules %d and %d have the same conditions: %s", j+1, i+1, r.Key())
+		}
+		seen[r.Key()] = i
 	}
 }
 
