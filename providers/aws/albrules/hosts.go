@@ -3,6 +3,7 @@ package albrules
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/portico-dev/portico/providers"
@@ -34,6 +35,9 @@ func wildcardHost(suffix string) hostCond {
 	return hostCond{kind: hostWildcard, names: []string{suffix}}
 }
 func guardHost(suffix string) hostCond { return hostCond{kind: hostGuard, names: []string{suffix}} }
+
+// key identifies the condition.
+func (h hostCond) key() string { return strconv.Itoa(int(h.kind)) + " " + strings.Join(h.names, " ") }
 
 // name is the condition's first host, or its suffix.
 func (h hostCond) name() string {

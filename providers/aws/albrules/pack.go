@@ -1,6 +1,7 @@
 package albrules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/portico-dev/portico/providers"
@@ -61,30 +62,42 @@ func wildcards(values, more []string) int {
 // action could take their requests: a request they let through then meets only rules to the
 // default action, or the default rule itself. A host's catch-all before nothing but other
 // hosts' rules, as for a listener of precise hosts and no rule without host, is the common
-// case; every rule dropped is one fewer against the quota.
+// case; every rule dropped is one fewer against the quota. Only hosts are compared (a path
+// overlap is not ruled out), and each host condition is compared once with each later host
+// condition, so that a route table of many paths costs little.
 func prune(drafts []draft, def Action) []draft {
-	var kept []draft // reversed
+	var (
+		kept  []draft    // reversed
+		later []hostCond // the host conditions of the later rules to another action
+		seen  = map[string]shadow{}
+	)
 	for i := len(drafts) - 1; i >= 0; i-- {
 		d := drafts[i]
-		if d.action == def && !shadowsLater(d, kept, def) {
+		if d.action != def {
+			if n := len(later); n == 0 || later[n-1].key() != d.host.key() {
+				later = append(later, d.host)
+			}
+			kept = append(kept, d)
 			continue
 		}
-		kept = append(kept, d)
-	}
-	out := make([]draft, len(kept))
-	for i, d := range kept {
-		out[len(kept)-1-i] = d
-	}
-	return out
-}
-
-// shadowsLater reports whether some later rule to another action than def could match a
-// request that d matches. Only hosts are compared: a path overlap is not ruled out.
-func shadowsLater(d draft, later []draft, def Action) bool {
-	for _, l := range later {
-		if l.action != def && overlaps(d.host, l.host) {
-			return true
+		sh := seen[d.host.key()]
+		for _, h := range later[sh.upTo:] {
+			if sh.overlaps = sh.overlaps || overlaps(d.host, h); sh.overlaps {
+				break
+			}
+		}
+		sh.upTo = len(later)
+		seen[d.host.key()] = sh
+		if sh.overlaps {
+			kept = append(kept, d)
 		}
 	}
-	return false
+	slices.Reverse(kept)
+	return kept
+}
+
+// shadow says whether a host condition overlaps one of the first upTo later host conditions.
+type shadow struct {
+	overlaps bool
+	upTo     int
 }
