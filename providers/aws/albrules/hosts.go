@@ -18,7 +18,7 @@ type hostKind int
 
 const (
 	hostAny      hostKind = iota // no host condition
-	hostExact                    // one host name
+	hostExact                    // host names, each matched whole
 	hostWildcard                 // "*.S": by ALB's '*', every name ending in ".S"
 	hostGuard                    // "*.*.S": every name of two labels or more before ".S"
 )
@@ -61,7 +61,8 @@ func parseHost(host string) (hostCond, error) {
 		h := exactHost(host)
 		if _, re := h.values(); len(re) > 0 && len(re[0]) > maxValueLength {
 			return hostCond{}, providers.Invalid(ReasonHostInvalid, nil,
-				"host %q has no dot, so AWS needs a regular expression for it, and %s is longer than AWS's %d characters", host, re[0], maxValueLength)
+				"AWS takes host %q only as a regular expression (a host name value needs a dot, letters after the last one and at most %d characters), and %s is longer than that too",
+				host, maxValueLength, re[0])
 		}
 		return h, nil
 	}

@@ -206,7 +206,7 @@ func TestTranslateRefusesWhatALBCannotExpress(t *testing.T) {
 		{"a host with a port", lb().host("a.example.com:80", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "DNS name"},
 		{"a bare star", lb().host("*", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "DNS name"},
 		{"a wildcard with a digit after the last dot", lb().host("*.example.c0m", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "letters"},
-		{"a host too long for a value", lb().host(strings.Repeat("a", 60)+"."+strings.Repeat("b", 60)+".example.com", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "regular expression"},
+		{"a host too long for a value", lb().host(strings.Repeat("a", 60)+"."+strings.Repeat("b", 60)+".example.com", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "only as a regular expression"},
 		{"a backend spec.backends lacks", &v1alpha1.LoadBalancerSpec{Rules: []v1alpha1.HostRule{{Paths: []v1alpha1.PathRule{prefix("/", "ghost")}}}}, albrules.ReasonBackendNotFound, "ghost"},
 		{"a default backend spec.backends lacks", &v1alpha1.LoadBalancerSpec{DefaultBackend: "ghost"}, albrules.ReasonBackendNotFound, "ghost"},
 		{"no spec", nil, albrules.ReasonSpecMissing, "no spec"},
