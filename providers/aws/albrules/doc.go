@@ -55,9 +55,9 @@
 //
 // # Limits
 //
-// AWS allows five condition values per rule and three per condition, so a host's path
-// values are spread over consecutive rules (a host value counts; a Prefix costs two), which
-// keeps their order and so their meaning. A listener that needs more rules than
+// AWS allows five condition values per rule, three per condition and five wildcards per
+// rule, so a host's path values are spread over consecutive rules (a host value counts; a
+// Prefix costs two), which keeps their order and so their meaning. A listener that needs more rules than
 // Limits.RulesPerListener is refused with an error whose reason is TooManyListenerRules and
 // whose message says how many rules it needs.
 //
