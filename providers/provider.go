@@ -96,6 +96,9 @@ type Target struct {
 	Zone string `json:"zone,omitempty"`
 	// Node is the node's name, for instance targets.
 	Node string `json:"node,omitempty"`
+	// ProviderID is the node's spec.providerID, for instance targets of a cloud that
+	// registers nodes by their cloud ID (AWS: "aws:///us-west-2a/i-0123456789abcdef0").
+	ProviderID string `json:"providerID,omitempty"`
 }
 
 // Certificate is the content of a kubernetes.io/tls Secret. Its key is never logged, printed
