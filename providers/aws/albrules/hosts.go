@@ -1,0 +1,139 @@
+package albrules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/portico-dev/portico/providers"
+)
+
+// Condition reasons of the errors Translate returns.
+const (
+	ReasonHostInvalid     = "HostInvalid"
+	ReasonPathInvalid     = "PathInvalid"
+	ReasonBackendNotFound = "BackendNotFound"
+	ReasonTooManyRules    = "TooManyListenerRules"
+	ReasonSpecMissing     = "LoadBalancerSpecMissing"
+)
+
+// maxValueLength is the longest condition value AWS takes, host names, path patterns and
+// regular expressions alike.
+const maxValueLength = 128
+
+// hostKind is what a rule's host condition matches.
+type hostKind int
+
+const (
+	hostAny      hostKind = iota // no host condition
+	hostExact                    // one host name
+	hostWildcard                 // "*.S": by ALB's '*', every name ending in ".S"
+	hostGuard                    // "*.*.S": every name of two labels or more before ".S"
+)
+
+// hostCond is the host condition of a rule being built; name is the host of hostExact and
+// the suffix S of the others.
+type hostCond struct {
+	kind hostKind
+	name string
+}
+
+// hostnamePattern is the API's Hostname: lowercase DNS labels, or "*." and a DNS name.
+var hostnamePattern = regexp.MustCompile(`^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// parseHost checks a host of the spec and returns its condition. The API validates hosts;
+// this guards against a spec that skipped validation, and against what AWS refuses.
+func parseHost(host string) (hostCond, error) {
+	if len(host) > 253 || !hostnamePattern.MatchString(host) {
+		return hostCond{}, providers.Invalid(ReasonHostInvalid, nil, "host %q is not a lowercase DNS name or a wildcard *.name", host)
+	}
+	suffix, wildcard := strings.CutPrefix(host, "*.")
+	if !wildcard {
+		h := hostCond{kind: hostExact, name: host}
+		if _, re := h.values(); len(re) > 0 && len(re[0]) > maxValueLength {
+			return hostCond{}, providers.Invalid(ReasonHostInvalid, nil,
+				"host %q has no dot, so AWS needs a regular expression for it, and %s is longer than AWS's %d characters", host, re[0], maxValueLength)
+		}
+		return h, nil
+	}
+	guard := hostCond{kind: hostGuard, name: suffix}
+	if v, _ := guard.values(); len(v[0]) > maxValueLength || !takesHostName(host) {
+		return hostCond{}, providers.Invalid(ReasonHostInvalid, nil,
+			"wildcard host %q cannot be written as an ALB host condition: AWS takes names of at most %d characters (this one needs %s) that end in a dot and letters",
+			host, maxValueLength, v[0])
+	}
+	return hostCond{kind: hostWildcard, name: suffix}, nil
+}
+
+// takesHostName reports whether AWS takes v as a host-header value: at most 128 characters,
+// at least one dot, and only letters after the last one (HostHeaderConditionConfig).
+func takesHostName(v string) bool {
+	i := strings.LastIndexByte(v, '.')
+	if len(v) > maxValueLength || i < 0 || i == len(v)-1 {
+		return false
+	}
+	for _, c := range v[i+1:] {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// values returns the host-header values of the condition. A host AWS takes no host name for
+// ("intranet", "printer.local1") is a regular expression instead: case-insensitive, with an
+// optional port, since a regular expression sees the Host header as sent.
+func (h hostCond) values() (hosts, regexes []string) {
+	switch h.kind {
+	case hostExact:
+		if takesHostName(h.name) {
+			return []string{h.name}, nil
+		}
+		return nil, []string{`(?i)^` + regexp.QuoteMeta(h.name) + `(:[0-9]+)?$`}
+	case hostWildcard:
+		return []string{"*." + h.name}, nil
+	case hostGuard:
+		return []string{"*.*." + h.name}, nil
+	}
+	return nil, nil
+}
+
+// cost is how many condition values the host condition takes.
+func (h hostCond) cost() int {
+	if h.kind == hostAny {
+		return 0
+	}
+	return 1
+}
+
+// overlaps reports whether some request host matches both conditions on ALB. Wildcard
+// conditions are a '*' (twice for a guard) before a literal ".S", and ALB's '*' matches any
+// characters, dots included: two of them meet exactly when one ".S" ends the other.
+func overlaps(a, b hostCond) bool {
+	if a.kind == hostAny || b.kind == hostAny {
+		return true
+	}
+	if a.kind != hostExact && b.kind == hostExact {
+		a, b = b, a
+	}
+	if a.kind == hostExact {
+		return b.matches(a.name)
+	}
+	return strings.HasSuffix("."+a.name, "."+b.name) || strings.HasSuffix("."+b.name, "."+a.name)
+}
+
+// matches reports whether the condition matches a request for host on ALB.
+func (h hostCond) matches(host string) bool {
+	switch h.kind {
+	case hostExact:
+		return host == h.name
+	case hostWildcard:
+		return strings.HasSuffix(host, "."+h.name)
+	case hostGuard:
+		rest, ok := strings.CutSuffix(host, "."+h.name)
+		return ok && strings.Contains(rest, ".")
+	}
+	return true
+}
+
+// labels counts the labels of a wildcard host's pattern, the '*' included.
+func (h hostCond) labels() int { return strings.Count(h.name, ".") + 2 }
