@@ -1,0 +1,204 @@
+package awstest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+)
+
+const (
+	serviceELB = "elasticloadbalancing"
+	serviceEC2 = "ec2"
+	serviceACM = "acm"
+
+	elbVersion   = "2015-12-01"
+	ec2Version   = "2016-11-15"
+	elbNamespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
+	ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
+	acmTarget    = "CertificateManager."
+
+	maxBody = 2 << 20
+)
+
+// operation is one API action: whether it writes, a fresh SDK input to
+// decode into, and its handler.
+type operation struct {
+	write    bool
+	newInput func() smithy.Serializable
+	handle   func(*Server, *request, smithy.Serializable) (smithy.Serializable, error)
+}
+
+// op makes an operation from a handler typed with the SDK's input.
+func op[I any, PI interface {
+	*I
+	smithy.Serializable
+}](write bool, h func(*Server, *request, PI) (smithy.Serializable, error)) operation {
+	return operation{
+		write:    write,
+		newInput: func() smithy.Serializable { return PI(new(I)) },
+		handle: func(s *Server, r *request, in smithy.Serializable) (smithy.Serializable, error) {
+			return h(s, r, in.(PI))
+		},
+	}
+}
+
+// operations maps service → action → operation; each service's files
+// register theirs.
+var operations = map[string]map[string]operation{}
+
+func register(service string, ops map[string]operation) {
+	if operations[service] == nil {
+		operations[service] = map[string]operation{}
+	}
+	for name, o := range ops {
+		operations[service][name] = o
+	}
+}
+
+// request is the call being served.
+type request struct {
+	service, action string
+	id              string
+	authorized      bool
+}
+
+func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
+	if err != nil || len(body) > maxBody || hr.Method != http.MethodPost {
+		writeError(w, serviceELB, "", &APIError{Status: http.StatusBadRequest, Code: "MalformedQueryString",
+			Message: "the request must be a POST with a body under 2 MiB"})
+		return
+	}
+	r, form, perr := parseRequest(hr, body)
+	if d := s.latency(); d > 0 {
+		time.Sleep(d)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	r.id = fmt.Sprintf("%08x-0000-4000-8000-%012x", s.nextID, s.nextID)
+	opn, known := operations[r.service][r.action]
+	out, err := s.run(r, opn, known, form, body, perr)
+	s.record(Call{Service: r.service, Action: r.action, Write: !known || opn.write, Code: codeOf(r.service, err), Status: statusOf(r.service, err)})
+	if err != nil {
+		writeError(w, r.service, r.id, asAPIError(r.service, err))
+		return
+	}
+	s.writeOutput(w, r, out)
+}
+
+// parseRequest tells the service and action: ACM by its X-Amz-Target header,
+// ELBv2 and EC2 by the form's Version.
+func parseRequest(hr *http.Request, body []byte) (*request, url.Values, error) {
+	if target := hr.Header.Get("X-Amz-Target"); target != "" {
+		action, ok := strings.CutPrefix(target, acmTarget)
+		if !ok {
+			return &request{service: serviceACM, action: target}, nil,
+				apiErr("UnknownOperationException", "unknown target %q", target)
+		}
+		return &request{service: serviceACM, action: action}, nil, nil
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return &request{service: serviceELB}, nil, apiErr("MalformedQueryString", "%v", err)
+	}
+	r := &request{action: form.Get("Action")}
+	switch form.Get("Version") {
+	case elbVersion:
+		r.service = serviceELB
+	case ec2Version:
+		r.service = serviceEC2
+	default:
+		r.service = serviceELB
+		return r, form, apiErr("InvalidAction", "unsupported API version %q", form.Get("Version"))
+	}
+	return r, form, nil
+}
+
+// run decides one call: the API model, IAM for describes, injected faults,
+// then the handler (which asks IAM itself before it changes anything).
+func (s *Server) run(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (smithy.Serializable, error) {
+	if perr != nil {
+		return nil, perr
+	}
+	if !known {
+		if r.service == serviceACM {
+			return nil, apiErr("UnknownOperationException", "the emulator does not serve %s", r.action)
+		}
+		return nil, apiErr("InvalidAction", "The action %s is not valid for this web service.", r.action)
+	}
+	var jsonBody []byte
+	if r.service == serviceACM {
+		jsonBody = body
+	}
+	if err := checkRequest(r.service, r.action, form, jsonBody); err != nil {
+		return nil, err
+	}
+	in := opn.newInput()
+	if err := decodeInput(r.service, form, body, in); err != nil {
+		return nil, err
+	}
+	if !opn.write {
+		if err := s.authorize(r, []AuthResource{{ARN: "*"}}, nil, nil); err != nil {
+			return nil, err
+		}
+	}
+	if f := s.faults.fault(r.service); f != nil {
+		return nil, f
+	}
+	out, err := opn.handle(s, r, in)
+	if err == nil && !r.authorized {
+		return nil, fmt.Errorf("emulator bug: %s answered without asking Authorize", r.action)
+	}
+	return out, err
+}
+
+// writeOutput answers a success in the service's protocol.
+func (s *Server) writeOutput(w http.ResponseWriter, r *request, out smithy.Serializable) {
+	w.Header().Set("X-Amzn-RequestId", r.id)
+	switch r.service {
+	case serviceACM:
+		jw := &jsonWriter{}
+		out.Serialize(jw)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = w.Write(jw.Bytes())
+	case serviceEC2:
+		xw := &xmlWriter{ec2: true}
+		out.Serialize(xw)
+		var b bytes.Buffer
+		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<%sResponse xmlns="%s"><requestId>%s</requestId>`, r.action, ec2Namespace, r.id)
+		b.Write(xw.Bytes())
+		fmt.Fprintf(&b, "</%sResponse>", r.action)
+		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+		_, _ = w.Write(b.Bytes())
+	default:
+		xw := &xmlWriter{}
+		out.Serialize(xw)
+		var b bytes.Buffer
+		fmt.Fprintf(&b, `<%sResponse xmlns="%s"><%sResult>`, r.action, elbNamespace, r.action)
+		b.Write(xw.Bytes())
+		fmt.Fprintf(&b, "</%sResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>", r.action, r.id, r.action)
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write(b.Bytes())
+	}
+}
+
+func codeOf(service string, err error) string {
+	if err == nil {
+		return ""
+	}
+	return asAPIError(service, err).Code
+}
+
+func statusOf(service string, err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	return asAPIError(service, err).Status
+}

@@ -1,0 +1,223 @@
+package awstest
+
+import (
+	"maps"
+	"sort"
+	"time"
+
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+)
+
+// elbState holds the ELBv2 resources by ARN.
+type elbState struct {
+	lbs       map[string]*loadBalancer
+	tgs       map[string]*targetGroup
+	listeners map[string]*listener
+	rules     map[string]*rule
+}
+
+func newELBState() elbState {
+	return elbState{lbs: map[string]*loadBalancer{}, tgs: map[string]*targetGroup{},
+		listeners: map[string]*listener{}, rules: map[string]*rule{}}
+}
+
+// meta is what every stored resource has: its creation order, the reads it
+// stays invisible for (eventual consistency) and its tags.
+type meta struct {
+	seq    int
+	hidden int
+	tags   map[string]string
+}
+
+// seen counts one read of the resource and reports whether it sees it.
+func (m *meta) seen() bool {
+	if m.hidden > 0 {
+		m.hidden--
+		return false
+	}
+	return true
+}
+
+type loadBalancer struct {
+	meta
+	v            elbtypes.LoadBalancer
+	attrs        map[string]string
+	provisioning int // describes left that report it provisioning
+}
+
+type targetGroup struct {
+	meta
+	v       elbtypes.TargetGroup
+	attrs   map[string]string
+	targets map[string]*target // by "id:port"
+}
+
+type target struct {
+	id       string
+	port     int32
+	az       string
+	seq      int
+	initial  int // health reads left that report it initial
+	draining bool
+	until    time.Time // when a draining target is gone
+	forced   *elbtypes.TargetHealth
+}
+
+type listener struct {
+	meta
+	v     elbtypes.Listener
+	certs []string // certificates added besides the default, in order
+}
+
+type rule struct {
+	meta
+	v        elbtypes.Rule
+	listener string
+}
+
+// tagsOf returns the tags of any ELBv2 resource, and whether it exists.
+func (e *elbState) meta(arn string) (*meta, bool) {
+	switch arnKind(arn) {
+	case "loadbalancer":
+		if lb, ok := e.lbs[arn]; ok {
+			return &lb.meta, true
+		}
+	case "targetgroup":
+		if tg, ok := e.tgs[arn]; ok {
+			return &tg.meta, true
+		}
+	case "listener":
+		if l, ok := e.listeners[arn]; ok {
+			return &l.meta, true
+		}
+	case "listener-rule":
+		if r, ok := e.rules[arn]; ok {
+			return &r.meta, true
+		}
+	}
+	return nil, false
+}
+
+// notFoundFor is the *NotFound error of an ARN's kind.
+func notFoundFor(arn string) error {
+	switch arnKind(arn) {
+	case "targetgroup":
+		return errNotFound("TargetGroupNotFound", "Target groups '%s' not found", arn)
+	case "listener":
+		return errNotFound("ListenerNotFound", "Listener '%s' not found", arn)
+	case "listener-rule":
+		return errNotFound("RuleNotFound", "Rule '%s' not found", arn)
+	case "loadbalancer":
+		return errNotFound("LoadBalancerNotFound", "Load balancers '%s' not found", arn)
+	}
+	return errValidation("'%s' is not a valid load balancer, target group, listener or rule ARN", arn)
+}
+
+// listenersOf lists a load balancer's listeners in creation order.
+func (e *elbState) listenersOf(lbARN string) []*listener {
+	var out []*listener
+	for _, l := range e.listeners {
+		if *l.v.LoadBalancerArn == lbARN {
+			out = append(out, l)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+// rulesOf lists a listener's rules by priority, the default rule last.
+func (e *elbState) rulesOf(listenerARN string) []*rule {
+	var out []*rule
+	for _, r := range e.rules {
+		if r.listener == listenerARN {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return rulePriority(out[i]) < rulePriority(out[j]) })
+	return out
+}
+
+// rulePriority orders rules; the default rule sorts after every priority.
+func rulePriority(r *rule) int {
+	if *r.v.IsDefault {
+		return 1 << 30
+	}
+	return atoi(*r.v.Priority)
+}
+
+// targetGroupUsers lists the load balancers whose listeners or rules forward
+// to a target group.
+func (e *elbState) targetGroupUsers(tgARN string) []string {
+	set := map[string]bool{}
+	for _, r := range e.rules {
+		if forwardsTo(r.v.Actions, tgARN) {
+			set[*e.listeners[r.listener].v.LoadBalancerArn] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+func forwardsTo(actions []elbtypes.Action, tgARN string) bool {
+	for _, a := range actions {
+		if a.TargetGroupArn != nil && *a.TargetGroupArn == tgARN {
+			return true
+		}
+		if a.ForwardConfig != nil {
+			for _, t := range a.ForwardConfig.TargetGroups {
+				if t.TargetGroupArn != nil && *t.TargetGroupArn == tgARN {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func elbTags(tags map[string]string) []elbtypes.Tag {
+	out := make([]elbtypes.Tag, 0, len(tags))
+	for _, k := range sortedKeys(tags) {
+		out = append(out, elbtypes.Tag{Key: ptr(k), Value: ptr(tags[k])})
+	}
+	return out
+}
+
+// tagMap reads request tags, refusing a key given twice as AWS does.
+func tagMap(tags []elbtypes.Tag, limit int) (map[string]string, error) {
+	out := map[string]string{}
+	for _, t := range tags {
+		if t.Key == nil || *t.Key == "" || len(*t.Key) > 128 {
+			return nil, errValidation("a tag key must be 1 to 128 characters")
+		}
+		if _, dup := out[*t.Key]; dup {
+			return nil, apiErr("DuplicateTagKeys", "Tag key '%s' is duplicated", *t.Key)
+		}
+		v := ""
+		if t.Value != nil {
+			v = *t.Value
+		}
+		if len(v) > 256 {
+			return nil, errValidation("a tag value must be at most 256 characters")
+		}
+		out[*t.Key] = v
+	}
+	if len(out) > limit {
+		return nil, apiErr("TooManyTags", "a resource can have at most %d tags", limit)
+	}
+	return out, nil
+}
+
+func cloneTags(t map[string]string) map[string]string {
+	if t == nil {
+		return map[string]string{}
+	}
+	return maps.Clone(t)
+}
