@@ -24,6 +24,9 @@ type Options struct {
 	// cluster> are not used, and the security groups tagged kubernetes.io/cluster/<name> are
 	// the nodes' groups, which each load balancer is let into.
 	ClusterName string
+	// NodeSecurityGroups are the nodes' security groups, which each load balancer is let
+	// into, besides those found by ClusterName's tag.
+	NodeSecurityGroups []string
 	// Region is the region of the classes whose parameters name none; required.
 	Region string
 	// VPC is the VPC of the classes whose parameters name none.

@@ -60,7 +60,7 @@ func newReads(p *Provider) *reads {
 func (r *reads) kinds() []string {
 	var out []string
 	for _, k := range ListedKinds {
-		if k == KindSecurityGroupRule && r.p.opts.ClusterName == "" {
+		if k == KindSecurityGroupRule && !r.p.managesNodeRules() {
 			continue
 		}
 		out = append(out, k)

@@ -120,16 +120,25 @@ func (p *Provider) site(ctx context.Context, region string, want *providers.Desi
 		}
 		s.subnets, s.subnetErr = subnets, err
 	}
+	s.nodeGroups = slices.Clone(p.opts.NodeSecurityGroups)
 	if p.opts.ClusterName != "" {
 		groups, err := p.nets.All(ctx, region, "nodegroups/"+s.vpc)
 		if err != nil {
 			return s, fmt.Errorf("read the nodes' security groups: %w", err)
 		}
 		for _, g := range groups {
-			s.nodeGroups = append(s.nodeGroups, g.ID)
+			if !slices.Contains(s.nodeGroups, g.ID) {
+				s.nodeGroups = append(s.nodeGroups, g.ID)
+			}
 		}
 	}
 	return s, nil
+}
+
+// managesNodeRules reports whether the provider lets load balancers into nodes' security
+// groups: only then does it read (and delete) such rules.
+func (p *Provider) managesNodeRules() bool {
+	return p.opts.ClusterName != "" || len(p.opts.NodeSecurityGroups) > 0
 }
 
 // discoverSubnets finds the subnets of the scheme's role in the VPC, one per zone, leaving
