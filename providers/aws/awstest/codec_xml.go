@@ -15,13 +15,11 @@ import (
 )
 
 // xmlWriter is a smithy.ShapeSerializer that writes an operation's output as
-// the awsQuery (ELBv2) or ec2Query (EC2) protocols answer it. The SDK's own
-// generated Serialize methods drive it, so element names come from the same
-// schemas the SDK's deserializer reads (EC2's lowerCamel names are @xmlName
-// traits there). The output structure itself writes no element: the caller
-// wraps it in <XResult> or <XResponse>.
+// the awsQuery protocol (ELBv2) answers it. The SDK's own generated
+// Serialize methods drive it, so element names come from the same schemas
+// the SDK's deserializer reads. The output structure itself writes no
+// element: the caller wraps it in <XResult>.
 type xmlWriter struct {
-	ec2   bool
 	buf   bytes.Buffer
 	stack []xmlFrame
 }
@@ -120,18 +118,15 @@ func (w *xmlWriter) WriteStruct(s *smithy.Schema) {
 
 func (w *xmlWriter) CloseStruct() { w.pop() }
 
-// WriteList opens a wrapped list whose items are <member> (awsQuery) or
-// <item> (ec2Query); a flattened awsQuery list repeats its own name instead.
+// WriteList opens a wrapped list whose items are <member>; a flattened list
+// repeats its own name instead.
 func (w *xmlWriter) WriteList(s *smithy.Schema) {
 	name := w.elementName(s)
-	if _, flat := smithy.SchemaTrait[*traits.XMLFlattened](s); flat && !w.ec2 {
+	if _, flat := smithy.SchemaTrait[*traits.XMLFlattened](s); flat {
 		w.stack = append(w.stack, xmlFrame{list: true, item: name})
 		return
 	}
 	item := "member"
-	if w.ec2 {
-		item = "item"
-	}
 	if m := s.ListMember(); m != nil {
 		if t, ok := smithy.SchemaDirectTrait[*traits.XMLName](m); ok {
 			item = t.Name

@@ -30,10 +30,9 @@ type source interface {
 	where() string
 }
 
-// formSource is a key prefix of a form-encoded awsQuery or ec2Query request:
-// awsQuery "Names.member.1" and "Tags.member.1.Key", ec2Query "GroupId.1"
-// and "Filter.1.Value.1" with names from @ec2QueryName, else the capitalized
-// @xmlName, else the capitalized member name.
+// formSource is a key prefix of a form-encoded awsQuery request
+// ("Names.member.1", "Tags.member.1.Key"), or of an ec2Query one, whose
+// lists have no ".member" ("GroupId.1", "Filter.1.Value.1").
 type formSource struct {
 	vals   url.Values
 	ec2    bool
@@ -69,7 +68,7 @@ func (f formSource) child(name string) formSource {
 	return formSource{vals: f.vals, ec2: f.ec2, prefix: name}
 }
 
-func (f formSource) member(m *smithy.Schema) source { return f.child(queryName(m, f.ec2)) }
+func (f formSource) member(m *smithy.Schema) source { return f.child(queryName(m)) }
 
 func (f formSource) items(list *smithy.Schema) []source {
 	base := f
@@ -86,16 +85,8 @@ func (f formSource) items(list *smithy.Schema) []source {
 	}
 }
 
-func queryName(m *smithy.Schema, ec2 bool) string {
-	if ec2 {
-		if t, ok := smithy.SchemaTrait[*traits.EC2QueryName](m); ok {
-			return t.Name
-		}
-		if t, ok := smithy.SchemaTrait[*traits.XMLName](m); ok {
-			return capitalize(t.Name)
-		}
-		return capitalize(m.MemberName())
-	}
+// queryName is a member's awsQuery key: its @xmlName, else its name.
+func queryName(m *smithy.Schema) string {
 	if t, ok := smithy.SchemaTrait[*traits.XMLName](m); ok {
 		return t.Name
 	}
@@ -307,8 +298,11 @@ func decodeTime(src source, v reflect.Value, epoch bool) error {
 }
 
 // decodeInput decodes a request body into in, an SDK input.
-func decodeInput(service string, form url.Values, body []byte, in smithy.Serializable) error {
-	sc := schemaOf(in)
+func decodeInput(service string, form url.Values, body []byte, in any) error {
+	if service == serviceEC2 {
+		return decodeEC2(form, in)
+	}
+	sc := schemaOf(in.(smithy.Serializable))
 	v := reflect.ValueOf(in).Elem()
 	if service == serviceACM {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -324,5 +318,5 @@ func decodeInput(service string, form url.Values, body []byte, in smithy.Seriali
 		}
 		return decodeStruct(jsonSource{v: tree}, sc, v, true)
 	}
-	return decodeStruct(formSource{vals: form, ec2: service == serviceEC2}, sc, v, false)
+	return decodeStruct(formSource{vals: form}, sc, v, false)
 }

@@ -30,20 +30,17 @@ const (
 // decode into, and its handler.
 type operation struct {
 	write    bool
-	newInput func() smithy.Serializable
-	handle   func(*Server, *request, smithy.Serializable) (smithy.Serializable, error)
+	newInput func() any
+	handle   func(*Server, *request, any) (any, error)
 }
 
-// op makes an operation from a handler typed with the SDK's input.
-func op[I any, PI interface {
-	*I
-	smithy.Serializable
-}](write bool, h func(*Server, *request, PI) (smithy.Serializable, error)) operation {
+// op makes an operation from a handler typed with the SDK's input and output.
+func op[I, O any](write bool, h func(*Server, *request, *I) (O, error)) operation {
 	return operation{
 		write:    write,
-		newInput: func() smithy.Serializable { return PI(new(I)) },
-		handle: func(s *Server, r *request, in smithy.Serializable) (smithy.Serializable, error) {
-			return h(s, r, in.(PI))
+		newInput: func() any { return new(I) },
+		handle: func(s *Server, r *request, in any) (any, error) {
+			return h(s, r, in.(*I))
 		},
 	}
 }
@@ -123,7 +120,7 @@ func parseRequest(hr *http.Request, body []byte) (*request, url.Values, error) {
 
 // run decides one call: the API model, IAM for describes, injected faults,
 // then the handler (which asks IAM itself before it changes anything).
-func (s *Server) run(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (smithy.Serializable, error) {
+func (s *Server) run(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (any, error) {
 	if perr != nil {
 		return nil, perr
 	}
@@ -160,26 +157,24 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 }
 
 // writeOutput answers a success in the service's protocol.
-func (s *Server) writeOutput(w http.ResponseWriter, r *request, out smithy.Serializable) {
+func (s *Server) writeOutput(w http.ResponseWriter, r *request, out any) {
 	w.Header().Set("X-Amzn-RequestId", r.id)
 	switch r.service {
 	case serviceACM:
 		jw := &jsonWriter{}
-		out.Serialize(jw)
+		out.(smithy.Serializable).Serialize(jw)
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		_, _ = w.Write(jw.Bytes())
 	case serviceEC2:
-		xw := &xmlWriter{ec2: true}
-		out.Serialize(xw)
 		var b bytes.Buffer
 		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<%sResponse xmlns="%s"><requestId>%s</requestId>`, r.action, ec2Namespace, r.id)
-		b.Write(xw.Bytes())
+		b.Write(encodeEC2(out))
 		fmt.Fprintf(&b, "</%sResponse>", r.action)
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 		_, _ = w.Write(b.Bytes())
 	default:
 		xw := &xmlWriter{}
-		out.Serialize(xw)
+		out.(smithy.Serializable).Serialize(xw)
 		var b bytes.Buffer
 		fmt.Fprintf(&b, `<%sResponse xmlns="%s"><%sResult>`, r.action, elbNamespace, r.action)
 		b.Write(xw.Bytes())

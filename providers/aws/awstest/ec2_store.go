@@ -34,7 +34,7 @@ type subnet struct {
 
 type securityGroup struct {
 	id, name, description, vpc string
-	ingress                    []ec2types.IpPermission
+	ingress                    []ingressRule
 	seq                        int
 	hidden                     int
 }

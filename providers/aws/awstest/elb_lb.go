@@ -59,8 +59,7 @@ func (s *Server) createLoadBalancer(r *request, in *elb.CreateLoadBalancerInput)
 		}
 		return &elb.CreateLoadBalancerOutput{LoadBalancers: []elbtypes.LoadBalancer{s.lbView(old)}}, nil
 	}
-	if err := s.authorize(r, []AuthResource{resource(*want.LoadBalancerArn, nil)}, tags,
-		map[string]string{"elasticloadbalancing:CreateAction": r.action}); err != nil {
+	if err := s.authorizeCreate(r, *want.LoadBalancerArn, tags); err != nil {
 		return nil, err
 	}
 	if len(s.elb.lbs) >= s.opts.Limits.LoadBalancers {

@@ -60,7 +60,7 @@ func (s *Server) createListener(r *request, in *elb.CreateListenerInput) (smithy
 		}
 		return &elb.CreateListenerOutput{Listeners: []elbtypes.Listener{l.v}}, nil
 	}
-	if err := s.authorize(r, []AuthResource{resource(*want.ListenerArn, nil)}, tags, ctx); err != nil {
+	if err := s.authorizeCreate(r, *want.ListenerArn, tags); err != nil {
 		return nil, err
 	}
 	if len(s.elb.listenersOf(lbARN)) >= s.opts.Limits.ListenersPerLB {

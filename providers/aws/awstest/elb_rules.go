@@ -37,8 +37,11 @@ func (s *Server) createRule(r *request, in *elb.CreateRuleInput) (smithy.Seriali
 	if ok {
 		ltags = l.tags
 	}
-	if err := s.authorize(r, []AuthResource{resource(newARN, nil), resource(lARN, ltags)}, tags,
-		map[string]string{"elasticloadbalancing:CreateAction": r.action}); err != nil {
+	if err := s.authorizeCreate(r, newARN, tags); err != nil {
+		return nil, err
+	}
+	// Creating a rule also acts on its listener, which IAM sees with its tags.
+	if err := s.authorize(r, []AuthResource{resource(lARN, ltags)}, tags, nil); err != nil {
 		return nil, err
 	}
 	if !ok {

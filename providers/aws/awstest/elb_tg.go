@@ -42,7 +42,7 @@ func (s *Server) createTargetGroup(r *request, in *elb.CreateTargetGroupInput) (
 		}
 		return &elb.CreateTargetGroupOutput{TargetGroups: []elbtypes.TargetGroup{s.tgView(old)}}, nil
 	}
-	if err := s.authorize(r, []AuthResource{resource(*want.TargetGroupArn, nil)}, tags, ctx); err != nil {
+	if err := s.authorizeCreate(r, *want.TargetGroupArn, tags); err != nil {
 		return nil, err
 	}
 	if len(s.elb.tgs) >= s.opts.Limits.TargetGroups {
