@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
-	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -184,10 +183,7 @@ func (c *client) importCertificate(ctx context.Context, want plan.Resource, s ce
 		return providers.Retryable("TLSSecretUnreadable", err, "import %s: reading the key of the TLS Secret %s", want.Key, s.Secret)
 	}
 	leaf, chain := splitChain(s.CertPEM)
-	var tags []acmtypes.Tag
-	for _, t := range elbTags(s.Tags) {
-		tags = append(tags, acmtypes.Tag{Key: t.Key, Value: t.Value})
-	}
+	tags := acmTags(s.Tags)
 	var out *acm.ImportCertificateOutput
 	err = c.c.write(ctx, "acm.ImportCertificate", "import "+want.String(), func() (err error) {
 		out, err = c.cs.ACM.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: leaf, CertificateChain: chain, PrivateKey: key, Tags: tags})

@@ -31,8 +31,8 @@ type netItem struct {
 }
 
 // siteReads reads the subnets and the nodes' security groups of a VPC, one call per VPC
-// and kind shared by every load balancer (the snapshot's "kind" is "subnets/VPC/ROLE" or
-// "nodegroups/VPC").
+// and kind shared by every load balancer (the snapshot's "kind" is "subnets|VPC|ROLE" or
+// "nodegroups|VPC").
 func newSiteCache(p *Provider, c caller) *snapshot.Cache[netItem] {
 	return snapshot.New(snapshot.Options[netItem]{
 		List: func(ctx context.Context, region, kind string) ([]netItem, error) {
@@ -40,7 +40,7 @@ func newSiteCache(p *Provider, c caller) *snapshot.Cache[netItem] {
 			if err != nil {
 				return nil, err
 			}
-			parts := strings.Split(kind, "/")
+			parts := strings.SplitN(kind, "|", 3)
 			if parts[0] == "subnets" {
 				return listSubnets(ctx, c, cs, parts[1], parts[2])
 			}
@@ -122,7 +122,7 @@ func (p *Provider) site(ctx context.Context, region string, want *providers.Desi
 	}
 	s.nodeGroups = slices.Clone(p.opts.NodeSecurityGroups)
 	if p.opts.ClusterName != "" {
-		groups, err := p.nets.All(ctx, region, "nodegroups/"+s.vpc)
+		groups, err := p.nets.All(ctx, region, "nodegroups|"+s.vpc)
 		if err != nil {
 			return s, fmt.Errorf("read the nodes' security groups: %w", err)
 		}
@@ -148,7 +148,7 @@ func (p *Provider) discoverSubnets(ctx context.Context, region, vpc, scheme stri
 	if scheme == v1alpha1.SchemeInternal {
 		role = tagRoleInternalELB
 	}
-	all, err := p.nets.All(ctx, region, "subnets/"+vpc+"/"+role)
+	all, err := p.nets.All(ctx, region, "subnets|"+vpc+"|"+role)
 	if err != nil {
 		return nil, fmt.Errorf("discover subnets: %w", err)
 	}
