@@ -150,3 +150,47 @@ func TestFullCreateThenResyncWritesNothing(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// route asks awstest which backend of d a request reaches on the HTTP listener, by the
+// target group the provider named for it; "" is a fixed response.
+func route(t *testing.T, cloud *testCloud, d *providers.Desired, host, path string) string {
+	t.Helper()
+	var lbARN string
+	for _, r := range cloud.srv.Inventory() {
+		if o, ok := providers.OwnerFromTags(r.Tags); ok && r.Kind == "LoadBalancer" && o.LoadBalancer == d.Ref.Name {
+			lbARN = r.ID
+		}
+	}
+	rules, ok := cloud.srv.ListenerRules(lbARN, 80)
+	if !ok {
+		t.Fatalf("no listener on port 80 of %s", lbARN)
+	}
+	rule, err := awstest.Evaluate(rules, awstest.Request{Host: host, Path: path})
+	if err != nil {
+		t.Fatalf("awstest cannot route %s%s: %v", host, path, err)
+	}
+	for _, a := range rule.Actions {
+		arn := ""
+		if a.TargetGroupArn != nil {
+			arn = *a.TargetGroupArn
+		} else if a.ForwardConfig != nil && len(a.ForwardConfig.TargetGroups) > 0 {
+			arn = *a.ForwardConfig.TargetGroups[0].TargetGroupArn
+		}
+		for _, r := range cloud.srv.Inventory() {
+			if arn != "" && r.ID == arn {
+				return backendServing(d, r.Tags["portico.dev/service"], r.Name)
+			}
+		}
+	}
+	return ""
+}
+
+// backendServing is the backend whose Service the target group's tag names.
+func backendServing(d *providers.Desired, service, tg string) string {
+	for _, b := range d.Spec.Backends {
+		if service == b.Service.Namespace+"/"+b.Service.Name+":"+fmt.Sprint(b.Service.PortNumber) {
+			return b.Name
+		}
+	}
+	return "target group " + tg
+}

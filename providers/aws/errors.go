@@ -52,11 +52,11 @@ func classify(op string, err error) error {
 	case slices.Contains(notFoundCodes, code):
 		s.Code = 404
 	case slices.Contains(inUseCodes, code):
-		s.Reason = "ResourceInUse"
+		s.Reason, s.Message = "ResourceInUse", code+": "+s.Message
 	case slices.Contains(duplicateCodes, code):
-		s.Code, s.Reason = 409, "AlreadyExists"
+		s.Code, s.Reason, s.Message = 409, "AlreadyExists", code+": "+s.Message
 	case strings.HasPrefix(code, "TooMany"):
-		s.Reason = "LimitExceeded"
+		s.Reason, s.Message = "LimitExceeded", code+": "+s.Message
 	case code == "AccessDenied" || code == "AccessDeniedException" || code == "UnauthorizedOperation":
 		s.Code = 403
 	}
