@@ -15,11 +15,14 @@ func (s *Server) authorize(r *request, resources []AuthResource, requestTags, co
 // the create sets tags, the tagging action with the CreateAction condition
 // key, as AWS asks for tag-on-create.
 func (s *Server) authorizeCreate(r *request, arn string, tags map[string]string) error {
-	key, tagAction := "elasticloadbalancing:CreateAction", "AddTags"
-	if r.service == serviceEC2 {
-		key, tagAction = "ec2:CreateAction", "CreateTags"
+	var ctx map[string]string
+	tagAction := "AddTagsToCertificate"
+	switch r.service {
+	case serviceELB:
+		ctx, tagAction = map[string]string{"elasticloadbalancing:CreateAction": r.action}, "AddTags"
+	case serviceEC2:
+		ctx, tagAction = map[string]string{"ec2:CreateAction": r.action}, "CreateTags"
 	}
-	ctx := map[string]string{key: r.action}
 	if err := s.authorize(r, []AuthResource{resource(arn, nil)}, tags, ctx); err != nil {
 		return err
 	}

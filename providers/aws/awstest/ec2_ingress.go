@@ -298,4 +298,3 @@ func (s *Server) deleteTags(r *request, in *ec2.DeleteTagsInput) (any, error) {
 	}
 	return &ec2.DeleteTagsOutput{}, nil
 }
-
