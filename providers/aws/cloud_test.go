@@ -31,7 +31,7 @@ func newTestCloud(t testing.TB, opts awstest.Options) *testCloud {
 // provider returns a new provider of the cluster: a second one is a restarted controller.
 func (c *testCloud) provider(cluster string) *aws.Provider {
 	return aws.New(aws.Options{ClusterID: cluster, Region: "us-west-2", VPC: awstest.DefaultVPC,
-		ELBV2: c.clients.ELBV2, EC2: c.clients.EC2, SnapshotTTL: -1})
+		ELBV2: c.clients.ELBV2, EC2: c.clients.EC2, ACM: c.clients.ACM, SnapshotTTL: -1})
 }
 
 // writes returns the write calls made since the call log was reset, as "Action" each.

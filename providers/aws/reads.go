@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -352,7 +353,9 @@ func (r *reads) listCertificates(ctx context.Context, cs *Clients) ([]plan.Resou
 	for {
 		var out *acm.ListCertificatesOutput
 		err := r.c.read(ctx, "acm.ListCertificates", "list certificates", func() (err error) {
-			out, err = cs.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{NextToken: token, MaxItems: aws.Int32(1000)})
+			// ACM lists only RSA 1024 and 2048 keys unless asked: a TLS Secret may hold any.
+			out, err = cs.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{NextToken: token, MaxItems: aws.Int32(1000),
+				Includes: &acmtypes.Filters{KeyTypes: acmtypes.KeyAlgorithm("").Values()}})
 			return err
 		})
 		if err != nil {
