@@ -147,29 +147,28 @@ func (c *client) createNodeRule(ctx context.Context, want plan.Resource, s sgRul
 	if err != nil {
 		return err
 	}
-	var out *ec2.AuthorizeSecurityGroupIngressOutput
 	err = c.c.write(ctx, "ec2.AuthorizeSecurityGroupIngress", "create "+want.String(), func() (err error) {
-		out, err = c.cs.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
-			GroupId: aws.String(s.Group),
-			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(s.From), ToPort: aws.Int32(s.To),
-				UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(source)}}}},
-			TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeSecurityGroupRule, Tags: ec2Tags(s.Tags)}},
+		_, err = c.cs.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
+			GroupId: aws.String(s.Group), IpPermissions: []ec2types.IpPermission{nodePermission(s, source)},
 		})
 		return err
 	})
 	if errors.Is(err, retry.ErrAlreadyExists) {
-		_, err = c.adopt(ctx, want, err)
-		return err
+		err = nil // granted already: what was wanted
 	}
 	if err != nil {
 		return err
 	}
-	if len(out.SecurityGroupRules) > 0 {
-		s.ID = aws.ToString(out.SecurityGroupRules[0].SecurityGroupRuleId)
-	}
 	s.SourceID = source
 	c.reads.cache.Put(c.region, KindSecurityGroupRule, observed(KindSecurityGroupRule, want.Name, s))
 	return nil
+}
+
+// nodePermission is the ingress a node rule grants: TCP on its ports from the load
+// balancer's group, described for whoever reads the nodes' group.
+func nodePermission(s sgRuleSpec, source string) ec2types.IpPermission {
+	return ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(s.From), ToPort: aws.Int32(s.To),
+		UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(source), Description: aws.String("portico load balancer " + s.Tags[providers.TagLoadBalancer])}}}
 }
 
 // importCertificate imports a TLS Secret into ACM with its tags. The key is read only now,

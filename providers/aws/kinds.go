@@ -12,6 +12,9 @@ const (
 	// renumbered together (one SetRulePriorities call), so that traffic never passes
 	// through a half-renumbered listener.
 	KindListenerRules = "ListenerRules"
+	// KindListenerRule is one rule of a listener, as Observed lists them (and AWS holds
+	// them); the plan handles the rules of a listener together, as KindListenerRules.
+	KindListenerRule = "ListenerRule"
 )
 
 // Kinds lists the kinds in dependency order: a resource refers only to kinds before its own.

@@ -33,6 +33,10 @@ func listenerName(n providers.Namer, lb, alb string, port int32) string {
 	return n.Name(abbrevs[KindListener], lb, itoa(port), digest(alb))
 }
 
+// ruleName is the name of one rule of a rules resource, from its conditions: a rule keeps
+// it when it moves or changes its action.
+func ruleName(rules string, r ruleSpec) string { return rules + "/" + digest(r.key()) }
+
 // rulesName is the name of the resource of the rules of that listener.
 func rulesName(n providers.Namer, lb, alb string, port int32) string {
 	return n.Name(abbrevs[KindListenerRules], lb, itoa(port), digest(alb))
@@ -47,7 +51,7 @@ func (b *builder) addListeners(lb plan.Key) error {
 	}
 	fe := b.want.Spec.Frontends
 	if fe.HTTP {
-		spec := listenerSpec{LoadBalancer: lb.Name, Port: 80, Protocol: elbtypes.ProtocolEnumHttp, Default: routes.def, Tags: b.tags(nil)}
+		spec := listenerSpec{LoadBalancer: lb.Name, Port: 80, Protocol: elbtypes.ProtocolEnumHttp, Default: routes.def}
 		if fe.SSLRedirect && fe.HTTPS {
 			spec.Default = action{Redirect: true}
 			b.addListener(lb, spec, nil, routes)
@@ -56,7 +60,7 @@ func (b *builder) addListeners(lb plan.Key) error {
 		}
 	}
 	if fe.HTTPS {
-		spec := listenerSpec{LoadBalancer: lb.Name, Port: 443, Protocol: elbtypes.ProtocolEnumHttps, Default: routes.def, Tags: b.tags(nil)}
+		spec := listenerSpec{LoadBalancer: lb.Name, Port: 443, Protocol: elbtypes.ProtocolEnumHttps, Default: routes.def}
 		policy, ok := SSLPolicy(fe.MinTLSVersion)
 		if !ok {
 			return providers.Invalid("MinTLSVersionInvalid", nil, "spec.frontends.minTLSVersion %q is not one of %v", fe.MinTLSVersion, v1alpha1.TLSVersions)
@@ -75,6 +79,7 @@ func (b *builder) addListeners(lb plan.Key) error {
 // addListener adds a listener and, when it has any, its rules.
 func (b *builder) addListener(lb plan.Key, spec listenerSpec, rules []ruleSpec, routes routeTable, certs ...plan.Key) plan.Key {
 	name := listenerName(b.cfg.namer, b.want.Ref.Name, lb.Name, spec.Port)
+	spec.Tags = b.tags(map[string]string{TagResource: name})
 	refs := append([]plan.Key{lb}, certs...)
 	refs = append(refs, b.tgRefs(spec.Default)...)
 	k := b.add(KindListener, name, fmt.Sprintf("%s listener on port %d, by default %s", spec.Protocol, spec.Port, spec.Default), spec, refs...)
@@ -85,8 +90,9 @@ func (b *builder) addListener(lb plan.Key, spec listenerSpec, rules []ruleSpec, 
 	for _, r := range rules {
 		ruleRefs = append(ruleRefs, b.tgRefs(fromAlbrules(r.Rule.Action))...)
 	}
-	rs := rulesSpec{Listener: name, Rules: rules, Tags: b.tags(nil)}
-	b.add(KindListenerRules, rulesName(b.cfg.namer, b.want.Ref.Name, lb.Name, spec.Port),
+	rsName := rulesName(b.cfg.namer, b.want.Ref.Name, lb.Name, spec.Port)
+	rs := rulesSpec{Listener: name, Rules: rules, Tags: b.tags(map[string]string{TagResource: rsName})}
+	b.add(KindListenerRules, rsName,
 		fmt.Sprintf("%d rules of the %s listener", len(rules), spec.Protocol), rs, append([]plan.Key{k}, dedup(ruleRefs)...)...)
 	return k
 }

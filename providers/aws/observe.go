@@ -25,8 +25,6 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 		switch s := r.Spec.(type) {
 		case sgSpec:
 			res.ID = s.ID
-		case sgRuleSpec:
-			res.ID = s.ID
 		case tgSpec:
 			res.ID = s.ARN
 		case certSpec:
@@ -39,6 +37,12 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 		case listenerSpec:
 			res.ID = s.ARN
 			listeners[s.Port] = r.Key
+		case rulesSpec:
+			// Each rule is a resource of its own in AWS, and so in the table users read.
+			for _, rule := range s.Rules {
+				obs.Resources = append(obs.Resources, v1alpha1.CloudResource{Kind: KindListenerRule, Name: ruleName(r.Name, rule), ID: rule.ARN})
+			}
+			continue
 		}
 		obs.Resources = append(obs.Resources, res)
 	}

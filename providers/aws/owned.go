@@ -83,8 +83,8 @@ func (r *reads) ownedLoadBalancer(ctx context.Context, cs *Clients, o providers.
 	}
 	for _, d := range ds {
 		port := aws.ToInt32(d.Listener.Port)
-		ls := listenerOf(d, lb.Name, o, certNames)
 		name := listenerName(r.p.namer, o.LoadBalancer, lb.Name, port)
+		ls := listenerOf(d, lb.Name, o, certNames)
 		out = append(out, observed(KindListener, name, ls))
 		if len(d.Rules) > 0 {
 			rs := rulesSpec{Listener: name, Rules: rulesOf(d.Rules), Tags: o.Tags()}

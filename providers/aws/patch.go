@@ -178,7 +178,9 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 		})
 	case sgRuleSpec:
 		return c.c.write(ctx, "ec2.RevokeSecurityGroupIngress", what, func() error {
-			_, err := c.cs.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(s.Group), SecurityGroupRuleIds: []string{s.ID}})
+			p := nodePermission(s, s.SourceID)
+			p.UserIdGroupPairs[0].Description = nil
+			_, err := c.cs.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(s.Group), IpPermissions: []ec2types.IpPermission{p}})
 			return err
 		})
 	case tgSpec:

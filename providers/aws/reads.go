@@ -118,7 +118,7 @@ func (r *reads) list(ctx context.Context, region, kind string) ([]plan.Resource,
 	case KindSecurityGroup:
 		return r.listSecurityGroups(ctx, cs)
 	case KindSecurityGroupRule:
-		return r.listSecurityGroupRules(ctx, cs)
+		return r.listSecurityGroupRules(ctx, region, cs)
 	case KindCertificate:
 		return r.listCertificates(ctx, cs)
 	}
@@ -315,33 +315,79 @@ func (r *reads) listSecurityGroups(ctx context.Context, cs *Clients) ([]plan.Res
 	}
 }
 
-func (r *reads) listSecurityGroupRules(ctx context.Context, cs *Clients) ([]plan.Resource, error) {
-	var res []plan.Resource
-	var token *string
-	for {
-		var out *ec2.DescribeSecurityGroupRulesOutput
-		err := r.c.read(ctx, "ec2.DescribeSecurityGroupRules", "describe security group rules", func() (err error) {
-			out, err = cs.EC2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: r.clusterFilter(), NextToken: token, MaxResults: aws.Int32(ec2PageSize)})
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, rule := range out.SecurityGroupRules {
-			tags := ec2TagMap(rule.Tags)
-			if tags[TagResource] == "" || aws.ToBool(rule.IsEgress) {
-				continue
-			}
-			spec := sgRuleSpec{Group: aws.ToString(rule.GroupId), From: aws.ToInt32(rule.FromPort), To: aws.ToInt32(rule.ToPort), Tags: tags, ID: aws.ToString(rule.SecurityGroupRuleId)}
-			if rule.ReferencedGroupInfo != nil {
-				spec.SourceID = aws.ToString(rule.ReferencedGroupInfo.GroupId)
-			}
-			res = append(res, observed(KindSecurityGroupRule, tags[TagResource], spec))
-		}
-		if token = out.NextToken; aws.ToString(token) == "" {
-			return res, nil
+// listSecurityGroupRules reads the rules of the nodes' security groups that let one of
+// this cluster's load balancers in: a rule whose source is a load balancer's security
+// group belongs to that load balancer, as the group does, so it needs no tag of its own.
+func (r *reads) listSecurityGroupRules(ctx context.Context, region string, cs *Clients) ([]plan.Resource, error) {
+	nodes, err := r.nodeGroups(ctx, cs)
+	if err != nil {
+		return nil, err
+	}
+	owners := map[string]providers.Owner{}
+	lbGroups, err := r.cache.All(ctx, region, KindSecurityGroup)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range lbGroups {
+		if o, ok := ownerOf(g); ok {
+			owners[g.Spec.(sgSpec).ID] = o
 		}
 	}
+	var res []plan.Resource
+	for _, g := range nodes {
+		for _, p := range g.IpPermissions {
+			for _, pair := range p.UserIdGroupPairs {
+				o, ok := owners[aws.ToString(pair.GroupId)]
+				if !ok {
+					continue
+				}
+				group := aws.ToString(g.GroupId)
+				name := r.p.namer.Name(abbrevs[KindSecurityGroupRule], o.LoadBalancer, group)
+				spec := sgRuleSpec{Group: group, From: aws.ToInt32(p.FromPort), To: aws.ToInt32(p.ToPort), Tags: o.Tags(), SourceID: aws.ToString(pair.GroupId)}
+				res = append(res, observed(KindSecurityGroupRule, name, spec))
+			}
+		}
+	}
+	return res, nil
+}
+
+// nodeGroups reads the nodes' security groups: those the options name, and those tagged
+// kubernetes.io/cluster/<ClusterName>.
+func (r *reads) nodeGroups(ctx context.Context, cs *Clients) ([]ec2types.SecurityGroup, error) {
+	var ins []*ec2.DescribeSecurityGroupsInput
+	if ids := r.p.opts.NodeSecurityGroups; len(ids) > 0 {
+		ins = append(ins, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+	}
+	if name := r.p.opts.ClusterName; name != "" {
+		ins = append(ins, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{tagClusterPrefix + name}}}})
+	}
+	seen := map[string]bool{}
+	var out []ec2types.SecurityGroup
+	for _, in := range ins {
+		for {
+			var resp *ec2.DescribeSecurityGroupsOutput
+			err := r.c.read(ctx, "ec2.DescribeSecurityGroups", "describe the nodes' security groups", func() (err error) {
+				resp, err = cs.EC2.DescribeSecurityGroups(ctx, in)
+				return err
+			})
+			if providers.IsNotFound(err) {
+				break // a node group named in the options that is gone has no rule to read
+			}
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range resp.SecurityGroups {
+				if !seen[aws.ToString(g.GroupId)] {
+					seen[aws.ToString(g.GroupId)] = true
+					out = append(out, g)
+				}
+			}
+			if in.NextToken = resp.NextToken; aws.ToString(in.NextToken) == "" {
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 func (r *reads) listCertificates(ctx context.Context, cs *Clients) ([]plan.Resource, error) {

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -35,7 +36,8 @@ func (c *client) createRule(ctx context.Context, res plan.Resource, lbARN, arn s
 	if err != nil {
 		return err
 	}
-	tags := res.Spec.(rulesSpec).Tags
+	tags := maps.Clone(res.Spec.(rulesSpec).Tags)
+	tags[TagResource] = ruleName(res.Name, r)
 	var out *elbv2.CreateRuleOutput
 	err = c.c.write(ctx, "elbv2.CreateRule", "create a rule of "+res.String(), func() (err error) {
 		out, err = c.cs.ELBV2.CreateRule(ctx, &elbv2.CreateRuleInput{ListenerArn: aws.String(arn), Priority: aws.Int32(priority),

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -41,8 +42,11 @@ func newSiteCache(p *Provider, c caller) *snapshot.Cache[netItem] {
 				return nil, err
 			}
 			parts := strings.SplitN(kind, "|", 3)
-			if parts[0] == "subnets" {
+			switch parts[0] {
+			case "subnets":
 				return listSubnets(ctx, c, cs, parts[1], parts[2])
+			case "vpc":
+				return listCIDRs(ctx, c, cs, parts[1])
 			}
 			return listNodeGroups(ctx, c, cs, parts[1], p.opts.ClusterName)
 		},
@@ -73,6 +77,31 @@ func listSubnets(ctx context.Context, c caller, cs *Clients, vpc, role string) (
 			return out, nil
 		}
 	}
+}
+
+// listCIDRs reads the CIDR blocks of a VPC, each an item.
+func listCIDRs(ctx context.Context, c caller, cs *Clients, vpc string) ([]netItem, error) {
+	var resp *ec2.DescribeVpcsOutput
+	err := c.read(ctx, "ec2.DescribeVpcs", "describe "+vpc, func() (err error) {
+		resp, err = cs.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{vpc}})
+		return err
+	})
+	if providers.IsNotFound(err) {
+		return nil, providers.Invalid("VPCNotFound", err, "the VPC %s does not exist: check spec.aws.vpc or --aws-vpc", vpc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []netItem
+	for _, v := range resp.Vpcs {
+		for _, b := range v.CidrBlockAssociationSet {
+			out = append(out, netItem{ID: aws.ToString(b.CidrBlock)})
+		}
+		if len(v.CidrBlockAssociationSet) == 0 && v.CidrBlock != nil {
+			out = append(out, netItem{ID: aws.ToString(v.CidrBlock)})
+		}
+	}
+	return out, nil
 }
 
 func listNodeGroups(ctx context.Context, c caller, cs *Clients, vpc, cluster string) ([]netItem, error) {
@@ -119,6 +148,15 @@ func (p *Provider) site(ctx context.Context, region string, want *providers.Desi
 			return s, err
 		}
 		s.subnets, s.subnetErr = subnets, err
+	}
+	cidrs, err := p.nets.All(ctx, region, "vpc|"+s.vpc)
+	if err != nil {
+		return s, fmt.Errorf("read the VPC: %w", err)
+	}
+	for _, c := range cidrs {
+		if pfx, err := netip.ParsePrefix(c.ID); err == nil {
+			s.cidrs = append(s.cidrs, pfx)
+		}
 	}
 	s.nodeGroups = slices.Clone(p.opts.NodeSecurityGroups)
 	if p.opts.ClusterName != "" {

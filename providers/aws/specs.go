@@ -38,9 +38,11 @@ type sgRuleSpec struct {
 	// Source is the name of the load balancer's security group (a resource of the plan).
 	Source   string
 	From, To int32
-	Tags     map[string]string
-	// ID is the rule's ID once it exists; SourceID the source group's.
-	ID, SourceID string
+	// Tags are its owner's, which it is created with as its source group is: AWS lists a
+	// group's rules without tags, so a rule is owned by the owner of its source group.
+	Tags map[string]string
+	// SourceID is the source group's ID once it exists.
+	SourceID string
 }
 
 // tgSpec is a target group and the targets registered in it.

@@ -58,7 +58,7 @@ func (b *builder) addTargetGroup(be v1alpha1.Backend) plan.Key {
 	}
 	setHealthCheck(in, be, protocol, version)
 	spec := tgSpec{Create: in, Backend: be.Name, Service: serviceOf(be.Service)}
-	targets, err := targetsOf(be, b.want.Targets[be.Name])
+	targets, err := targetsOf(be, b.want.Targets[be.Name], b.cfg.site)
 	spec.Targets = targets
 	k := b.add(KindTargetGroup, name, fmt.Sprintf("%s target group (%s) of Service %s", be.TargetType, protocol, spec.Service), spec)
 	if err != nil {
@@ -118,7 +118,7 @@ func setHealthCheck(in *elbv2.CreateTargetGroupInput, be v1alpha1.Backend, proto
 // targetsOf returns the targets to register: pod IPs and ports, or the nodes' instance IDs
 // (from their spec.providerID) and NodePorts. A node without an AWS instance ID is an error
 // in the input: its target group is left as it is until the node has one.
-func targetsOf(be v1alpha1.Backend, ts []providers.Target) ([]elbtypes.TargetDescription, error) {
+func targetsOf(be v1alpha1.Backend, ts []providers.Target, s site) ([]elbtypes.TargetDescription, error) {
 	out := make([]elbtypes.TargetDescription, 0, len(ts))
 	seen := map[string]bool{}
 	for _, t := range ts {
@@ -135,7 +135,11 @@ func targetsOf(be v1alpha1.Backend, ts []providers.Target) ([]elbtypes.TargetDes
 			continue // two pods never share an address, but nodes share one instance
 		}
 		seen[key] = true
-		out = append(out, elbtypes.TargetDescription{Id: aws.String(id), Port: aws.Int32(t.Port)})
+		td := elbtypes.TargetDescription{Id: aws.String(id), Port: aws.Int32(t.Port)}
+		if be.TargetType != v1alpha1.TargetTypeInstance && !s.inVPC(t.IP) {
+			td.AvailabilityZone = aws.String("all")
+		}
+		out = append(out, td)
 	}
 	return out, nil
 }

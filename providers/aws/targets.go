@@ -132,7 +132,7 @@ func (r *reads) targetsOf(ctx context.Context, cs *Clients, arn string, await bo
 func descriptions(ds []elbtypes.TargetHealthDescription) []elbtypes.TargetDescription {
 	out := make([]elbtypes.TargetDescription, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, elbtypes.TargetDescription{Id: d.Target.Id, Port: d.Target.Port})
+		out = append(out, elbtypes.TargetDescription{Id: d.Target.Id, Port: d.Target.Port, AvailabilityZone: d.Target.AvailabilityZone})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -30,6 +31,23 @@ type site struct {
 	tags map[string]string
 	// nodeGroups are the nodes' security groups, which the load balancer must reach.
 	nodeGroups []string
+	// cidrs are the VPC's address blocks: a pod IP outside them is registered in every
+	// zone ("all"), as AWS wants for a peered or on-premises address.
+	cidrs []netip.Prefix
+}
+
+// inVPC reports whether an IP is in the VPC; true when the VPC's blocks are not known.
+func (s site) inVPC(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || len(s.cidrs) == 0 {
+		return true
+	}
+	for _, p := range s.cidrs {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // config is what the translation needs besides the load balancer.
