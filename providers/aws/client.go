@@ -185,7 +185,11 @@ func (c *client) importCertificate(ctx context.Context, want plan.Resource, s ce
 	tags := acmTags(s.Tags)
 	var out *acm.ImportCertificateOutput
 	err = c.c.write(ctx, "acm.ImportCertificate", "import "+want.String(), func() (err error) {
-		out, err = c.cs.ACM.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: leaf, CertificateChain: chain, PrivateKey: key, Tags: tags})
+		// An import is not idempotent: one whose answer was lost, retried, would leave two
+		// certificates. So it is made once; a failure is retried by the next pass, which
+		// lists ACM first and finds the certificate if the import landed.
+		out, err = c.cs.ACM.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: leaf, CertificateChain: chain, PrivateKey: key, Tags: tags},
+			func(o *acm.Options) { o.RetryMaxAttempts = 1 })
 		return err
 	})
 	if err != nil {

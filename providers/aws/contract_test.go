@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math/rand"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	awsretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -109,6 +112,10 @@ func (c *contractCloud) config(srv *awstest.Server) awssdk.Config {
 	cfg.HTTPClient = &http.Client{Transport: c.fail}
 	cfg.Retryer = func() awssdk.Retryer {
 		return awsretry.NewStandard(func(o *awsretry.StandardOptions) {
+			// The standard retryer, with short waits so that the suite is fast, and no
+			// retry quota: the suite's faults are denser than AWS's.
+			o.Backoff = awsretry.NewExponentialJitterBackoff(4 * time.Millisecond)
+			o.RateLimiter = ratelimit.None
 			o.Retryables = append([]awsretry.IsErrorRetryable{awsretry.IsErrorRetryableFunc(func(err error) awssdk.Ternary {
 				if errors.Is(err, errCrash) {
 					return awssdk.FalseTernary
@@ -251,6 +258,11 @@ type failingTransport struct {
 	mu     sync.Mutex
 	n      int
 	landed bool
+	// lose is the share of writes whose answer is lost after they land; rand draws them,
+	// and lost counts them.
+	lose float64
+	rand *rand.Rand
+	lost int
 }
 
 func (f *failingTransport) arm(n int, landed bool) {
@@ -282,6 +294,10 @@ func (f *failingTransport) due(r *http.Request, body []byte) (fail, landed bool)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.n == 0 {
+		if f.lose > 0 && f.rand.Float64() < f.lose {
+			f.lost++
+			return true, true
+		}
 		return false, false
 	}
 	f.n--
@@ -304,5 +320,14 @@ func (f *failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 			_ = resp.Body.Close()
 		}
 	}
+	f.mu.Lock()
+	armed := f.n > 0 || f.lose == 0
+	f.mu.Unlock()
+	if !armed {
+		return nil, errLost // a random loss, which the SDK retries as it would AWS's
+	}
 	return nil, errCrash
 }
+
+// errLost is a lost answer: the connection reset after the write landed.
+var errLost = errors.New("read: connection reset by peer")

@@ -22,6 +22,7 @@ import (
 // (ModifyListener and its certificates), a listener's rules (see patchRules).
 func (c *client) Patch(ctx context.Context, have, want plan.Resource, fields []string) error {
 	var err error
+
 	switch want.Spec.(type) {
 	case sgSpec:
 		err = c.patchSecurityGroup(ctx, have, want)
@@ -145,6 +146,7 @@ func (c *client) patchLoadBalancer(ctx context.Context, have, want plan.Resource
 // ResourceInUse for a while: a retryable error, so the next pass deletes it.
 func (c *client) Delete(ctx context.Context, have plan.Resource) error {
 	err := c.delete(ctx, have)
+
 	if isNotFound(err) {
 		err = nil
 	}

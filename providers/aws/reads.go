@@ -1,7 +1,9 @@
 package aws
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"fmt"
 	"strings"
 
@@ -420,7 +422,23 @@ func (r *reads) listCertificates(ctx context.Context, cs *Clients) ([]plan.Resou
 			res = append(res, observed(KindCertificate, tags[TagResource], spec))
 		}
 		if token = out.NextToken; aws.ToString(token) == "" {
-			return res, nil
+			return duplicatesApart(res), nil
 		}
 	}
+}
+
+// duplicatesApart renames all but one of the certificates that carry the same name: ACM
+// imports are not idempotent, so an import whose answer was lost, retried, leaves two.
+// The one with the lowest ARN keeps the name; the others get names no graph wants, so the
+// plan moves their listeners off them and deletes them.
+func duplicatesApart(rs []plan.Resource) []plan.Resource {
+	slices.SortFunc(rs, func(a, b plan.Resource) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Spec.(certSpec).ARN, b.Spec.(certSpec).ARN))
+	})
+	for i := 1; i < len(rs); i++ {
+		if rs[i].Name == strings.SplitN(rs[i-1].Name, "~", 2)[0] {
+			rs[i].Name += "~" + digest(rs[i].Spec.(certSpec).ARN)
+		}
+	}
+	return rs
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/plan"
 )
 
 func shop(t *testing.T) *lb {
@@ -271,6 +272,25 @@ func TestReadTargetGroupComparesEqualToTheWantedOne(t *testing.T) {
 			if have.Fields[f] != v {
 				t.Errorf("%s field %s reads %q, want %q", want.Key, f, have.Fields[f], v)
 			}
+		}
+	}
+}
+
+func TestDuplicateCertificatesGetNamesNoGraphWants(t *testing.T) {
+	cert := func(name, arn string) plan.Resource {
+		return observed(KindCertificate, name, certSpec{ARN: arn, Hash: "h"})
+	}
+	got := duplicatesApart([]plan.Resource{cert("pt-cert-a", "arn:2"), cert("pt-cert-b", "arn:3"), cert("pt-cert-a", "arn:1"), cert("pt-cert-a", "arn:4")})
+	names := map[string]bool{}
+	for _, r := range got {
+		names[r.Name] = true
+	}
+	if len(names) != 4 || !names["pt-cert-a"] || !names["pt-cert-b"] {
+		t.Errorf("names %v; want pt-cert-a, pt-cert-b and two others", names)
+	}
+	for _, r := range got {
+		if r.Name == "pt-cert-a" && r.Spec.(certSpec).ARN != "arn:1" {
+			t.Errorf("pt-cert-a is %s, want the lowest ARN", r.Spec.(certSpec).ARN)
 		}
 	}
 }
