@@ -27,9 +27,13 @@
 //  3. The rules without host, with no catch-all: the listener's default rule follows.
 //  4. The default action: the default backend, else a fixed 404 ("default backend - 404").
 //
-// A catch-all (or any rule to the default action) that no later rule to another action could
-// compete with is left out, as it changes nothing; a listener of precise hosts and no rule
-// without host needs none.
+// Three things keep the count of rules down without changing where a request goes. A rule
+// whose paths include /* matches every path, so it is written with its host alone and the
+// host's catch-all, never reached, is left out. Precise hosts never overlap one another, so
+// hosts with the same path rules share their rules (up to three hosts in one condition, as
+// many as gives the fewest rules). A catch-all (or any rule to the default action) that no
+// later rule to another action could compete with is left out, as it changes nothing: a
+// listener of precise hosts and no rule without host needs none.
 //
 // # How paths are written
 //
@@ -37,7 +41,10 @@
 // slash) is /foo and /foo/*, never /foo*, which would take /foobar. Prefix / is /*. A path
 // holding '*' or '?' is refused rather than escaped, as ALB has no escape for them and the
 // pattern would widen; so is a character AWS refuses in a path pattern. Paths are
-// case-sensitive on both sides, and ALB compares the path without its query string.
+// case-sensitive on both sides, and ALB compares the path without its query string. AWS
+// documents no normalization of the request path before matching, while model.Route decodes
+// percent-escapes and resolves "." and ".." segments first: the two agree on paths a client
+// sends in normal form, which the routing tables use.
 //
 // # Hosts
 //
@@ -48,9 +55,9 @@
 //
 // # Limits
 //
-// AWS allows five condition values per rule and three per condition, so a host's path
-// values are spread over consecutive rules (a host value counts; a Prefix costs two), which
-// keeps their order and so their meaning. A listener that needs more rules than
+// AWS allows five condition values per rule, three per condition and five wildcards per
+// rule, so a host's path values are spread over consecutive rules (a host value counts; a
+// Prefix costs two), which keeps their order and so their meaning. A listener that needs more rules than
 // Limits.RulesPerListener is refused with an error whose reason is TooManyListenerRules and
 // whose message says how many rules it needs.
 //

@@ -2,18 +2,11 @@ package albrules
 
 import (
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/portico-dev/portico/providers"
-)
-
-// Condition reasons of the errors Translate returns.
-const (
-	ReasonHostInvalid     = "HostInvalid"
-	ReasonPathInvalid     = "PathInvalid"
-	ReasonBackendNotFound = "BackendNotFound"
-	ReasonTooManyRules    = "TooManyListenerRules"
-	ReasonSpecMissing     = "LoadBalancerSpecMissing"
 )
 
 // maxValueLength is the longest condition value AWS takes, host names, path patterns and
@@ -25,16 +18,33 @@ type hostKind int
 
 const (
 	hostAny      hostKind = iota // no host condition
-	hostExact                    // one host name
+	hostExact                    // host names, each matched whole
 	hostWildcard                 // "*.S": by ALB's '*', every name ending in ".S"
 	hostGuard                    // "*.*.S": every name of two labels or more before ".S"
 )
 
-// hostCond is the host condition of a rule being built; name is the host of hostExact and
-// the suffix S of the others.
+// hostCond is the host condition of a rule being built: the hosts of hostExact (several when
+// hosts with the same rules share them), or the one suffix S of the others.
 type hostCond struct {
-	kind hostKind
-	name string
+	kind  hostKind
+	names []string
+}
+
+func exactHost(host string) hostCond { return hostCond{kind: hostExact, names: []string{host}} }
+func wildcardHost(suffix string) hostCond {
+	return hostCond{kind: hostWildcard, names: []string{suffix}}
+}
+func guardHost(suffix string) hostCond { return hostCond{kind: hostGuard, names: []string{suffix}} }
+
+// key identifies the condition.
+func (h hostCond) key() string { return strconv.Itoa(int(h.kind)) + " " + strings.Join(h.names, " ") }
+
+// name is the condition's first host, or its suffix.
+func (h hostCond) name() string {
+	if len(h.names) == 0 {
+		return ""
+	}
+	return h.names[0]
 }
 
 // hostnamePattern is the API's Hostname: lowercase DNS labels, or "*." and a DNS name.
@@ -48,20 +58,21 @@ func parseHost(host string) (hostCond, error) {
 	}
 	suffix, wildcard := strings.CutPrefix(host, "*.")
 	if !wildcard {
-		h := hostCond{kind: hostExact, name: host}
+		h := exactHost(host)
 		if _, re := h.values(); len(re) > 0 && len(re[0]) > maxValueLength {
 			return hostCond{}, providers.Invalid(ReasonHostInvalid, nil,
-				"host %q has no dot, so AWS needs a regular expression for it, and %s is longer than AWS's %d characters", host, re[0], maxValueLength)
+				"AWS takes host %q only as a regular expression (a host name value needs a dot, letters after the last one and at most %d characters), and %s is longer than that too",
+				host, maxValueLength, re[0])
 		}
 		return h, nil
 	}
-	guard := hostCond{kind: hostGuard, name: suffix}
+	guard := guardHost(suffix)
 	if v, _ := guard.values(); len(v[0]) > maxValueLength || !takesHostName(host) {
 		return hostCond{}, providers.Invalid(ReasonHostInvalid, nil,
 			"wildcard host %q cannot be written as an ALB host condition: AWS takes names of at most %d characters (this one needs %s) that end in a dot and letters",
 			host, maxValueLength, v[0])
 	}
-	return hostCond{kind: hostWildcard, name: suffix}, nil
+	return wildcardHost(suffix), nil
 }
 
 // takesHostName reports whether AWS takes v as a host-header value: at most 128 characters,
@@ -85,14 +96,18 @@ func takesHostName(v string) bool {
 func (h hostCond) values() (hosts, regexes []string) {
 	switch h.kind {
 	case hostExact:
-		if takesHostName(h.name) {
-			return []string{h.name}, nil
+		for _, n := range h.names {
+			if takesHostName(n) {
+				hosts = append(hosts, n)
+			} else {
+				regexes = append(regexes, `(?i)^`+regexp.QuoteMeta(n)+`(:[0-9]+)?$`)
+			}
 		}
-		return nil, []string{`(?i)^` + regexp.QuoteMeta(h.name) + `(:[0-9]+)?$`}
+		return hosts, regexes
 	case hostWildcard:
-		return []string{"*." + h.name}, nil
+		return []string{"*." + h.name()}, nil
 	case hostGuard:
-		return []string{"*.*." + h.name}, nil
+		return []string{"*.*." + h.name()}, nil
 	}
 	return nil, nil
 }
@@ -102,7 +117,7 @@ func (h hostCond) cost() int {
 	if h.kind == hostAny {
 		return 0
 	}
-	return 1
+	return len(h.names)
 }
 
 // overlaps reports whether some request host matches both conditions on ALB. Wildcard
@@ -116,24 +131,24 @@ func overlaps(a, b hostCond) bool {
 		a, b = b, a
 	}
 	if a.kind == hostExact {
-		return b.matches(a.name)
+		return slices.ContainsFunc(a.names, b.matches)
 	}
-	return strings.HasSuffix("."+a.name, "."+b.name) || strings.HasSuffix("."+b.name, "."+a.name)
+	return strings.HasSuffix("."+a.name(), "."+b.name()) || strings.HasSuffix("."+b.name(), "."+a.name())
 }
 
 // matches reports whether the condition matches a request for host on ALB.
 func (h hostCond) matches(host string) bool {
 	switch h.kind {
 	case hostExact:
-		return host == h.name
+		return slices.Contains(h.names, host)
 	case hostWildcard:
-		return strings.HasSuffix(host, "."+h.name)
+		return strings.HasSuffix(host, "."+h.name())
 	case hostGuard:
-		rest, ok := strings.CutSuffix(host, "."+h.name)
+		rest, ok := strings.CutSuffix(host, "."+h.name())
 		return ok && strings.Contains(rest, ".")
 	}
 	return true
 }
 
 // labels counts the labels of a wildcard host's pattern, the '*' included.
-func (h hostCond) labels() int { return strings.Count(h.name, ".") + 2 }
+func (h hostCond) labels() int { return strings.Count(h.name(), ".") + 2 }

@@ -78,7 +78,8 @@ func (l listener) route(t *testing.T, host, path string) string {
 // reference router does.
 func agree(t *testing.T, spec *v1alpha1.LoadBalancerSpec, requests [][2]string) {
 	t.Helper()
-	for name, limits := range map[string]albrules.Limits{"AWS's limits": {}, "tight limits": tight} {
+	for name, limits := range map[string]albrules.Limits{"AWS's limits": {}, "tight limits": tight, "few wildcards": {WildcardsPerRule: 3}} {
+		distinctConditions(t, spec, limits)
 		l := build(t, spec, limits)
 		for _, req := range requests {
 			want := model.Route(spec, req[0], req[1])
@@ -87,6 +88,24 @@ func agree(t *testing.T, spec *v1alpha1.LoadBalancerSpec, requests [][2]string) 
 					name, req[0], req[1], orNotFound(got), orNotFound(want.Backend), want.Reason)
 			}
 		}
+	}
+}
+
+// distinctConditions checks that no two rules have the same conditions: a provider matches
+// live rules to wanted ones by them, so that a rule whose action changes is modified in place.
+func distinctConditions(t *testing.T, spec *v1alpha1.LoadBalancerSpec, limits albrules.Limits) {
+	t.Helper()
+	l, err := albrules.Translate(spec, limits)
+	if err != nil {
+		t.Fatalf("Translate: %v", err)
+	}
+	seen := map[string]int{}
+	for i, r := range l.Rules {
+		r.Action = albrules.Action{}
+		if j, ok := seen[r.Key()]; ok {
+			t.Errorf("rules %d and %d have the same conditions: %s", j+1, i+1, r.Key())
+		}
+		seen[r.Key()] = i
 	}
 }
 
@@ -225,8 +244,13 @@ func TestRoutingRandomSpecs(t *testing.T) {
 	rnd := newRand(20261202)
 	for i := 0; i < 300; i++ {
 		b := lb()
-		for _, h := range pick(rnd, hosts, 1+rnd.intn(4)) {
-			var rs []v1alpha1.PathRule
+		var rs []v1alpha1.PathRule
+		for _, h := range pick(rnd, hosts, 1+rnd.intn(5)) {
+			if rs != nil && rnd.intn(2) == 0 { // the same paths as the host before: they may share rules
+				b.host(h, rs...)
+				continue
+			}
+			rs = nil
 			for _, p := range pick(rnd, paths, 1+rnd.intn(4)) {
 				backend := fmt.Sprintf("b%d", rnd.intn(3))
 				if rnd.intn(2) == 0 {

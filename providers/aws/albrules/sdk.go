@@ -71,11 +71,11 @@ func FromSDK(r types.Rule, backendOf func(targetGroupARN string) (string, bool))
 				out.Hosts, out.HostRegexes = prefer(cfg.Values, c.Values), prefer(cfg.RegexValues, c.RegexValues)
 			}
 		case FieldPathPattern:
+			if len(c.RegexValues) > 0 || (c.PathPatternConfig != nil && len(c.PathPatternConfig.RegexValues) > 0) {
+				return Rule{}, false // portico never writes a path as a regular expression
+			}
 			out.Paths = c.Values
 			if cfg := c.PathPatternConfig; cfg != nil {
-				if len(cfg.RegexValues) > 0 || len(c.RegexValues) > 0 {
-					return Rule{}, false
-				}
 				out.Paths = prefer(cfg.Values, c.Values)
 			}
 		default:

@@ -94,10 +94,11 @@ func TestFromSDKRefusesRulesPorticoNeverWrites(t *testing.T) {
 			ForwardConfig: &types.ForwardActionConfig{TargetGroups: []types.TargetGroupTuple{{TargetGroupArn: aws.String(tgWeb)}, {TargetGroupArn: aws.String("arn:b")}}}}}},
 		"another fixed response": {Conditions: []types.RuleCondition{host}, Actions: []types.Action{{Type: types.ActionTypeEnumFixedResponse,
 			FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("404"), ContentType: aws.String("text/html"), MessageBody: aws.String("gone")}}}},
-		"a redirect":   {Conditions: []types.RuleCondition{host}, Actions: []types.Action{{Type: types.ActionTypeEnumRedirect}}},
-		"two actions":  {Conditions: []types.RuleCondition{host}, Actions: append(forward, forward...)},
-		"a transform":  {Conditions: []types.RuleCondition{host}, Actions: forward, Transforms: []types.RuleTransform{{}}},
-		"a path regex": {Conditions: []types.RuleCondition{{Field: aws.String("path-pattern"), PathPatternConfig: &types.PathPatternConditionConfig{RegexValues: []string{"^/a"}}}}, Actions: forward},
+		"a redirect":          {Conditions: []types.RuleCondition{host}, Actions: []types.Action{{Type: types.ActionTypeEnumRedirect}}},
+		"two actions":         {Conditions: []types.RuleCondition{host}, Actions: append(forward, forward...)},
+		"a transform":         {Conditions: []types.RuleCondition{host}, Actions: forward, Transforms: []types.RuleTransform{{}}},
+		"a path regex":        {Conditions: []types.RuleCondition{{Field: aws.String("path-pattern"), PathPatternConfig: &types.PathPatternConditionConfig{RegexValues: []string{"^/a"}}}}, Actions: forward},
+		"a legacy path regex": {Conditions: []types.RuleCondition{{Field: aws.String("path-pattern"), RegexValues: []string{"^/a"}}}, Actions: forward},
 	}
 	for name, r := range cases {
 		if got, ok := albrules.FromSDK(r, backendOf); ok {

@@ -35,17 +35,39 @@ func Translate(spec *v1alpha1.LoadBalancerSpec, limits Limits) (Listener, error)
 	if err := b.build(groups, hostless); err != nil {
 		return Listener{}, err
 	}
-	drafts := prune(b.drafts, def)
-	if len(drafts) > limits.RulesPerListener {
-		return Listener{}, providers.Invalid(ReasonTooManyRules, nil,
-			"the routes need %d listener rules, more than the limit of %d: use fewer hosts or paths, or raise AWS's quota of rules per load balancer and portico's limit with it",
-			len(drafts), limits.RulesPerListener)
+	drafts, err := fit(b.drafts, def, limits)
+	if err != nil {
+		return Listener{}, err
 	}
 	out := Listener{Default: def}
 	for _, d := range drafts {
 		out.Rules = append(out.Rules, d.rule())
 	}
 	return out, nil
+}
+
+// fit prunes the drafts and checks that they fit the listener.
+func fit(drafts []draft, def Action, limits Limits) ([]draft, error) {
+	drafts = prune(drafts, def)
+	if len(drafts) > limits.RulesPerListener {
+		return nil, tooManyRules(len(drafts), false, limits)
+	}
+	return drafts, nil
+}
+
+// farOver is how many times the limit a listener may need before the translation stops
+// counting: pruning compares each rule with the later ones, and the API allows a route table
+// of a million paths, which must be refused without building it all.
+const farOver = 10
+
+func tooManyRules(needed int, atLeast bool, limits Limits) error {
+	bound := ""
+	if atLeast {
+		bound = "at least "
+	}
+	return providers.Invalid(ReasonTooManyRules, nil,
+		"the routes need %s%d listener rules, more than the limit of %d: use fewer hosts or paths, or raise AWS's quota of rules per load balancer and portico's limit with it",
+		bound, needed, limits.RulesPerListener)
 }
 
 // defaultAction is the spec's default backend, else a fixed 404.
@@ -102,58 +124,7 @@ func chooseHosts(rules []v1alpha1.HostRule) ([]hostGroup, *hostGroup, error) {
 		if a.cond.kind == hostWildcard && a.cond.labels() != b.cond.labels() {
 			return b.cond.labels() - a.cond.labels()
 		}
-		return strings.Compare(a.cond.name, b.cond.name)
+		return strings.Compare(a.cond.name(), b.cond.name())
 	})
 	return groups, hostless, nil
-}
-
-// builder collects the rules of a listener, in priority order.
-type builder struct {
-	limits   Limits
-	def      Action
-	backends map[string]bool
-	drafts   []draft
-}
-
-// build writes every host's rules, each followed by a catch-all for the host to the default
-// action, then the rules without host. Before a wildcard host's rules, a guard for the names
-// one label or more deeper sends them where Kubernetes does: through the rules without host,
-// then to the default action.
-func (b *builder) build(groups []hostGroup, hostless *hostGroup) error {
-	var anyHost []pathEntry
-	if hostless != nil {
-		var err error
-		if anyHost, err = pathEntries(hostless.paths, b.backends); err != nil {
-			return err
-		}
-	}
-	for _, g := range groups {
-		own, err := pathEntries(g.paths, b.backends)
-		if err != nil {
-			return err
-		}
-		if g.cond.kind == hostWildcard {
-			if err := b.add(hostCond{kind: hostGuard, name: g.cond.name}, anyHost, true); err != nil {
-				return err
-			}
-		}
-		if err := b.add(g.cond, own, true); err != nil {
-			return err
-		}
-	}
-	return b.add(hostCond{kind: hostAny}, anyHost, false)
-}
-
-// add appends the rules of one host condition: its path entries, split over as many rules as
-// the limits need, and, when catchAll, a rule for the host alone to the default action.
-func (b *builder) add(h hostCond, entries []pathEntry, catchAll bool) error {
-	packed, err := pack(h, entries, b.limits)
-	if err != nil {
-		return err
-	}
-	b.drafts = append(b.drafts, packed...)
-	if catchAll {
-		b.drafts = append(b.drafts, draft{host: h, action: b.def})
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package albrules_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,12 +28,22 @@ func TestTranslateRuleLists(t *testing.T) {
 		spec *v1alpha1.LoadBalancerSpec
 		want albrules.Listener
 	}{{
-		name: "one host: Exact before Prefix at equal length, the shared /foo written once, no catch-all needed",
+		name: "one host: Exact before Prefix at equal length, the shared /foo written once, Prefix / as the host alone",
 		spec: lb().host("a.example.com", prefix("/", "root"), prefix("/foo", "prefix"), exact("/foo", "exact")).spec,
 		want: albrules.Listener{Default: albrules.NotFound, Rules: []albrules.Rule{
 			rule(hs("a.example.com"), hs("/foo"), fwd("exact")),
 			rule(hs("a.example.com"), hs("/foo/*"), fwd("prefix")),
-			rule(hs("a.example.com"), hs("/*"), fwd("root")),
+			rule(hs("a.example.com"), nil, fwd("root")),
+		}},
+	}, {
+		name: "precise hosts with the same paths share rules; the catch-all is left out when nothing follows",
+		spec: lb().host("d.example.com", prefix("/", "web")).host("a.example.com", prefix("/", "web")).
+			host("b.example.com", prefix("/", "web")).host("c.example.com", prefix("/", "web")).
+			host("e.example.com", exact("/x", "web")).spec,
+		want: albrules.Listener{Default: albrules.NotFound, Rules: []albrules.Rule{
+			rule(hs("a.example.com", "b.example.com", "c.example.com"), nil, fwd("web")),
+			rule(hs("d.example.com"), nil, fwd("web")),
+			rule(hs("e.example.com"), hs("/x"), fwd("web")),
 		}},
 	}, {
 		name: "a host, a wildcard and the rule without host: catch-alls and a guard",
@@ -41,8 +52,7 @@ func TestTranslateRuleLists(t *testing.T) {
 		want: albrules.Listener{Default: fwd("fallback"), Rules: []albrules.Rule{
 			rule(hs("shop.foo.com"), hs("/cart"), fwd("cart")),
 			rule(hs("shop.foo.com"), nil, fwd("fallback")),
-			rule(hs("*.*.foo.com"), hs("/*"), fwd("any-host")),
-			rule(hs("*.*.foo.com"), nil, fwd("fallback")),
+			rule(hs("*.*.foo.com"), nil, fwd("any-host")),
 			rule(hs("*.foo.com"), hs("/api", "/api/*"), fwd("api")),
 			rule(hs("*.foo.com"), nil, fwd("fallback")),
 			rule(nil, hs("/*"), fwd("any-host")),
@@ -110,7 +120,7 @@ func TestTranslateIsDeterministic(t *testing.T) {
 func TestTranslateRulesPerListenerLimit(t *testing.T) {
 	b := lb()
 	for i := 0; i < 101; i++ {
-		b.host(fmt.Sprintf("h%03d.example.com", i), exact("/", "web"))
+		b.host(fmt.Sprintf("h%03d.example.com", i), exact(fmt.Sprintf("/p%03d", i), "web"))
 	}
 	_, err := albrules.Translate(b.spec, albrules.Limits{})
 	if !providers.IsInvalid(err) || providers.ReasonOf(err) != albrules.ReasonTooManyRules {
@@ -125,6 +135,55 @@ func TestTranslateRulesPerListenerLimit(t *testing.T) {
 	}
 	if _, err := albrules.Translate(b.spec, albrules.Limits{RulesPerListener: 99}); !providers.IsInvalid(err) {
 		t.Errorf("a configured limit of 99: got %v", err)
+	}
+	if _, err := albrules.Translate(b.spec, albrules.Limits{RulesPerListener: 9}); err == nil || !strings.Contains(err.Error(), "need at least 91 listener rules") {
+		t.Errorf("far over a limit of 9: got %v, want a lower bound of the rules needed", err)
+	}
+}
+
+// TestTranslateRefusesAHugeRouteTableEarly: the API allows 1000 hosts of 1000 paths; a
+// wildcard copies the rules without host, so such a table would need millions of rules. It
+// is refused without building them all.
+func TestTranslateRefusesAHugeRouteTableEarly(t *testing.T) {
+	b := lb()
+	var many []v1alpha1.PathRule
+	for i := 0; i < 1000; i++ {
+		many = append(many, prefix(fmt.Sprintf("/p%04d", i), fmt.Sprintf("b%d", i%7)))
+	}
+	b.host("", many...)
+	for i := 0; i < 1000; i++ {
+		b.host(fmt.Sprintf("*.h%04d.example.com", i), many...)
+	}
+	_, err := albrules.Translate(b.spec, albrules.Limits{})
+	if !providers.IsInvalid(err) || !strings.Contains(err.Error(), "at least") {
+		t.Errorf("got %v, want an Invalid error giving a lower bound", err)
+	}
+}
+
+// TestTranslateWildcardsPerRule: AWS counts the wildcards of a rule's values; a guard's two
+// stars and the three of /a/*, /b/* and /c/* are five, within the default, but not within a
+// limit of 4.
+func TestTranslateWildcardsPerRule(t *testing.T) {
+	spec := lb().host("*.foo.com", prefix("/", "w")).host("",
+		exact("/a", "any"), exact("/b", "any"), exact("/c", "any"), prefix("/a", "any"), prefix("/b", "any"), prefix("/c", "any")).spec
+	for _, limits := range []albrules.Limits{{}, {WildcardsPerRule: 4}} {
+		l, err := albrules.Translate(spec, limits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		max := limits.WildcardsPerRule
+		if max == 0 {
+			max = albrules.DefaultLimits.WildcardsPerRule
+		}
+		for _, r := range l.Rules {
+			n := strings.Count(strings.Join(append(slices.Clone(r.Hosts), r.Paths...), ""), "*")
+			if n > max {
+				t.Errorf("limit %d: rule %s holds %d wildcards", max, r.Key(), n)
+			}
+		}
+	}
+	if _, err := albrules.Translate(spec, albrules.Limits{WildcardsPerRule: 2}); !providers.IsInvalid(err) {
+		t.Errorf("a guard's two stars and a prefix's third under a limit of 2: got %v, want an Invalid error", err)
 	}
 }
 
@@ -147,7 +206,7 @@ func TestTranslateRefusesWhatALBCannotExpress(t *testing.T) {
 		{"a host with a port", lb().host("a.example.com:80", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "DNS name"},
 		{"a bare star", lb().host("*", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "DNS name"},
 		{"a wildcard with a digit after the last dot", lb().host("*.example.c0m", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "letters"},
-		{"a host too long for a value", lb().host(strings.Repeat("a", 60)+"."+strings.Repeat("b", 60)+".example.com", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "regular expression"},
+		{"a host too long for a value", lb().host(strings.Repeat("a", 60)+"."+strings.Repeat("b", 60)+".example.com", prefix("/", "x")).spec, albrules.ReasonHostInvalid, "only as a regular expression"},
 		{"a backend spec.backends lacks", &v1alpha1.LoadBalancerSpec{Rules: []v1alpha1.HostRule{{Paths: []v1alpha1.PathRule{prefix("/", "ghost")}}}}, albrules.ReasonBackendNotFound, "ghost"},
 		{"a default backend spec.backends lacks", &v1alpha1.LoadBalancerSpec{DefaultBackend: "ghost"}, albrules.ReasonBackendNotFound, "ghost"},
 		{"no spec", nil, albrules.ReasonSpecMissing, "no spec"},

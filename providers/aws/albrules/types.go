@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+// Condition reasons of the errors Translate returns.
+const (
+	ReasonHostInvalid     = "HostInvalid"
+	ReasonPathInvalid     = "PathInvalid"
+	ReasonBackendNotFound = "BackendNotFound"
+	ReasonTooManyRules    = "TooManyListenerRules"
+	ReasonSpecMissing     = "LoadBalancerSpecMissing"
+)
+
 // Action is what a rule does with the requests it matches: forward to a backend's target
 // group, or answer with a fixed response.
 type Action struct {
@@ -52,17 +61,22 @@ type Listener struct {
 // Limits are the AWS quotas a translation fits in. A zero field takes AWS's default.
 type Limits struct {
 	// RulesPerListener is how many rules, the default rule aside, the listener may hold.
+	// AWS's quota, "Rules per Application Load Balancer", counts the rules of every listener
+	// of the load balancer: a provider that writes the same rules on ports 80 and 443 gives
+	// each listener half of it.
 	RulesPerListener int
 	// ValuesPerRule is how many condition values one rule may hold, all conditions together.
 	ValuesPerRule int
 	// ValuesPerCondition is how many values one condition may hold.
 	ValuesPerCondition int
+	// WildcardsPerRule is how many '*' and '?' one rule's values may hold in all.
+	WildcardsPerRule int
 }
 
-// DefaultLimits are AWS's defaults: 100 rules (the default rule aside), 5 condition values
-// per rule and 3 per condition ("Listener rules for your Application Load Balancer": "You
-// can specify up to three comparison strings per condition and up to five per rule").
-var DefaultLimits = Limits{RulesPerListener: 100, ValuesPerRule: 5, ValuesPerCondition: 3}
+// DefaultLimits are AWS's defaults ("Quotas for your Application Load Balancers", "Listener
+// rules for your Application Load Balancer"): 100 rules (the default rule aside), 5 condition
+// values per rule and 3 per condition, 5 condition wildcards per rule.
+var DefaultLimits = Limits{RulesPerListener: 100, ValuesPerRule: 5, ValuesPerCondition: 3, WildcardsPerRule: 5}
 
 func (l Limits) withDefaults() Limits {
 	if l.RulesPerListener <= 0 {
@@ -73,6 +87,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.ValuesPerCondition <= 0 {
 		l.ValuesPerCondition = DefaultLimits.ValuesPerCondition
+	}
+	if l.WildcardsPerRule <= 0 {
+		l.WildcardsPerRule = DefaultLimits.WildcardsPerRule
 	}
 	return l
 }
@@ -93,6 +110,7 @@ func (a Action) key() string {
 	return fmt.Sprintf("fixed %d", a.FixedStatus)
 }
 
+// String says what the action does, for messages: "backend web" or "fixed response 404".
 func (a Action) String() string {
 	if a.Backend != "" {
 		return "backend " + a.Backend

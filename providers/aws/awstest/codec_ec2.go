@@ -1,5 +1,7 @@
 package awstest
 
+//go:generate go run ./internal/ec2names
+
 import (
 	"bytes"
 	"encoding/xml"
@@ -21,7 +23,7 @@ import (
 
 // decodeEC2 fills in, a pointer to an SDK input, from an ec2Query form.
 func decodeEC2(form url.Values, in any) error {
-	return decodeEC2Struct(formSource{vals: form, ec2: true}, reflect.ValueOf(in).Elem())
+	return decodeEC2Struct(newFormSource(form, true), reflect.ValueOf(in).Elem())
 }
 
 func ec2QueryName(t reflect.Type, field string) string {

@@ -25,9 +25,10 @@ type xmlWriter struct {
 }
 
 type xmlFrame struct {
-	name string // element to close; "" for the unwrapped root or a flattened list
-	list bool
-	item string // element name of a list's items
+	name  string // element to close; "" for the unwrapped root or a flattened list
+	list  bool
+	item  string // element name of a list's items
+	entry bool   // a map entry is open
 }
 
 var _ smithy.ShapeSerializer = (*xmlWriter)(nil)
@@ -146,12 +147,23 @@ func (w *xmlWriter) WriteMap(s *smithy.Schema) {
 }
 
 func (w *xmlWriter) WriteKey(_ *smithy.Schema, key string) {
+	f := &w.stack[len(w.stack)-1]
+	if f.entry {
+		w.end("entry")
+	}
+	f.entry = true
+	w.start("entry")
 	w.start("key")
 	_ = xml.EscapeText(&w.buf, []byte(key))
 	w.end("key")
 }
 
-func (w *xmlWriter) CloseMap() { w.pop() }
+func (w *xmlWriter) CloseMap() {
+	if f := w.stack[len(w.stack)-1]; f.entry {
+		w.end("entry")
+	}
+	w.pop()
+}
 
 func (w *xmlWriter) pop() {
 	n := len(w.stack)

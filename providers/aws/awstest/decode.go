@@ -37,19 +37,23 @@ type formSource struct {
 	vals   url.Values
 	ec2    bool
 	prefix string
+	under  map[string]bool // every key and every dotted prefix of one
 }
 
-func (f formSource) present() bool {
-	if _, ok := f.vals[f.prefix]; ok || f.prefix == "" {
-		return true
-	}
-	for k := range f.vals {
-		if strings.HasPrefix(k, f.prefix+".") {
-			return true
+func newFormSource(vals url.Values, ec2 bool) formSource {
+	under := map[string]bool{}
+	for k := range vals {
+		for i := range k {
+			if k[i] == '.' {
+				under[k[:i]] = true
+			}
 		}
+		under[k] = true
 	}
-	return false
+	return formSource{vals: vals, ec2: ec2, under: under}
 }
+
+func (f formSource) present() bool { return f.prefix == "" || f.under[f.prefix] }
 
 func (f formSource) text() (string, bool) {
 	v, ok := f.vals[f.prefix]
@@ -65,7 +69,7 @@ func (f formSource) child(name string) formSource {
 	if f.prefix != "" {
 		name = f.prefix + "." + name
 	}
-	return formSource{vals: f.vals, ec2: f.ec2, prefix: name}
+	return formSource{vals: f.vals, ec2: f.ec2, prefix: name, under: f.under}
 }
 
 func (f formSource) member(m *smithy.Schema) source { return f.child(queryName(m)) }
@@ -318,5 +322,5 @@ func decodeInput(service string, form url.Values, body []byte, in any) error {
 		}
 		return decodeStruct(jsonSource{v: tree}, sc, v, true)
 	}
-	return decodeStruct(formSource{vals: form}, sc, v, false)
+	return decodeStruct(newFormSource(form, false), sc, v, false)
 }

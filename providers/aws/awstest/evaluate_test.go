@@ -1,6 +1,7 @@
 package awstest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -250,5 +251,28 @@ func TestEvalGlobHostileInput(t *testing.T) {
 	}
 	if !evalGlob("h?llo/*", "hällo/x", false) {
 		t.Error("'?' must match one character, not one byte")
+	}
+}
+
+// TestEvaluateTheSDKsDescribeRulesExample evaluates the rule of the published example
+// "elbv2-describe-rules-1" (DescribeRules output in the ELBv2 API model's examples-1.json,
+// the one of CreateRule "elbv2-create-rule-1": forward requests whose URL matches /img/*).
+func TestEvaluateTheSDKsDescribeRulesExample(t *testing.T) {
+	const output = `[{"Actions": [{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067", "Type": "forward"}],
+		"Conditions": [{"Field": "path-pattern", "Values": ["/img/*"]}], "IsDefault": false, "Priority": "10",
+		"RuleArn": "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener-rule/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"}]`
+	var rules []types.Rule
+	if err := json.Unmarshal([]byte(output), &rules); err != nil {
+		t.Fatal(err)
+	}
+	rules = append(rules, evDefault("default"))
+	for path, want := range map[string]string{"/img/picture.jpg": "9683b2d02a6cabee", "/img/": "9683b2d02a6cabee", "/images/a.jpg": "", "/img": ""} {
+		r, err := Evaluate(rules, Request{Host: "my-load-balancer.example.com", Path: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(r.RuleArn); !strings.HasSuffix(got, want) || (want == "" && got != "") {
+			t.Errorf("%s: rule %q answers, want the one ending %q", path, got, want)
+		}
 	}
 }
