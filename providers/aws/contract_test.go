@@ -93,8 +93,6 @@ func newContractCloud(t testing.TB) providertest.Cloud {
 		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000}})
 		t.Cleanup(srv.Close)
 		srv.SeedDefault()
-		// The suite's pods have addresses all over 10/8: the VPC's block holds them all.
-		srv.AddVPC(awstest.DefaultVPC, "10.0.0.0/8")
 		for _, n := range contractNodes {
 			srv.AddInstance(n.id, awstest.DefaultVPC, n.subnet, n.ip, awstest.DefaultNodeSecurityGroup)
 		}
