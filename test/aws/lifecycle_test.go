@@ -20,9 +20,12 @@ import (
 
 // shop is the Ingress of the lifecycle tests: two hosts, Prefix and Exact paths, TLS from
 // a Secret.
-func shop(ns string) *ingressBuilder {
+func shop(ns string) *ingressBuilder { return shopWithCartAt(ns, "/cart") }
+
+// shopWithCartAt is shop with the cart under another path.
+func shopWithCartAt(ns, cart string) *ingressBuilder {
 	return ingress(ns, "web").tls("shop-tls", "shop.example.com").
-		host("shop.example.com").prefix("/cart", "cart").exact("/api/status", "api").prefix("/", "front").
+		host("shop.example.com").prefix(cart, "cart").exact("/api/status", "api").prefix("/", "front").
 		host("api.example.com").prefix("/", "api")
 }
 
