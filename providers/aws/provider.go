@@ -141,6 +141,9 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err != nil {
 		return loc, g, nil, err
 	}
+	if err := p.refuseOthersCertificates(ctx, loc, want, g); err != nil {
+		return loc, g, nil, err
+	}
 	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), awaitingGroups(want, g))
 	if err != nil {
 		return loc, g, nil, err
