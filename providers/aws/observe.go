@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
@@ -64,6 +66,9 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 		var err error
 		if exists {
 			err = cause(k)
+			if err == nil && alb != nil {
+				err = cause(plan.Key{Kind: KindListenerRules, Name: rulesName(p.namer, want.Ref.Name, aws.ToString(alb.Create.Name), port)})
+			}
 		} else if err = stop; err == nil {
 			err = errors.New("the listener was not created")
 		}
