@@ -193,8 +193,13 @@ func (s *Server) deleteSecurityGroup(r *request, in *ec2.DeleteSecurityGroupInpu
 	if user := s.groupUser(g.id); user != "" {
 		return nil, apiErr("DependencyViolation", "resource %s has a dependent object (%s)", g.id, user)
 	}
+	if s.ec2.lingering[g.id] > 0 {
+		s.ec2.lingering[g.id]--
+		return nil, apiErr("DependencyViolation", "resource %s has a dependent object (a deleted load balancer's network interface)", g.id)
+	}
 	delete(s.ec2.groups, g.id)
 	delete(s.ec2.tags, g.id)
+	delete(s.ec2.lingering, g.id)
 	return &ec2.DeleteSecurityGroupOutput{Return: ptr(true), GroupId: ptr(g.id)}, nil
 }
 

@@ -141,7 +141,7 @@ func TestSecurityGroupRoundTrip(t *testing.T) {
 }
 
 func TestDeleteSecurityGroupOfALoadBalancer(t *testing.T) {
-	e := newEnv(t, awstest.Options{})
+	e := newEnv(t, awstest.Options{DependencyDelay: 2})
 	id := e.createSG(t, "lb", nil)
 	lb, err := e.elb.CreateLoadBalancer(e.ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"),
 		Subnets: awstest.DefaultPublicSubnets, SecurityGroups: []string{id}})
@@ -153,8 +153,14 @@ func TestDeleteSecurityGroupOfALoadBalancer(t *testing.T) {
 	if _, err := e.elb.DeleteLoadBalancer(e.ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn}); err != nil {
 		t.Fatal(err)
 	}
+	for i := range 2 {
+		_, err = e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})
+		if code(err) != "DependencyViolation" {
+			t.Fatalf("delete %d right after the load balancer: %v, want DependencyViolation while its interfaces linger", i, err)
+		}
+	}
 	if _, err := e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id}); err != nil {
-		t.Fatalf("after the load balancer is gone: %v", err)
+		t.Fatalf("after the load balancer's interfaces are gone: %v", err)
 	}
 }
 
