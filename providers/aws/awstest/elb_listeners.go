@@ -237,6 +237,9 @@ func (s *Server) modifyListener(r *request, in *elb.ModifyListenerInput) (smithy
 			return nil, err
 		}
 	}
+	if next.Protocol != elbtypes.ProtocolEnumHttps {
+		l.certs = nil // an HTTP listener serves no certificates
+	}
 	l.v = next
 	s.putDefaultRule(l)
 	return &elb.ModifyListenerOutput{Listeners: []elbtypes.Listener{l.v}}, nil
