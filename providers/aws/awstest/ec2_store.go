@@ -37,6 +37,7 @@ type subnet struct {
 
 type securityGroup struct {
 	id, name, description, vpc string
+	egressID                   string // the id of the default allow-all egress rule
 	ingress                    []ingressRule
 	seq                        int
 	hidden                     int

@@ -224,3 +224,27 @@ func TestEC2TagsAndInstances(t *testing.T) {
 		t.Fatalf("interfaces = %+v, %v", enis, err)
 	}
 }
+
+func TestDescribeSecurityGroupRules(t *testing.T) {
+	e := newEnv(t, awstest.Options{})
+	id := e.createSG(t, "lb", nil)
+	out, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &id,
+		IpPermissions: []ec2types.IpPermission{tcp(443, []string{"0.0.0.0/0"})}})
+	if err != nil || len(out.SecurityGroupRules) != 1 {
+		t.Fatalf("authorize = %+v, %v", out, err)
+	}
+	ruleID := *out.SecurityGroupRules[0].SecurityGroupRuleId
+	rules, err := e.ec2.DescribeSecurityGroupRules(e.ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []ec2types.Filter{filter("group-id", id)}})
+	if err != nil || len(rules.SecurityGroupRules) != 2 {
+		t.Fatalf("rules = %+v, %v", rules, err)
+	}
+	in, eg := rules.SecurityGroupRules[0], rules.SecurityGroupRules[1]
+	if *in.SecurityGroupRuleId != ruleID || *in.IsEgress || *in.FromPort != 443 || *in.CidrIpv4 != "0.0.0.0/0" || !*eg.IsEgress {
+		t.Errorf("ingress %+v, egress %+v", in, eg)
+	}
+	if _, err := e.ec2.RevokeSecurityGroupIngress(e.ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: &id, SecurityGroupRuleIds: []string{ruleID}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.ec2.DescribeSecurityGroupRules(e.ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{ruleID}})
+	wantCode(t, err, "InvalidSecurityGroupRuleId.NotFound")
+}
