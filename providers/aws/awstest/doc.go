@@ -48,7 +48,8 @@
 // no listener uses their group, draining for their deregistration delay on
 // Options.Clock; a test sets a target's health with SetTargetHealth.
 //
-// For tests it injects faults (throttling, 500s, latency), hides a new
+// For tests it injects faults (throttling, 500s, answers lost after a write
+// was applied, latency), hides a new
 // resource from Options.VisibilityDelay describes as AWS's eventual
 // consistency does, asks Options.Authorize about every call with the
 // resources and tags IAM would see, keeps a call log with read and write
