@@ -49,9 +49,8 @@
 // Options.Clock; a test sets a target's health with SetTargetHealth.
 //
 // For tests it injects faults (throttling, 500s, answers lost after a write
-// was applied, latency), hides a new
-// resource from Options.VisibilityDelay describes as AWS's eventual
-// consistency does, asks Options.Authorize about every call with the
-// resources and tags IAM would see, keeps a call log with read and write
-// counts, and lists its inventory.
+// was applied, latency), hides a new resource from Options.VisibilityDelay
+// describes as AWS's eventual consistency does, asks Options.Authorize
+// about every call with the resources and tags IAM would see, keeps a call
+// log with read and write counts, and lists its inventory.
 package awstest
