@@ -283,10 +283,8 @@ func (s *Server) deleteTargetGroup(r *request, in *elb.DeleteTargetGroupInput) (
 	if _, err := s.tgFor(r, arn); err != nil {
 		return nil, err
 	}
-	for _, rl := range s.elb.rules {
-		if forwardsTo(rl.v.Actions, arn) {
-			return nil, apiErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
-		}
+	if len(s.elb.forwards[arn]) > 0 {
+		return nil, apiErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
 	}
 	delete(s.elb.tgs, arn)
 	return &elb.DeleteTargetGroupOutput{}, nil
