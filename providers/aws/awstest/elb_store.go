@@ -215,7 +215,6 @@ func forwardTargets(actions []elbtypes.Action) []string {
 	return out
 }
 
-
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
