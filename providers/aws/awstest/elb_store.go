@@ -119,7 +119,8 @@ type rule struct {
 	forwards []string // the target groups its actions forward to, as indexed
 }
 
-// tagsOf returns the tags of any ELBv2 resource, and whether it exists.
+// meta returns the stored metadata (tags, visibility) of any ELBv2 resource,
+// and whether it exists.
 func (e *elbState) meta(arn string) (*meta, bool) {
 	switch arnKind(arn) {
 	case "loadbalancer":

@@ -74,7 +74,7 @@ func TestAuthorizeSeesResourcesAndTags(t *testing.T) {
 	}
 	_, err := e.elb.DeleteLoadBalancer(e.ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancerArn})
 	wantCode(t, err, "AccessDenied")
-	if _, ok, _ := lbExists(e, *lb.LoadBalancerArn); !ok {
+	if _, _, ok := e.srv.LoadBalancer(*lb.LoadBalancerArn); !ok {
 		t.Error("a denied delete deleted")
 	}
 	if _, err := e.elb.DescribeLoadBalancers(e.ctx, &elb.DescribeLoadBalancersInput{}); err != nil {
@@ -83,11 +83,6 @@ func TestAuthorizeSeesResourcesAndTags(t *testing.T) {
 	if last := seen[len(seen)-1]; last.Resources[0].ARN != "*" {
 		t.Errorf("a describe asked about %+v", last.Resources)
 	}
-}
-
-func lbExists(e *env, arn string) (elbtypes.LoadBalancer, bool, error) {
-	lb, _, ok := e.srv.LoadBalancer(arn)
-	return lb, ok, nil
 }
 
 // TestLostResponses: a write whose answer is lost happened anyway, so the
