@@ -3,6 +3,7 @@ package awstest
 import (
 	"maps"
 	"sort"
+	"strings"
 	"time"
 
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -239,6 +240,9 @@ func tagMap(tags []elbtypes.Tag, limit int) (map[string]string, error) {
 	for _, t := range tags {
 		if t.Key == nil || *t.Key == "" || len(*t.Key) > 128 {
 			return nil, errValidation("a tag key must be 1 to 128 characters")
+		}
+		if strings.HasPrefix(*t.Key, "aws:") {
+			return nil, errValidation("Tag keys starting with 'aws:' are reserved")
 		}
 		if _, dup := out[*t.Key]; dup {
 			return nil, apiErr("DuplicateTagKeys", "Tag key '%s' is duplicated", *t.Key)

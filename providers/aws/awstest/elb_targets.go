@@ -51,6 +51,9 @@ func (s *Server) registerTargets(r *request, in *elb.RegisterTargetsInput) (smit
 	var bad []string
 	added := 0
 	for _, d := range in.Targets {
+		if p := tg.port(d); p < 1 || p > 65535 {
+			return nil, errValidation("Target port %d must be between 1 and 65535", p)
+		}
 		if !s.validTarget(tg, deref(d.Id), deref(d.AvailabilityZone)) {
 			bad = append(bad, deref(d.Id))
 		}

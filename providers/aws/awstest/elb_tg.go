@@ -201,6 +201,15 @@ func (s *Server) describeTargetGroups(r *request, in *elb.DescribeTargetGroupsIn
 }
 
 func (s *Server) selectTargetGroups(in *elb.DescribeTargetGroupsInput) ([]*targetGroup, error) {
+	given := 0
+	for _, set := range []bool{len(in.TargetGroupArns) > 0, len(in.Names) > 0, in.LoadBalancerArn != nil} {
+		if set {
+			given++
+		}
+	}
+	if given > 1 {
+		return nil, errValidation("Only one of target group ARNs, names or a load balancer ARN can be specified")
+	}
 	var found []*targetGroup
 	switch {
 	case len(in.TargetGroupArns) > 0:
