@@ -142,9 +142,14 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 	if err := decodeInput(r.service, form, body, in); err != nil {
 		return nil, err
 	}
-	if !opn.write {
+	if !opn.write || r.service == serviceEC2 && form.Get("DryRun") == "true" {
 		if err := s.authorize(r, []AuthResource{{ARN: "*"}}, nil, nil); err != nil {
 			return nil, err
+		}
+		if r.service == serviceEC2 && form.Get("DryRun") == "true" {
+			// EC2 answers a permitted dry run with an error and changes nothing.
+			return nil, &APIError{Status: http.StatusPreconditionFailed, Code: "DryRunOperation",
+				Message: "Request would have succeeded, but DryRun flag is set."}
 		}
 	}
 	if f := s.faults.fault(r.service); f != nil {

@@ -43,14 +43,24 @@
 // unique per listener (SetRulePriorities all or nothing), ResourceInUse and
 // DependencyViolation while something uses a resource (for
 // Options.DependencyDelay deletes after a load balancer goes, as its
-// network interfaces linger), and the quotas in Limits. New load balancers are provisioning for Options.ProvisioningReads
-// describes; targets are initial for Options.HealthyAfterReads, unused while
-// no listener uses their group, draining for their deregistration delay on
-// Options.Clock; a test sets a target's health with SetTargetHealth.
+// network interfaces linger), and the quotas in Limits. New load balancers
+// are provisioning for Options.ProvisioningReads describes; targets are
+// initial for Options.HealthyAfterReads, unused while no listener uses their
+// group, draining for their deregistration delay on Options.Clock; a test
+// sets a target's health with SetTargetHealth. An EC2 call with DryRun asks
+// IAM and answers DryRunOperation.
 //
 // For tests it injects faults (throttling, 500s, answers lost after a write
 // was applied, latency), hides a new resource from Options.VisibilityDelay
 // describes as AWS's eventual consistency does, asks Options.Authorize
 // about every call with the resources and tags IAM would see, keeps a call
 // log with read and write counts, and lists its inventory.
+//
+// It deliberately stops short of: network and gateway load balancers;
+// target types lambda and alb; authenticate-oidc and authenticate-cognito
+// actions; trust stores (mTLS) and listener attributes; DescribeSSLPolicies
+// and DescribeAccountLimits; egress rule changes (every group allows all
+// egress); ACM certificate requests and renewals (certificates are
+// imported); IPv6 subnets; and real health checks (target health is a state
+// machine a test drives).
 package awstest

@@ -248,3 +248,15 @@ func TestDescribeSecurityGroupRules(t *testing.T) {
 	_, err = e.ec2.DescribeSecurityGroupRules(e.ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{ruleID}})
 	wantCode(t, err, "InvalidSecurityGroupRuleId.NotFound")
 }
+
+func TestEC2DryRun(t *testing.T) {
+	e := newEnv(t, awstest.Options{})
+	_, err := e.ec2.CreateSecurityGroup(e.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("dry"),
+		Description: aws.String("dry"), VpcId: aws.String(awstest.DefaultVPC), DryRun: aws.Bool(true)})
+	wantCode(t, err, "DryRunOperation")
+	for _, r := range e.srv.Inventory() {
+		if r.Name == "dry" {
+			t.Fatal("a dry run created a group")
+		}
+	}
+}
