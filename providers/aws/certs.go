@@ -1,8 +1,10 @@
 package aws
 
 import (
+	"context"
 	"encoding/pem"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -106,4 +108,41 @@ func splitChain(chain []byte) (leaf, rest []byte) {
 		}
 		rest = append(rest, pem.EncodeToMemory(b)...)
 	}
+}
+
+// refuseOthersCertificates blocks a listener that names, as a pre-shared certificate, one
+// portico imported for another load balancer: a user may name a certificate the user
+// made, or one the class grants, never another load balancer's Secret.
+func (p *Provider) refuseOthersCertificates(ctx context.Context, region string, want *providers.Desired, g plan.Graph) error {
+	var named []string
+	for _, r := range g.Resources {
+		if s, ok := r.Spec.(listenerSpec); ok {
+			for _, c := range s.Certificates {
+				if c.Resource == "" && !slices.Contains(want.Granted.Certificates, c.ARN) {
+					named = append(named, c.ARN)
+				}
+			}
+		}
+	}
+	if len(named) == 0 {
+		return nil
+	}
+	certs, err := p.reads.cache.All(ctx, region, KindCertificate)
+	if err != nil {
+		return fmt.Errorf("read certificates: %w", err)
+	}
+	for _, c := range certs {
+		o, ok := ownerOf(c)
+		arn := c.Spec.(certSpec).ARN
+		if !ok || o.LoadBalancer == want.Ref.Name || !slices.Contains(named, arn) {
+			continue
+		}
+		for _, r := range g.Resources {
+			if s, ok := r.Spec.(listenerSpec); ok && slices.ContainsFunc(s.Certificates, func(ref certRef) bool { return ref.ARN == arn }) {
+				g.Blocked[r.Key] = providers.Invalid("CertificateNotGranted", nil,
+					"spec.tls names %s, which portico imported for the load balancer %s: name a certificate of your own, or one the IngressClassParams grants", arn, o.LoadBalancer)
+			}
+		}
+	}
+	return nil
 }

@@ -1,7 +1,9 @@
 package aws_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -74,5 +76,28 @@ func TestMinimumTLSVersionIsAModifyListener(t *testing.T) {
 	w := writesSince(cloud, func() { converge(t, p, shop().https(cert).minTLS("1.3").d) })
 	if !slices.Equal(w, []string{"ModifyListener"}) {
 		t.Errorf("raising the minimum TLS version wrote %v, want one ModifyListener", w)
+	}
+}
+
+func TestAnotherLoadBalancersImportedCertificateIsRefused(t *testing.T) {
+	cloud := newTestCloud(t, awstest.Options{})
+	p := cloud.provider(testCluster)
+	ensure(t, p, shop().https(certificate(t, "shop.example.com")).d)
+	arn := certificates(cloud)[0]
+	thief := lbNamed("thief").backend("web", "10.0.1.5").host("thief.example.com", prefix("/", "web"))
+	thief.d.Spec.Frontends.HTTPS = true
+	thief.d.Spec.TLS = []v1alpha1.TLSCertificate{{PreShared: arn}}
+	obs, err := p.Ensure(context.Background(), thief.d)
+	if !providers.IsInvalid(err) || !strings.Contains(err.Error(), "shop-web") {
+		t.Errorf("naming another load balancer's imported certificate: %v; want an invalid error naming its owner", err)
+	}
+	for _, port := range obs.Ports {
+		if port.Port == 443 && port.Error == "" {
+			t.Error("the HTTPS port serves another load balancer's certificate")
+		}
+	}
+	thief.d.Granted.Certificates = []string{arn}
+	if _, err := p.Ensure(context.Background(), thief.d); err != nil {
+		t.Errorf("a granted certificate: %v", err)
 	}
 }

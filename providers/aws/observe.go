@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
@@ -19,6 +21,12 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 		return cmp.Or(cmp.Compare(slices.Index(Kinds, a.Kind), slices.Index(Kinds, b.Kind)), cmp.Compare(a.Name, b.Name))
 	})
 	listeners := map[int32]plan.Key{}
+	rulesByListener := map[string]string{}
+	for _, r := range after {
+		if s, ok := r.Spec.(rulesSpec); ok {
+			rulesByListener[s.Listener] = r.Fields[fieldRules]
+		}
+	}
 	var alb *lbSpec
 	for _, r := range after {
 		res := v1alpha1.CloudResource{Kind: r.Kind, Name: r.Name}
@@ -26,7 +34,7 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 		case sgSpec:
 			res.ID = s.ID
 		case tgSpec:
-			res.ID = s.ARN
+			res.ID, res.Fingerprint = s.ARN, targetFingerprint(s.Targets)
 		case certSpec:
 			res.ID = s.ARN
 		case lbSpec:
@@ -35,7 +43,7 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 				alb = &s
 			}
 		case listenerSpec:
-			res.ID = s.ARN
+			res.ID, res.Fingerprint = s.ARN, listenerFingerprint(r.Fields, rulesByListener[r.Name])
 			listeners[s.Port] = r.Key
 		case rulesSpec:
 			// Each rule is a resource of its own in AWS, and so in the table users read.
@@ -58,6 +66,9 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 		var err error
 		if exists {
 			err = cause(k)
+			if err == nil && alb != nil {
+				err = cause(plan.Key{Kind: KindListenerRules, Name: rulesName(p.namer, want.Ref.Name, aws.ToString(alb.Create.Name), port)})
+			}
 		} else if err = stop; err == nil {
 			err = errors.New("the listener was not created")
 		}

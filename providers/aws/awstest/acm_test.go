@@ -172,6 +172,10 @@ func TestHTTPSListenerCertificates(t *testing.T) {
 	}
 	_, err = e.acm.DeleteCertificate(e.ctx, &acm.DeleteCertificateInput{CertificateArn: &arns[1]})
 	wantCode(t, err, "ResourceInUseException")
+	desc, err := e.acm.DescribeCertificate(e.ctx, &acm.DescribeCertificateInput{CertificateArn: &arns[1]})
+	if err != nil || len(desc.Certificate.InUseBy) != 1 || desc.Certificate.InUseBy[0] != *l.LoadBalancerArn {
+		t.Errorf("InUseBy = %+v, %v; want the load balancer", desc, err)
+	}
 	if _, err := e.elb.RemoveListenerCertificates(e.ctx, &elb.RemoveListenerCertificatesInput{ListenerArn: https.ListenerArn,
 		Certificates: []elbtypes.Certificate{{CertificateArn: &arns[1]}}}); err != nil {
 		t.Fatal(err)

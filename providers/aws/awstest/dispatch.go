@@ -119,7 +119,8 @@ func parseRequest(hr *http.Request, body []byte) (*request, url.Values, error) {
 }
 
 // run decides one call: the API model, IAM for describes, injected faults,
-// then the handler (which asks IAM itself before it changes anything).
+// then the handler (which asks IAM itself before it changes anything), and
+// last a lost answer for a write that was applied.
 func (s *Server) run(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (any, error) {
 	if perr != nil {
 		return nil, perr
@@ -141,9 +142,14 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 	if err := decodeInput(r.service, form, body, in); err != nil {
 		return nil, err
 	}
-	if !opn.write {
+	if !opn.write || r.service == serviceEC2 && form.Get("DryRun") == "true" {
 		if err := s.authorize(r, []AuthResource{{ARN: "*"}}, nil, nil); err != nil {
 			return nil, err
+		}
+		if r.service == serviceEC2 && form.Get("DryRun") == "true" {
+			// EC2 answers a permitted dry run with an error and changes nothing.
+			return nil, &APIError{Status: http.StatusPreconditionFailed, Code: "DryRunOperation",
+				Message: "Request would have succeeded, but DryRun flag is set."}
 		}
 	}
 	if f := s.faults.fault(r.service); f != nil {
@@ -152,6 +158,9 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 	out, err := opn.handle(s, r, in)
 	if err == nil && !r.authorized {
 		return nil, fmt.Errorf("emulator bug: %s answered without asking Authorize", r.action)
+	}
+	if err == nil && opn.write && s.faults.loseResponse() {
+		return nil, serverError(r.service)
 	}
 	return out, err
 }

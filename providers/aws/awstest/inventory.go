@@ -56,7 +56,8 @@ func (s *Server) Inventory() []Resource {
 
 // ListenerRules returns the rules of a load balancer's listener on a port as
 // DescribeRules returns them (by priority, the default rule last), for rule
-// evaluation; false if there is no such listener.
+// evaluation; false if there is no such listener. The rules share their
+// slices with the server: read them, do not change them.
 func (s *Server) ListenerRules(lbARN string, port int32) ([]elbtypes.Rule, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -36,6 +36,11 @@ type Options struct {
 	// just created (by ARN they answer its *NotFound), as AWS's eventual
 	// consistency does.
 	VisibilityDelay int
+	// DependencyDelay is the number of DeleteSecurityGroup calls that still
+	// answer DependencyViolation after the load balancer using the group is
+	// deleted, as AWS releases a load balancer's network interfaces a while
+	// after the load balancer is gone.
+	DependencyDelay int
 	// Clock drives deregistration delays and creation times; nil is the wall clock.
 	Clock Clock
 	// Faults are injected from the start; SetFaults changes them.
