@@ -89,7 +89,8 @@ func TestDeleteWaitsForAStillUsedSecurityGroup(t *testing.T) {
 	before := inventoryKeys()
 	lb := ingress(ns, "web").defaultBackend("front").apply(t)
 	sg := resourceOf(t, lb, aws.KindSecurityGroup).ID
-	// awstest deletes an ALB's interfaces with it; this one plays the interface AWS keeps.
+	// awstest lets the group go after dependencyDelay deletes; this interface plays one
+	// that AWS keeps until the test lets it go, so that the test sees the state between.
 	const eni = "eni-0d0000000000000a1"
 	srv.AddNetworkInterface(eni, awstest.DefaultVPC, awstest.DefaultPublicSubnets[0], "10.0.15.250", sg)
 

@@ -81,7 +81,13 @@ func TestIngressLifecycleOnAWS(t *testing.T) {
 		t.Errorf("the nodes' security group lets in %v; want the load balancer's group %s on 8080", got, sg)
 	}
 
+	start := callCount()
 	deleteIngress(t, ns, "web", before)
+	// AWS keeps the ALB's interfaces a while (awstest: dependencyDelay deletes), so the
+	// security group went only after retries.
+	if got := sgDeletes(start); len(got) != dependencyDelay+1 || got[len(got)-1] != "" {
+		t.Errorf("DeleteSecurityGroup answered %q; want DependencyViolation %d times, then success", got, dependencyDelay)
+	}
 	if got := nodeIngress(t); slices.ContainsFunc(got, func(r string) bool { return strings.HasPrefix(r, sg+":") }) {
 		t.Errorf("after delete the nodes' security group still lets in %v", got)
 	}
@@ -193,4 +199,16 @@ func nodeIngress(t *testing.T) []string {
 	}
 	slices.Sort(rules)
 	return rules
+}
+
+// sgDeletes lists the answers to DeleteSecurityGroup after the first n calls of the log:
+// an error code each, "" for success.
+func sgDeletes(n int) []string {
+	var out []string
+	for _, c := range srv.Calls()[n:] {
+		if c.Action == "DeleteSecurityGroup" {
+			out = append(out, c.Code)
+		}
+	}
+	return out
 }

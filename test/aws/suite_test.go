@@ -28,6 +28,10 @@ const (
 	// "initial" before it is "healthy", as AWS's health checks take a few intervals: long
 	// enough for a test to hold a target unhealthy before the emulator lets it pass.
 	healthyAfterReads = 6
+	// dependencyDelay is how many DeleteSecurityGroup calls answer DependencyViolation after
+	// the ALB is deleted, as AWS keeps its interfaces a while: every delete of the suite
+	// goes through the retries.
+	dependencyDelay = 2
 )
 
 var (
@@ -49,7 +53,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	policy.Principal = awstest.DefaultPrincipal
-	srv = awstest.New(awstest.Options{Region: region, Authorize: policy.Authorize, HealthyAfterReads: healthyAfterReads})
+	srv = awstest.New(awstest.Options{Region: region, Authorize: policy.Authorize, HealthyAfterReads: healthyAfterReads,
+		DependencyDelay: dependencyDelay})
 	defer srv.Close()
 	srv.SeedDefault()
 	prov = &restartable{}
