@@ -99,6 +99,7 @@ func awsCreate(b *testing.B, n int) {
 	first, last := awsWriteWindow(srv.Calls())
 	b.ReportMetric(first.Sub(start).Seconds(), "s-first-write")
 	b.ReportMetric(float64(writes)/last.Sub(first).Seconds(), "writes/s")
+	b.Logf("create writes by action: %v", callsByAction(srv.Calls(), true))
 
 	if err := env.StopController(); err != nil {
 		b.Fatal(err)
@@ -117,19 +118,20 @@ func awsCreate(b *testing.B, n int) {
 	b.ReportMetric(float64(srv.Writes()), "restart-writes")
 	b.ReportMetric(float64(srv.Reads()), "restart-reads")
 	b.ReportMetric(float64(tagReads(srv.Calls())), "restart-tag-reads")
-	b.Logf("restart reads by action: %v", readsByAction(srv.Calls()))
+	b.Logf("restart reads by action: %v", callsByAction(srv.Calls(), false))
 }
 
 // tagReads counts the DescribeTags calls: AWS takes at most 20 resources per call, so a
 // read of every load balancer's and target group's tags grows with N ÷ 20.
 func tagReads(calls []awstest.Call) int {
-	return readsByAction(calls)["DescribeTags"]
+	return callsByAction(calls, false)["DescribeTags"]
 }
 
-func readsByAction(calls []awstest.Call) map[string]int {
+// callsByAction counts the writes (or the reads) by action.
+func callsByAction(calls []awstest.Call, writes bool) map[string]int {
 	out := map[string]int{}
 	for _, c := range calls {
-		if !c.Write {
+		if c.Write == writes {
 			out[c.Action]++
 		}
 	}
