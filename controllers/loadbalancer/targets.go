@@ -217,7 +217,7 @@ func (r *Reconciler) nodeTargets(ctx context.Context) ([]providers.Target, error
 		}
 		for _, a := range n.Status.Addresses {
 			if a.Type == corev1.NodeInternalIP {
-				out = append(out, providers.Target{IP: a.Address, Node: n.Name, Zone: n.Labels[corev1.LabelTopologyZone]})
+				out = append(out, providers.Target{IP: a.Address, Node: n.Name, Zone: n.Labels[corev1.LabelTopologyZone], ProviderID: n.Spec.ProviderID})
 				break
 			}
 		}
