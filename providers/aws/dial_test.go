@@ -4,6 +4,9 @@ import (
 	"flag"
 	"slices"
 	"testing"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
 func TestDefaultsComeFromFlagsAndAreChecked(t *testing.T) {
@@ -24,5 +27,22 @@ func TestDefaultsComeFromFlagsAndAreChecked(t *testing.T) {
 		if bad.Validate() == nil {
 			t.Errorf("%+v accepted", bad)
 		}
+	}
+}
+
+func TestNewFromEnvironmentTakesTheRegionOfTheEnvironment(t *testing.T) {
+	t.Setenv("AWS_REGION", "ap-south-1")
+	p, err := NewFromEnvironment("cluster-a", nil, ratelimit.DefaultConfig(), Defaults{VPC: "vpc-0a1b2c3d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Location(nil); got != "ap-south-1" {
+		t.Errorf("location %q, want ap-south-1 from AWS_REGION", got)
+	}
+	if got := p.Location(&v1alpha1.IngressClassParamsSpec{AWS: &v1alpha1.AWSParams{Region: "eu-west-1"}}); got != "eu-west-1" {
+		t.Errorf("a class's region gives location %q, want eu-west-1", got)
+	}
+	if _, err := NewFromEnvironment("cluster-a", nil, ratelimit.DefaultConfig(), Defaults{VPC: "nope"}); err == nil {
+		t.Error("a bad --aws-vpc was accepted")
 	}
 }
