@@ -127,10 +127,9 @@ func (c *contractCloud) config(srv *awstest.Server) awssdk.Config {
 
 func (c *contractCloud) Provider(clusterID string) providers.Provider {
 	home := c.clients[contractRegions[0]]
-	// No nodes' security group: awstest lists no security group rules in its inventory,
-	// so the suite could not see them (a scenario test covers them).
 	return aws.New(aws.Options{ClusterID: clusterID, Region: contractRegions[0], VPC: awstest.DefaultVPC,
-		ELBV2: home.ELBV2, EC2: home.EC2, ACM: home.ACM,
+		NodeSecurityGroups: []string{awstest.DefaultNodeSecurityGroup},
+		ELBV2:              home.ELBV2, EC2: home.EC2, ACM: home.ACM,
 		Regional: func(_ context.Context, region string) (*aws.Clients, error) {
 			if cs, ok := c.clients[region]; ok {
 				return cs, nil
@@ -167,8 +166,42 @@ func (c *contractCloud) Resources() []providertest.Resource {
 			if r.Kind == "Rule" && r.Name == "default" {
 				continue // a listener's default rule is part of the listener
 			}
-			o, _ := providers.OwnerFromTags(r.Tags)
-			out = append(out, providertest.Resource{Location: region, Kind: kinds[r.Kind], Name: nameOf(r), Owner: o})
+			out = append(out, providertest.Resource{Location: region, Kind: kinds[r.Kind], Name: nameOf(r), Owner: ownerOfTags(r.Tags)})
+		}
+		out = append(out, nodeRules(region, srv)...)
+	}
+	return out
+}
+
+// ownerOfTags is who tags say own a resource: a load balancer, or the cluster for what its
+// load balancers share (tags naming a cluster but no load balancer).
+func ownerOfTags(tags map[string]string) providers.Owner {
+	if o, ok := providers.OwnerFromTags(tags); ok {
+		return o
+	}
+	if tags[providers.TagManagedBy] == "portico" {
+		return providers.Owner{ClusterID: tags[providers.TagCluster]}
+	}
+	return providers.Owner{}
+}
+
+// nodeRules are the rules of the nodes' group that let one of the clusters' groups in,
+// each owned by the owner of its source group and named by the tag of that group.
+func nodeRules(region string, srv *awstest.Server) []providertest.Resource {
+	sources := map[string]awstest.Resource{}
+	for _, r := range srv.Inventory() {
+		if r.Kind == "SecurityGroup" {
+			sources[r.ID] = r
+		}
+	}
+	g, _ := srv.SecurityGroup(awstest.DefaultNodeSecurityGroup)
+	var out []providertest.Resource
+	for _, p := range g.IpPermissions {
+		for _, pair := range p.UserIdGroupPairs {
+			src := sources[awssdk.ToString(pair.GroupId)]
+			o := ownerOfTags(src.Tags)
+			name := providers.Namer{ClusterID: o.ClusterID, MaxLength: 32}.Name("sgr", o.LoadBalancer, awstest.DefaultNodeSecurityGroup, src.Name)
+			out = append(out, providertest.Resource{Location: region, Kind: aws.KindSecurityGroupRule, Name: name, Owner: o})
 		}
 	}
 	return out

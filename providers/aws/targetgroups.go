@@ -159,7 +159,7 @@ func InstanceID(providerID string) (string, bool) {
 		return "", false
 	}
 	for _, c := range id[2:] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return "", false
 		}
 	}

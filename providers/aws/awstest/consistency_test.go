@@ -65,20 +65,20 @@ func TestEveryKindIsEventuallyConsistent(t *testing.T) {
 }
 
 func TestLatencyIsAdded(t *testing.T) {
-	e := newEnv(t, awstest.Options{Faults: awstest.Faults{Latency: 30 * time.Millisecond}})
+	e := newEnv(t, awstest.Options{Faults: awstest.Faults{Latency: 150 * time.Millisecond}})
 	start := time.Now()
 	if _, err := e.ec2.DescribeVpcs(e.ctx, &ec2.DescribeVpcsInput{}); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d < 30*time.Millisecond {
-		t.Errorf("a call took %v under 30ms of latency", d)
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("a call took %v under 150ms of latency", d)
 	}
 	e.srv.SetFaults(awstest.Faults{})
 	start = time.Now()
 	if _, err := e.ec2.DescribeVpcs(e.ctx, &ec2.DescribeVpcsInput{}); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d >= 30*time.Millisecond {
+	if d := time.Since(start); d >= 150*time.Millisecond {
 		t.Errorf("a call took %v after the latency was turned off", d)
 	}
 }

@@ -81,7 +81,7 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	s.nextID++
 	r.id = fmt.Sprintf("%08x-0000-4000-8000-%012x", s.nextID, s.nextID)
 	opn, known := operations[r.service][r.action]
-	out, err := s.run(r, opn, known, form, body, perr)
+	out, err := s.runSafely(r, opn, known, form, body, perr)
 	s.record(Call{Service: r.service, Action: r.action, Write: !known || opn.write, Code: codeOf(r.service, err), Status: statusOf(r.service, err)})
 	if err != nil {
 		writeError(w, r.service, r.id, asAPIError(r.service, err))
@@ -116,6 +116,17 @@ func parseRequest(hr *http.Request, body []byte) (*request, url.Values, error) {
 		return r, form, apiErr("InvalidAction", "unsupported API version %q", form.Get("Version"))
 	}
 	return r, form, nil
+}
+
+// runSafely runs a call and turns a panic, the emulator's own bug, into a
+// 500 that names it, rather than a dropped connection the SDK retries.
+func (s *Server) runSafely(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("emulator bug: %s panicked: %v", r.action, p)
+		}
+	}()
+	return s.run(r, opn, known, form, body, perr)
 }
 
 // run decides one call: the API model, IAM for describes, injected faults,

@@ -126,6 +126,9 @@ func TestSecurityGroupRoundTrip(t *testing.T) {
 	_, err = e.ec2.RevokeSecurityGroupIngress(e.ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: &id,
 		IpPermissions: []ec2types.IpPermission{tcp(80, []string{"10.1.0.0/16"})}})
 	wantCode(t, err, "InvalidPermission.NotFound")
+	if g, ok := e.srv.SecurityGroup(node); !ok || *g.IpPermissions[0].UserIdGroupPairs[0].GroupId != id {
+		t.Errorf("the nodes' group as the server has it: %+v", g)
+	}
 	// Still referenced by the nodes' rule: DependencyViolation, then success once revoked.
 	_, err = e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})
 	wantCode(t, err, "DependencyViolation")
