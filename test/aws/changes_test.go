@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -81,34 +82,31 @@ func TestResyncWritesNothing(t *testing.T) {
 // TestDeleteWaitsForAStillUsedSecurityGroup: an ALB's network interfaces hold its security
 // group for a while after the ALB is deleted, and AWS answers DependencyViolation until they
 // go. The LoadBalancer stays, with a Warning Event naming the error, and only the security
-// group is left in AWS; once the interface lets it go, the retried delete removes it and the
-// LoadBalancer goes.
+// groups are left in AWS (its own, and the cluster's backend group, which goes with the
+// cluster's last load balancer); once the interface lets go, the retried delete removes
+// both and the LoadBalancer goes.
 func TestDeleteWaitsForAStillUsedSecurityGroup(t *testing.T) {
 	ns := newNamespace(t)
 	service(t, ns, "front", "10.0.2.1")
 	before := inventoryKeys()
 	lb := ingress(ns, "web").defaultBackend("front").apply(t)
-	sg := resourceOf(t, lb, aws.KindSecurityGroup).ID
+	own, backend := ownSecurityGroup(t, lb), backendSecurityGroup(t, lb)
 	// awstest lets the group go after dependencyDelay deletes; this interface plays one
 	// that AWS keeps until the test lets it go, so that the test sees the state between.
 	const eni = "eni-0d0000000000000a1"
-	srv.AddNetworkInterface(eni, awstest.DefaultVPC, awstest.DefaultPublicSubnets[0], "10.0.15.250", sg)
+	srv.AddNetworkInterface(eni, awstest.DefaultVPC, awstest.DefaultPublicSubnets[0], "10.0.15.250", own)
 
 	if err := env.Client.Delete(context.Background(), getIngress(t, ns, "web")); err != nil {
 		t.Fatal(err)
 	}
 	waitEvent(t, lb, v1alpha1.ReasonDeleteError, "DependencyViolation")
-	left := map[string]bool{}
-	err := testenv.WaitFor(timeout(t), "everything but the security group to be deleted", func(context.Context) (bool, error) {
-		extra, _ := diffKeys(inventoryKeys(), before)
-		left = map[string]bool{}
-		for _, k := range extra {
-			left[k] = true
-		}
-		return len(extra) == 1 && left["SecurityGroup "+sg], nil
+	var extra []string
+	err := testenv.WaitFor(timeout(t), "everything but the security groups to be deleted", func(context.Context) (bool, error) {
+		extra, _ = diffKeys(inventoryKeys(), before)
+		return slices.Equal(extra, sorted("SecurityGroup "+own, "SecurityGroup "+backend)), nil
 	})
 	if err != nil {
-		t.Fatalf("%v: awstest holds %v", err, left)
+		t.Fatalf("%v: awstest holds %v", err, extra)
 	}
 	if err := env.Client.Get(context.Background(), client.ObjectKeyFromObject(lb), &v1alpha1.LoadBalancer{}); err != nil {
 		t.Fatalf("the LoadBalancer went while its security group is left in AWS: %v", err)
@@ -117,6 +115,11 @@ func TestDeleteWaitsForAStillUsedSecurityGroup(t *testing.T) {
 	// The interface lets the group go (awstest replaces an interface added again).
 	srv.AddNetworkInterface(eni, awstest.DefaultVPC, awstest.DefaultPublicSubnets[0], "10.0.15.250")
 	waitDeleted(t, lb.Name, before)
+}
+
+func sorted(s ...string) []string {
+	slices.Sort(s)
+	return s
 }
 
 // waitALBState waits until the LoadBalancer's status shows its ALB in the state, and

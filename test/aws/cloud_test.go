@@ -1,11 +1,14 @@
 package aws
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/aws/awstest"
 )
@@ -36,6 +39,17 @@ func diffKeys(now, before map[string]bool) (extra, missing []string) {
 	return extra, missing
 }
 
+// named adds to each "Kind ID" of awstest's inventory the resource's name and tags.
+func named(keys []string) []string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		_, id, _ := strings.Cut(k, " ")
+		r, _ := awsResource(id)
+		out = append(out, fmt.Sprintf("%s %s %v", k, r.Name, r.Tags))
+	}
+	return out
+}
+
 // awsResource returns awstest's resource of an ID (an ARN, or a security group's ID).
 func awsResource(id string) (awstest.Resource, bool) {
 	for _, r := range srv.Inventory() {
@@ -57,6 +71,42 @@ func resourceOf(t *testing.T, lb *v1alpha1.LoadBalancer, kind string) v1alpha1.C
 	}
 	if len(found) != 1 {
 		t.Fatalf("LoadBalancer %s lists %d %s, want one: %v", lb.Name, len(found), kind, lb.Status.Resources)
+	}
+	return found[0]
+}
+
+// ownSecurityGroup returns the ID of the load balancer's own security group, which lets
+// clients in on its listener ports.
+func ownSecurityGroup(t *testing.T, lb *v1alpha1.LoadBalancer) string {
+	t.Helper()
+	return securityGroup(t, lb, true)
+}
+
+// backendSecurityGroup returns the ID of the cluster's backend security group, which every
+// ALB of the cluster carries and the nodes' security group lets in.
+func backendSecurityGroup(t *testing.T, lb *v1alpha1.LoadBalancer) string {
+	t.Helper()
+	return securityGroup(t, lb, false)
+}
+
+// securityGroup returns the one security group the LoadBalancer lists that is tagged with
+// its load balancer (own), or with its cluster only (not own).
+func securityGroup(t *testing.T, lb *v1alpha1.LoadBalancer, own bool) string {
+	t.Helper()
+	var found []string
+	for _, r := range lb.Status.Resources {
+		if r.Kind != aws.KindSecurityGroup {
+			continue
+		}
+		res, _ := awsResource(r.ID)
+		o, owned := providers.OwnerFromTags(res.Tags)
+		mine := owned && o.LoadBalancer == lb.Name
+		if mine == own && res.Tags[providers.TagCluster] == clusterID {
+			found = append(found, r.ID)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("LoadBalancer %s lists %d security groups (own: %v) in awstest, want one: %v", lb.Name, len(found), own, lb.Status.Resources)
 	}
 	return found[0]
 }

@@ -181,7 +181,7 @@ func waitDeleted(t *testing.T, lbName string, before map[string]bool) {
 		return apierrors.IsNotFound(err) && len(extra) == 0, client.IgnoreNotFound(err)
 	})
 	if err != nil {
-		t.Fatalf("%v; awstest still holds %v", err, extra)
+		t.Fatalf("%v; awstest still holds %v", err, named(extra))
 	}
 	if len(missing) > 0 {
 		t.Errorf("deleting %s also deleted %v, which it did not own", lbName, missing)

@@ -76,19 +76,23 @@ func TestIngressLifecycleOnAWS(t *testing.T) {
 	for _, port := range []int32{80, 443} {
 		checkRoutes(t, lb, port, ns)
 	}
-	sg := resourceOf(t, lb, aws.KindSecurityGroup).ID
-	if got := nodeIngress(t); !slices.Contains(got, sg+":8080") {
-		t.Errorf("the nodes' security group lets in %v; want the load balancer's group %s on 8080", got, sg)
+	backend := backendSecurityGroup(t, lb)
+	if got := nodeIngress(t); !slices.Equal(got, []string{backend + ":0-65535"}) {
+		t.Errorf("the nodes' security group lets in %v; want the cluster's backend group %s, on every port", got, backend)
+	}
+	if alb.SecurityGroups == nil || !slices.Contains(alb.SecurityGroups, backend) || !slices.Contains(alb.SecurityGroups, ownSecurityGroup(t, lb)) {
+		t.Errorf("the ALB carries the security groups %v, want its own and the cluster's backend group", alb.SecurityGroups)
 	}
 
 	start := callCount()
 	deleteIngress(t, ns, "web", before)
 	// AWS keeps the ALB's interfaces a while (awstest: dependencyDelay deletes), so the
-	// security group went only after retries.
-	if got := sgDeletes(start); len(got) != dependencyDelay+1 || got[len(got)-1] != "" {
-		t.Errorf("DeleteSecurityGroup answered %q; want DependencyViolation %d times, then success", got, dependencyDelay)
+	// security groups went only after retries.
+	if got := sgDeletes(start); !slices.Contains(got, "DependencyViolation") || got[len(got)-1] != "" {
+		t.Errorf("DeleteSecurityGroup answered %q; want DependencyViolation, retried until success", got)
 	}
-	if got := nodeIngress(t); slices.ContainsFunc(got, func(r string) bool { return strings.HasPrefix(r, sg+":") }) {
+	// The last load balancer of the cluster is gone, and with it the nodes' opening.
+	if got := nodeIngress(t); len(got) > 0 {
 		t.Errorf("after delete the nodes' security group still lets in %v", got)
 	}
 }
@@ -117,7 +121,8 @@ func checkStatusIsInventory(t *testing.T, lb *v1alpha1.LoadBalancer) {
 	if int(lb.Status.ResourceCount) != len(lb.Status.Resources) {
 		t.Errorf("resource count %d, %d resources listed", lb.Status.ResourceCount, len(lb.Status.Resources))
 	}
-	for kind, n := range map[string]int{aws.KindSecurityGroup: 1, aws.KindTargetGroup: 3, aws.KindCertificate: 1,
+	// Two security groups: the load balancer's own, and the cluster's backend group.
+	for kind, n := range map[string]int{aws.KindSecurityGroup: 2, aws.KindTargetGroup: 3, aws.KindCertificate: 1,
 		aws.KindLoadBalancer: 1, aws.KindListener: 2} {
 		if kinds[kind] != n {
 			t.Errorf("%d %s in the status, want %d (all: %v)", kinds[kind], kind, n, kinds)

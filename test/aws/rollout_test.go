@@ -84,8 +84,7 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 func TestAnOpenedGateKeepsItsTarget(t *testing.T) {
 	t.Skip("blocked: controllers/loadbalancer/targets.go endpointsOf leaves out an endpoint that is not ready and whose pod the gate no longer holds " +
 		"(readiness.Held is false once the gate opens), so the reconcile the gate's opening triggers deregisters the target AWS just found healthy; " +
-		"it is registered again (initial) only when the EndpointSlice says ready; with no other target the nodes' security group loses the load balancer's opening too " +
-		"(the pass writes DeregisterTargets and RevokeSecurityGroupIngress)")
+		"it is registered again (initial) only when the EndpointSlice says ready (the pass writes DeregisterTargets)")
 	ns := newNamespace(t)
 	k := newKubelet(t, ns, "shop")
 	k.service()

@@ -54,7 +54,9 @@ func run(m *testing.M) int {
 	}
 	policy.Principal = awstest.DefaultPrincipal
 	srv = awstest.New(awstest.Options{Region: region, Authorize: policy.Authorize, HealthyAfterReads: healthyAfterReads,
-		DependencyDelay: dependencyDelay})
+		DependencyDelay: dependencyDelay,
+		// An account running more ALBs than AWS's default 50 a region has the quota raised.
+		Limits: awstest.Limits{LoadBalancers: 100}})
 	defer srv.Close()
 	srv.SeedDefault()
 	prov = &restartable{}

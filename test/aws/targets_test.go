@@ -49,8 +49,8 @@ func TestScalingOnlyRegistersAndDeregistersTargets(t *testing.T) {
 
 // TestInstanceTargetsOnAWS: an Ingress of target type instance reaches the ready nodes on
 // the Service's NodePort: its target group registers each node's EC2 instance (from the
-// node's spec.providerID), the nodes' security group lets the load balancer in on the
-// NodePort, and a node that stops being ready is deregistered.
+// node's spec.providerID), the nodes' security group lets the cluster's load balancers in
+// (NodePorts included), and a node that stops being ready is deregistered.
 func TestInstanceTargetsOnAWS(t *testing.T) {
 	ns := newNamespace(t)
 	node(t, ns+"-a", "i-0a00000000000e2e1", 0, "10.0.0.41")
@@ -73,9 +73,8 @@ func TestInstanceTargetsOnAWS(t *testing.T) {
 	if got := targetsOf(arn); !slices.Equal(got, want) {
 		t.Fatalf("the target group routes to %v, want %v", got, want)
 	}
-	sg := resourceOf(t, lb, aws.KindSecurityGroup).ID
-	if got := nodeIngress(t); !slices.Contains(got, sg+":30080") {
-		t.Errorf("the nodes' security group lets in %v; want the load balancer's group %s on 30080", got, sg)
+	if got, backend := nodeIngress(t), backendSecurityGroup(t, lb); !slices.Equal(got, []string{backend + ":0-65535"}) {
+		t.Errorf("the nodes' security group lets in %v; want the cluster's backend group %s, NodePorts included", got, backend)
 	}
 
 	setNodeReady(t, ns+"-b", "10.0.16.42", false)
