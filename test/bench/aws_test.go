@@ -99,7 +99,7 @@ func awsCreate(b *testing.B, n int) {
 	first, last := awsWriteWindow(srv.Calls())
 	b.ReportMetric(first.Sub(start).Seconds(), "s-first-write")
 	b.ReportMetric(float64(writes)/last.Sub(first).Seconds(), "writes/s")
-	b.Logf("create writes by action: %v", callsByAction(srv.Calls(), true))
+	b.Logf("create writes by action: %v; refused: %v", callsByAction(srv.Calls(), true), refusedWrites(srv.Calls()))
 
 	if err := env.StopController(); err != nil {
 		b.Fatal(err)
@@ -125,6 +125,17 @@ func awsCreate(b *testing.B, n int) {
 // read of every load balancer's and target group's tags grows with N ÷ 20.
 func tagReads(calls []awstest.Call) int {
 	return callsByAction(calls, false)["DescribeTags"]
+}
+
+// refusedWrites counts the writes AWS refused, by action and error code.
+func refusedWrites(calls []awstest.Call) map[string]int {
+	out := map[string]int{}
+	for _, c := range calls {
+		if c.Write && c.Code != "" {
+			out[c.Action+" "+c.Code]++
+		}
+	}
+	return out
 }
 
 // callsByAction counts the writes (or the reads) by action.
@@ -158,8 +169,10 @@ func (c *countedAWS) restart() error {
 		return err
 	}
 	clients := aws.ClientsOf(c.srv.Config())
+	// The nodes' security group is managed, as on EKS: the load balancers reach the nodes
+	// through the cluster's one backend group.
 	c.Provider = aws.New(aws.Options{ClusterID: "bench", Region: awsRegion, VPC: awstest.DefaultVPC, Limiter: limiter,
-		ELBV2: clients.ELBV2, EC2: clients.EC2, ACM: clients.ACM})
+		NodeSecurityGroups: []string{awstest.DefaultNodeSecurityGroup}, ELBV2: clients.ELBV2, EC2: clients.EC2, ACM: clients.ACM})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seen = map[string]bool{}
