@@ -178,7 +178,7 @@ func healthReads() int {
 // describe-target-group-attributes` shows it.
 func tgAttribute(t *testing.T, tg, key string) string {
 	t.Helper()
-	out, err := aws.ClientsOf(srv.Config()).ELBV2.(*elbv2.Client).DescribeTargetGroupAttributes(context.Background(),
+	out, err := elbv2.NewFromConfig(srv.Config()).DescribeTargetGroupAttributes(context.Background(),
 		&elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: awssdk.String(tg)})
 	if err != nil {
 		t.Fatal(err)
