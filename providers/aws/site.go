@@ -139,7 +139,13 @@ func (p *Provider) site(ctx context.Context, region string, want *providers.Desi
 	if s.vpc == "" {
 		return s, nil // the graph says what is missing
 	}
-	for _, id := range aws.Subnets {
+	// The load balancer's own subnets (the portico.dev/subnets annotation) come before the
+	// class's.
+	subnets := want.Spec.Subnets
+	if len(subnets) == 0 {
+		subnets = aws.Subnets
+	}
+	for _, id := range subnets {
 		s.subnets = append(s.subnets, string(id))
 	}
 	if len(s.subnets) == 0 {
