@@ -34,6 +34,10 @@ type site struct {
 	// cidrs are the VPC's address blocks: a pod IP outside them is registered in every
 	// zone ("all"), as AWS wants for a peered or on-premises address.
 	cidrs []netip.Prefix
+	// discovered maps each host of a discovered certificate entry to the ACM certificate
+	// found for it; discoverErr names the hosts none was found for.
+	discovered  map[string]string
+	discoverErr error
 }
 
 // inVPC reports whether an IP is in the VPC; true when the VPC's blocks are not known.
