@@ -176,12 +176,17 @@ func sortedByCreation(certs map[string]*certificate) []string {
 
 // certFor looks up a certificate a write names, after IAM has seen it.
 func (s *Server) certFor(r *request, arn string, requestTags map[string]string) (*certificate, error) {
+	return s.certAfter(r, arn, func(res []AuthResource) error { return s.authorize(r, res, requestTags, nil) })
+}
+
+// certAfter looks up a certificate after ask has put it to IAM with its tags.
+func (s *Server) certAfter(r *request, arn string, ask func([]AuthResource) error) (*certificate, error) {
 	c, ok := s.acm.certs[arn]
 	var tags map[string]string
 	if ok {
 		tags = c.tags
 	}
-	if err := s.authorize(r, []AuthResource{resource(arn, tags)}, requestTags, nil); err != nil {
+	if err := ask([]AuthResource{resource(arn, tags)}); err != nil {
 		return nil, err
 	}
 	if !ok {
@@ -229,7 +234,11 @@ func (s *Server) addTagsToCertificate(r *request, in *acm.AddTagsToCertificateIn
 }
 
 func (s *Server) removeTagsFromCertificate(r *request, in *acm.RemoveTagsFromCertificateInput) (any, error) {
-	c, err := s.certFor(r, deref(in.CertificateArn), nil)
+	var keys []string
+	for _, t := range in.Tags {
+		keys = append(keys, deref(t.Key))
+	}
+	c, err := s.certAfter(r, deref(in.CertificateArn), func(res []AuthResource) error { return s.authorizeUntag(r, res, keys) })
 	if err != nil {
 		return nil, err
 	}

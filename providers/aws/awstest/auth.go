@@ -3,6 +3,7 @@ package awstest
 import (
 	"maps"
 	"net/http"
+	"slices"
 )
 
 // authorize asks Options.Authorize about this call; every handler calls it
@@ -15,6 +16,13 @@ func (s *Server) authorize(r *request, resources []AuthResource, requestTags, co
 // the create sets tags, the tagging action with the CreateAction condition
 // key, as AWS asks for tag-on-create.
 func (s *Server) authorizeCreate(r *request, arn string, tags map[string]string) error {
+	return s.authorizeCreateOf(r, nil, []string{arn}, tags)
+}
+
+// authorizeCreateOf is authorizeCreate for a call that also acts on existing
+// resources (the security group a new rule goes into): the action is asked
+// about those and the new ones, the tagging action about the new ones only.
+func (s *Server) authorizeCreateOf(r *request, existing []AuthResource, arns []string, tags map[string]string) error {
 	var ctx map[string]string
 	tagAction := "AddTagsToCertificate"
 	switch r.service {
@@ -23,28 +31,45 @@ func (s *Server) authorizeCreate(r *request, arn string, tags map[string]string)
 	case serviceEC2:
 		ctx, tagAction = map[string]string{"ec2:CreateAction": r.action}, "CreateTags"
 	}
-	if err := s.authorize(r, []AuthResource{resource(arn, nil)}, tags, ctx); err != nil {
+	var made []AuthResource
+	for _, arn := range arns {
+		made = append(made, resource(arn, nil))
+	}
+	if err := s.authorize(r, append(slices.Clone(existing), made...), tags, ctx); err != nil {
 		return err
 	}
 	if len(tags) == 0 {
 		return nil
 	}
-	return s.authorizeAs(r, tagAction, []AuthResource{resource(arn, nil)}, tags, ctx)
+	return s.authorizeAs(r, tagAction, made, tags, ctx)
+}
+
+// authorizeUntag asks about a call that removes the tag keys from resources:
+// IAM sees the keys as aws:TagKeys, which is how a policy keeps a tag on.
+func (s *Server) authorizeUntag(r *request, resources []AuthResource, keys []string) error {
+	return s.ask(r, AuthRequest{Action: r.service + ":" + r.action, Resources: resources, TagKeys: slices.Clone(keys)})
 }
 
 // authorizeAs asks about action, an action of the called service.
 func (s *Server) authorizeAs(r *request, action string, resources []AuthResource, requestTags, context map[string]string) error {
+	return s.ask(r, AuthRequest{Action: r.service + ":" + action, Resources: resources,
+		RequestTags: maps.Clone(requestTags), Context: maps.Clone(context)})
+}
+
+func (s *Server) ask(r *request, req AuthRequest) error {
 	r.authorized = true
 	if s.opts.Authorize == nil {
 		return nil
 	}
-	req := AuthRequest{Action: r.service + ":" + action, Resources: resources,
-		RequestTags: maps.Clone(requestTags), Context: maps.Clone(context)}
-	err := s.opts.Authorize(req)
-	if err == nil {
-		return nil
+	if err := s.opts.Authorize(req); err != nil {
+		return refusal(r.service, req, err)
 	}
-	switch r.service {
+	return nil
+}
+
+// refusal is the 403 a service answers when IAM refuses a call.
+func refusal(service string, req AuthRequest, err error) *APIError {
+	switch service {
 	case serviceEC2:
 		return &APIError{Status: http.StatusForbidden, Code: "UnauthorizedOperation",
 			Message: "You are not authorized to perform this operation. " + err.Error()}

@@ -234,7 +234,9 @@ func (s *Server) taggable(id string) (string, bool) {
 	return "", false
 }
 
-func (s *Server) tagTargets(r *request, ids []string, tags map[string]string) error {
+// tagTargets checks the resources a CreateTags or DeleteTags names, after IAM has seen
+// them with the tags set or, for a DeleteTags, the keys removed.
+func (s *Server) tagTargets(r *request, ids []string, tags map[string]string, removed []string) error {
 	if len(ids) == 0 {
 		return apiErr("MissingParameter", "The request must contain the parameter resourceIdSet")
 	}
@@ -243,7 +245,11 @@ func (s *Server) tagTargets(r *request, ids []string, tags map[string]string) er
 		arn, _ := s.taggable(id)
 		res = append(res, resource(arn, s.ec2.tags[id]))
 	}
-	if err := s.authorize(r, res, tags, nil); err != nil {
+	ask := func() error { return s.authorize(r, res, tags, nil) }
+	if r.action == "DeleteTags" {
+		ask = func() error { return s.authorizeUntag(r, res, removed) }
+	}
+	if err := ask(); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -265,7 +271,7 @@ func (s *Server) createTags(r *request, in *ec2.CreateTagsInput) (any, error) {
 		}
 		tags[deref(t.Key)] = deref(t.Value)
 	}
-	if err := s.tagTargets(r, in.Resources, tags); err != nil {
+	if err := s.tagTargets(r, in.Resources, tags, nil); err != nil {
 		return nil, err
 	}
 	for _, id := range in.Resources {
@@ -285,7 +291,11 @@ func (s *Server) createTags(r *request, in *ec2.CreateTagsInput) (any, error) {
 
 // deleteTags removes tags by key, or by key and value when a value is given.
 func (s *Server) deleteTags(r *request, in *ec2.DeleteTagsInput) (any, error) {
-	if err := s.tagTargets(r, in.Resources, nil); err != nil {
+	var keys []string
+	for _, t := range in.Tags {
+		keys = append(keys, deref(t.Key))
+	}
+	if err := s.tagTargets(r, in.Resources, nil, keys); err != nil {
 		return nil, err
 	}
 	for _, id := range in.Resources {

@@ -61,8 +61,13 @@ type AuthRequest struct {
 	// Resources are the resources acted on with their current tags; for a
 	// create the new ARN; a single "*" for a describe.
 	Resources []AuthResource
-	// RequestTags are the tags the request sets (aws:RequestTag/KEY).
+	// RequestTags are the tags the request sets (aws:RequestTag/KEY); their
+	// keys are among aws:TagKeys.
 	RequestTags map[string]string
+	// TagKeys are the keys a removal names (RemoveTags, DeleteTags,
+	// RemoveTagsFromCertificate), which IAM sees as aws:TagKeys: a removal
+	// sets no value, so these keys are in no RequestTags.
+	TagKeys []string
 	// Context holds other condition keys, e.g. "elasticloadbalancing:CreateAction".
 	Context map[string]string
 }
