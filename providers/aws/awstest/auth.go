@@ -1,6 +1,8 @@
 package awstest
 
 import (
+	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -67,16 +69,31 @@ func (s *Server) ask(r *request, req AuthRequest) error {
 	return nil
 }
 
-// refusal is the 403 a service answers when IAM refuses a call.
+// refusal is the 403 a service answers when IAM refuses a call: IAM's message, once,
+// with the service's code. EC2 alone puts a sentence of its own before IAM's. An
+// Authorize that refuses with an error of its own gets IAM's message for an implicit
+// deny on the first resource, as AWS never answers in other words.
 func refusal(service string, req AuthRequest, err error) *APIError {
+	var denied *AccessDeniedError
+	msg := ""
+	if errors.As(err, &denied) {
+		msg = denied.Message
+	} else {
+		arn := "*"
+		if len(req.Resources) > 0 {
+			arn = req.Resources[0].ARN
+		}
+		msg = fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",
+			DefaultPrincipal, req.Action, arn, req.Action)
+	}
 	switch service {
 	case serviceEC2:
 		return &APIError{Status: http.StatusForbidden, Code: "UnauthorizedOperation",
-			Message: "You are not authorized to perform this operation. " + err.Error()}
+			Message: "You are not authorized to perform this operation. " + msg}
 	case serviceACM:
-		return &APIError{Status: http.StatusForbidden, Code: "AccessDeniedException", Message: err.Error()}
+		return &APIError{Status: http.StatusForbidden, Code: "AccessDeniedException", Message: msg}
 	}
-	return &APIError{Status: http.StatusForbidden, Code: "AccessDenied", Message: err.Error()}
+	return &APIError{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}
 }
 
 // resource is an AuthResource with a copy of its tags.

@@ -47,8 +47,11 @@ type Options struct {
 	// Faults are injected from the start; SetFaults changes them.
 	Faults Faults
 	// Authorize decides every call as IAM would; a non-nil error answers
-	// AccessDenied (ELBv2, ACM) or UnauthorizedOperation (EC2) with 403. It is
-	// called with the server's lock held and must not call the server.
+	// AccessDenied (ELBv2), AccessDeniedException (ACM) or
+	// UnauthorizedOperation (EC2) with 403 and IAM's message: an
+	// *AccessDeniedError's (Policy refuses with one), else IAM's implicit deny
+	// of the first resource. It is called with the server's lock held and
+	// must not call the server.
 	Authorize func(AuthRequest) error
 	// Limits are the service quotas enforced; zero fields take AWS's defaults.
 	Limits Limits
