@@ -169,15 +169,20 @@ func (s *Server) createSecurityGroup(r *request, in *ec2.CreateSecurityGroupInpu
 	return &ec2.CreateSecurityGroupOutput{GroupId: ptr(id), SecurityGroupArn: ptr(s.groupARN(id)), Tags: s.ec2.tagList(id)}, nil
 }
 
+// findGroup is the group a write names by id, or by name in the default VPC; nil if none.
+func (s *Server) findGroup(id, name string) *securityGroup {
+	if id == "" && name != "" {
+		return s.groupByName("", name)
+	}
+	return s.ec2.groups[id]
+}
+
 // groupFor looks up the group a write names by id (or name), after IAM has seen it.
 func (s *Server) groupFor(r *request, id, name string) (*securityGroup, error) {
-	g, ok := s.ec2.groups[id]
-	if id == "" && name != "" {
-		g = s.groupByName("", name)
-		ok = g != nil
-		if ok {
-			id = g.id
-		}
+	g := s.findGroup(id, name)
+	ok := g != nil
+	if ok {
+		id = g.id
 	}
 	if err := s.authorize(r, []AuthResource{resource(s.groupARN(id), s.ec2.tags[id])}, nil, nil); err != nil {
 		return nil, err
@@ -202,6 +207,9 @@ func (s *Server) deleteSecurityGroup(r *request, in *ec2.DeleteSecurityGroupInpu
 	}
 	delete(s.ec2.groups, g.id)
 	delete(s.ec2.tags, g.id)
+	for _, p := range g.ingress {
+		delete(s.ec2.tags, p.id)
+	}
 	delete(s.ec2.lingering, g.id)
 	return &ec2.DeleteSecurityGroupOutput{Return: ptr(true), GroupId: ptr(g.id)}, nil
 }

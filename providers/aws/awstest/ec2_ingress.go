@@ -135,41 +135,67 @@ func optional(s string) *string {
 	return &s
 }
 
+// authorizeIngress adds rules to a group. IAM sees the group and the new rules; with
+// TagSpecifications it also sees ec2:CreateTags on the new rules, with ec2:CreateAction,
+// as for every EC2 create that tags what it makes.
 func (s *Server) authorizeIngress(r *request, in *ec2.AuthorizeSecurityGroupIngressInput) (any, error) {
-	g, err := s.groupFor(r, deref(in.GroupId), deref(in.GroupName))
+	tags, err := specTags(in.TagSpecifications, ec2types.ResourceTypeSecurityGroupRule)
 	if err != nil {
+		return nil, err
+	}
+	g := s.findGroup(deref(in.GroupId), deref(in.GroupName))
+	if g == nil {
+		_, err := s.groupFor(r, deref(in.GroupId), deref(in.GroupName))
 		return nil, err
 	}
 	add, err := s.expand(in.IpPermissions)
 	if err != nil {
 		return nil, err
 	}
+	arns := make([]string, len(add))
+	for i := range add {
+		add[i].id = "sgr-0" + s.hex(16)
+		arns[i] = s.ruleARN(add[i].id)
+	}
+	if err := s.authorizeCreateOf(r, []AuthResource{resource(s.groupARN(g.id), s.ec2.tags[g.id])}, arns, tags); err != nil {
+		return nil, err
+	}
+	if err := s.checkNewRules(g, add); err != nil {
+		return nil, err
+	}
+	out := &ec2.AuthorizeSecurityGroupIngressOutput{Return: ptr(true)}
+	for _, p := range add {
+		s.ec2.setTags(p.id, tags)
+		out.SecurityGroupRules = append(out.SecurityGroupRules, s.ruleView(g, p))
+	}
+	g.ingress = append(g.ingress, add...)
+	return out, nil
+}
+
+func (s *Server) ruleARN(id string) string { return s.ec2ARN("security-group-rule/" + id) }
+
+// checkNewRules refuses rules a group already has, and more rules than a group may hold.
+func (s *Server) checkNewRules(g *securityGroup, add []ingressRule) error {
 	have := map[string]bool{}
 	for _, p := range g.ingress {
 		have[p.key()] = true
 	}
 	for _, p := range add {
 		if have[p.key()] {
-			return nil, apiErr("InvalidPermission.Duplicate", `the specified rule "%s" already exists`, p)
+			return apiErr("InvalidPermission.Duplicate", `the specified rule "%s" already exists`, p)
 		}
 		have[p.key()] = true
 	}
 	if len(g.ingress)+len(add) > s.opts.Limits.IngressRulesPerGroup {
-		return nil, apiErr("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
+		return apiErr("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
 	}
-	out := &ec2.AuthorizeSecurityGroupIngressOutput{Return: ptr(true)}
-	for i := range add {
-		add[i].id = "sgr-0" + s.hex(16)
-		out.SecurityGroupRules = append(out.SecurityGroupRules, s.ruleView(g, add[i]))
-	}
-	g.ingress = append(g.ingress, add...)
-	return out, nil
+	return nil
 }
 
 func (s *Server) ruleView(g *securityGroup, p ingressRule) ec2types.SecurityGroupRule {
 	v := ec2types.SecurityGroupRule{SecurityGroupRuleId: ptr(p.id), GroupId: ptr(g.id), GroupOwnerId: ptr(s.opts.AccountID),
 		IsEgress: ptr(false), IpProtocol: ptr(p.proto), FromPort: ptr(p.from), ToPort: ptr(p.to), Description: optional(p.desc),
-		CidrIpv4: optional(p.cidr), CidrIpv6: optional(p.cidr6)}
+		CidrIpv4: optional(p.cidr), CidrIpv6: optional(p.cidr6), Tags: s.ec2.tagList(p.id)}
 	if p.proto == "-1" {
 		v.FromPort, v.ToPort = ptr(int32(-1)), ptr(int32(-1))
 	}
@@ -198,11 +224,12 @@ func (s *Server) revokeIngress(r *request, in *ec2.RevokeSecurityGroupIngressInp
 			drop[p.key()] = true
 		}
 	}
-	var keep []ingressRule
+	var keep, gone []ingressRule
 	for _, p := range g.ingress {
 		if drop[p.key()] || drop[p.id] {
 			delete(drop, p.key())
 			delete(drop, p.id)
+			gone = append(gone, p)
 			continue
 		}
 		keep = append(keep, p)
@@ -211,6 +238,9 @@ func (s *Server) revokeIngress(r *request, in *ec2.RevokeSecurityGroupIngressInp
 		return nil, apiErr("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
 	}
 	g.ingress = keep
+	for _, p := range gone {
+		delete(s.ec2.tags, p.id)
+	}
 	return &ec2.RevokeSecurityGroupIngressOutput{Return: ptr(true)}, nil
 }
 
