@@ -135,9 +135,9 @@ func optional(s string) *string {
 	return &s
 }
 
-// authorizeIngress adds rules to a group. IAM sees the group and the new rules; with
-// TagSpecifications it also sees ec2:CreateTags on the new rules, with ec2:CreateAction,
-// as for every EC2 create that tags what it makes.
+// authorizeIngress adds rules to a group. IAM sees the group; with TagSpecifications,
+// and only then (the Service Authorization Reference says so), also the new rules, and
+// ec2:CreateTags on them with ec2:CreateAction, as for every EC2 create that tags.
 func (s *Server) authorizeIngress(r *request, in *ec2.AuthorizeSecurityGroupIngressInput) (any, error) {
 	tags, err := specTags(in.TagSpecifications, ec2types.ResourceTypeSecurityGroupRule)
 	if err != nil {
@@ -152,10 +152,12 @@ func (s *Server) authorizeIngress(r *request, in *ec2.AuthorizeSecurityGroupIngr
 	if err != nil {
 		return nil, err
 	}
-	arns := make([]string, len(add))
+	var arns []string
 	for i := range add {
 		add[i].id = "sgr-0" + s.hex(16)
-		arns[i] = s.ruleARN(add[i].id)
+		if len(in.TagSpecifications) > 0 {
+			arns = append(arns, s.ruleARN(add[i].id))
+		}
 	}
 	if err := s.authorizeCreateOf(r, []AuthResource{resource(s.groupARN(g.id), s.ec2.tags[g.id])}, arns, tags); err != nil {
 		return nil, err

@@ -33,6 +33,14 @@ func TestIngressRuleTaggedAtCreation(t *testing.T) {
 		return p.Authorize(r)
 	}})
 	group := e.createSG(t, "lb", map[string]string{clusterTag: "c1"})
+	if _, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &group,
+		IpPermissions: []ec2types.IpPermission{tcp(80, []string{"0.0.0.0/0"})}}); err != nil {
+		t.Fatal(err)
+	}
+	// Without TagSpecifications AWS enforces no security-group-rule permission.
+	if last := asked[len(asked)-1]; len(last.Resources) != 1 || !strings.HasSuffix(last.Resources[0].ARN, group) {
+		t.Errorf("an untagged rule asked %+v, want its group alone", last)
+	}
 	out, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &group,
 		IpPermissions: []ec2types.IpPermission{tcp(443, []string{"0.0.0.0/0"})}, TagSpecifications: ruleTags(clusterTag, "c1", "portico.dev/resource", "https")})
 	if err != nil {
