@@ -251,3 +251,24 @@ func (s *Server) removeTagsFromCertificate(r *request, in *acm.RemoveTagsFromCer
 	c.tags = next
 	return &acm.RemoveTagsFromCertificateOutput{}, nil
 }
+
+// readResources are what IAM checks a read on: ACM's reads of one certificate are
+// resource-level (the certificate, with its tags, as the Service Authorization Reference
+// lists DescribeCertificate and ListTagsForCertificate); the other reads served here,
+// and a dry run, are on "*".
+func (s *Server) readResources(in any) []AuthResource {
+	var arn string
+	switch in := in.(type) {
+	case *acm.DescribeCertificateInput:
+		arn = deref(in.CertificateArn)
+	case *acm.ListTagsForCertificateInput:
+		arn = deref(in.CertificateArn)
+	default:
+		return []AuthResource{{ARN: "*"}}
+	}
+	var tags map[string]string
+	if c, ok := s.acm.certs[arn]; ok {
+		tags = c.tags
+	}
+	return []AuthResource{resource(arn, tags)}
+}

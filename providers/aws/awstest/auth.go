@@ -18,13 +18,14 @@ func (s *Server) authorize(r *request, resources []AuthResource, requestTags, co
 // the create sets tags, the tagging action with the CreateAction condition
 // key, as AWS asks for tag-on-create.
 func (s *Server) authorizeCreate(r *request, arn string, tags map[string]string) error {
-	return s.authorizeCreateOf(r, nil, []string{arn}, tags)
+	return s.authorizeCreateOf(r, []AuthResource{resource(arn, nil)}, []string{arn}, tags)
 }
 
-// authorizeCreateOf is authorizeCreate for a call that also acts on existing
-// resources (the security group a new rule goes into): the action is asked
-// about those and the new ones, the tagging action about the new ones only.
-func (s *Server) authorizeCreateOf(r *request, existing []AuthResource, arns []string, tags map[string]string) error {
+// authorizeCreateOf asks about a create whose action IAM checks on resources (for
+// CreateListener the load balancer, for CreateRule the listener, as the Service
+// Authorization Reference lists them) and whose tags it checks, with the tagging action
+// and CreateAction, on the new resources, made.
+func (s *Server) authorizeCreateOf(r *request, resources []AuthResource, made []string, tags map[string]string) error {
 	var ctx map[string]string
 	tagAction := "AddTagsToCertificate"
 	switch r.service {
@@ -33,17 +34,17 @@ func (s *Server) authorizeCreateOf(r *request, existing []AuthResource, arns []s
 	case serviceEC2:
 		ctx, tagAction = map[string]string{"ec2:CreateAction": r.action}, "CreateTags"
 	}
-	var made []AuthResource
-	for _, arn := range arns {
-		made = append(made, resource(arn, nil))
-	}
-	if err := s.authorize(r, append(slices.Clone(existing), made...), tags, ctx); err != nil {
+	if err := s.authorize(r, resources, tags, ctx); err != nil {
 		return err
 	}
 	if len(tags) == 0 {
 		return nil
 	}
-	return s.authorizeAs(r, tagAction, made, tags, ctx)
+	var tagged []AuthResource
+	for _, arn := range made {
+		tagged = append(tagged, resource(arn, nil))
+	}
+	return s.authorizeAs(r, tagAction, tagged, tags, ctx)
 }
 
 // authorizeUntag asks about a call that removes the tag keys from resources:

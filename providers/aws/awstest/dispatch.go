@@ -154,7 +154,7 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 		return nil, err
 	}
 	if !opn.write || r.service == serviceEC2 && form.Get("DryRun") == "true" {
-		if err := s.authorize(r, []AuthResource{{ARN: "*"}}, nil, nil); err != nil {
+		if err := s.authorize(r, s.readResources(in), nil, nil); err != nil {
 			return nil, err
 		}
 		if r.service == serviceEC2 && form.Get("DryRun") == "true" {

@@ -153,7 +153,9 @@ func (s *Server) createSecurityGroup(r *request, in *ec2.CreateSecurityGroupInpu
 		return nil, err
 	}
 	id := "sg-0" + s.hex(16)
-	if err := s.authorizeCreate(r, s.groupARN(id), tags); err != nil {
+	// IAM checks CreateSecurityGroup on the new group and on the VPC it goes into.
+	res := []AuthResource{resource(s.groupARN(id), nil), resource(s.ec2ARN("vpc/"+vpcID), s.ec2.tags[vpcID])}
+	if err := s.authorizeCreateOf(r, res, []string{s.groupARN(id)}, tags); err != nil {
 		return nil, err
 	}
 	if _, ok := s.ec2.vpcs[vpcID]; !ok {

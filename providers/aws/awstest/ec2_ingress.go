@@ -159,7 +159,11 @@ func (s *Server) authorizeIngress(r *request, in *ec2.AuthorizeSecurityGroupIngr
 			arns = append(arns, s.ruleARN(add[i].id))
 		}
 	}
-	if err := s.authorizeCreateOf(r, []AuthResource{resource(s.groupARN(g.id), s.ec2.tags[g.id])}, arns, tags); err != nil {
+	res := []AuthResource{resource(s.groupARN(g.id), s.ec2.tags[g.id])}
+	for _, arn := range arns {
+		res = append(res, resource(arn, nil))
+	}
+	if err := s.authorizeCreateOf(r, res, arns, tags); err != nil {
 		return nil, err
 	}
 	if err := s.checkNewRules(g, add); err != nil {

@@ -1,0 +1,100 @@
+package awstest_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/portico-dev/portico/providers/aws/awstest"
+)
+
+// A policy that lets listeners and rules be made only on what the cluster owns, written
+// as AWS checks those creates: CreateListener on the load balancer, CreateRule on the
+// listener, each with its tags (Service Authorization Reference).
+const createOnOwnedPolicy = `{"Version":"2012-10-17","Statement":[
+	{"Effect":"Allow","Action":["elasticloadbalancing:CreateLoadBalancer","elasticloadbalancing:CreateTargetGroup",
+		"elasticloadbalancing:AddTags","elasticloadbalancing:Describe*"],"Resource":"*"},
+	{"Effect":"Allow","Action":["elasticloadbalancing:CreateListener","elasticloadbalancing:CreateRule"],"Resource":"*",
+		"Condition":{"Null":{"aws:ResourceTag/` + clusterTag + `":"false"}}}]}`
+
+func TestCreatesAreCheckedOnWhatTheyGoInto(t *testing.T) {
+	e := policyEnv(t, []byte(createOnOwnedPolicy))
+	owned := e.createLB(t, "owned", elbtypes.Tag{Key: aws.String(clusterTag), Value: aws.String("c1")})
+	foreign := e.createLB(t, "foreign")
+	tg := e.createTG(t, "tg", elbtypes.TargetTypeEnumIp)
+	listen := func(lb elbtypes.LoadBalancer) (*elb.CreateListenerOutput, error) {
+		return e.elb.CreateListener(e.ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
+			Port: aws.Int32(80), DefaultActions: forward(*tg.TargetGroupArn), Tags: []elbtypes.Tag{{Key: aws.String(clusterTag), Value: aws.String("c1")}}}, noRetry)
+	}
+	_, err := listen(foreign)
+	wantCode(t, err, "AccessDenied")
+	if !strings.Contains(err.Error(), "CreateListener on resource: "+*foreign.LoadBalancerArn+" ") {
+		t.Errorf("refusal %v, want one on the load balancer", err)
+	}
+	out, err := listen(owned)
+	if err != nil {
+		t.Fatalf("a listener on an owned load balancer: %v", err)
+	}
+	rule := func(l elbtypes.Listener) error {
+		_, err := e.elb.CreateRule(e.ctx, &elb.CreateRuleInput{ListenerArn: l.ListenerArn, Priority: aws.Int32(1),
+			Conditions: hostPath("a.example.com", "/"), Actions: forward(*tg.TargetGroupArn)}, noRetry)
+		return err
+	}
+	if err := rule(out.Listeners[0]); err != nil {
+		t.Fatalf("a rule on an owned listener: %v", err)
+	}
+	untagged := e.createListener(t, *owned.LoadBalancerArn, 8080, *tg.TargetGroupArn)
+	wantCode(t, rule(untagged), "AccessDenied")
+}
+
+// What IAM is asked for the creates that tag what they make and for ACM's reads.
+func TestAuthorizeSeesTheResourcesAWSChecks(t *testing.T) {
+	var asked []awstest.AuthRequest
+	e := newEnv(t, awstest.Options{Authorize: func(r awstest.AuthRequest) error {
+		asked = append(asked, r)
+		return nil
+	}})
+	last := func(action string) awstest.AuthRequest {
+		for i := len(asked) - 1; i >= 0; i-- {
+			if asked[i].Action == action {
+				return asked[i]
+			}
+		}
+		t.Fatalf("%s was not asked", action)
+		return awstest.AuthRequest{}
+	}
+	e.createSG(t, "lb", map[string]string{clusterTag: "c1"})
+	create := last("ec2:CreateSecurityGroup")
+	if len(create.Resources) != 2 || !strings.HasSuffix(create.Resources[1].ARN, ":vpc/"+awstest.DefaultVPC) {
+		t.Errorf("CreateSecurityGroup asked about %+v, want the new group and its VPC", create.Resources)
+	}
+	if tagging := last("ec2:CreateTags"); len(tagging.Resources) != 1 || !strings.Contains(tagging.Resources[0].ARN, ":security-group/") {
+		t.Errorf("the group's tags were asked about %+v, want the group alone", tagging.Resources)
+	}
+
+	certPEM, keyPEM := selfSigned(t, rsaKey(t), "shop.example.com")
+	arn := e.importCert(t, certPEM, keyPEM, acmtypes.Tag{Key: aws.String(clusterTag), Value: aws.String("c1")})
+	if _, err := e.acm.DescribeCertificate(e.ctx, &acm.DescribeCertificateInput{CertificateArn: &arn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.acm.ListTagsForCertificate(e.ctx, &acm.ListTagsForCertificateInput{CertificateArn: &arn}); err != nil {
+		t.Fatal(err)
+	}
+	for _, action := range []string{"acm:DescribeCertificate", "acm:ListTagsForCertificate"} {
+		if got := last(action).Resources; len(got) != 1 || got[0].ARN != arn || got[0].Tags[clusterTag] != "c1" {
+			t.Errorf("%s asked about %+v, want the certificate with its tags", action, got)
+		}
+	}
+	if _, err := e.ec2.DescribeVpcs(e.ctx, &ec2.DescribeVpcsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := last("ec2:DescribeVpcs").Resources; len(got) != 1 || got[0].ARN != "*" {
+		t.Errorf("DescribeVpcs asked about %+v, want *", got)
+	}
+}
