@@ -34,11 +34,11 @@ func (s *Server) authorizeCreateOf(r *request, resources []AuthResource, made []
 	case serviceEC2:
 		ctx, tagAction = map[string]string{"ec2:CreateAction": r.action}, "CreateTags"
 	}
-	if err := s.authorize(r, resources, tags, ctx); err != nil {
+	r.more = len(tags) > 0
+	err := s.authorize(r, resources, tags, ctx)
+	r.more = false
+	if err != nil || len(tags) == 0 {
 		return err
-	}
-	if len(tags) == 0 {
-		return nil
 	}
 	var tagged []AuthResource
 	for _, arn := range made {
@@ -59,15 +59,24 @@ func (s *Server) authorizeAs(r *request, action string, resources []AuthResource
 		RequestTags: maps.Clone(requestTags), Context: maps.Clone(context)})
 }
 
+// ask puts one question to Options.Authorize. A dry run ends at its last question:
+// EC2 answers a permitted dry run with an error and changes nothing.
 func (s *Server) ask(r *request, req AuthRequest) error {
 	r.authorized = true
-	if s.opts.Authorize == nil {
-		return nil
+	if s.opts.Authorize != nil {
+		if err := s.opts.Authorize(req); err != nil {
+			return refusal(r.service, req, err)
+		}
 	}
-	if err := s.opts.Authorize(req); err != nil {
-		return refusal(r.service, req, err)
+	if r.dryRun && !r.more {
+		return errDryRun()
 	}
 	return nil
+}
+
+func errDryRun() *APIError {
+	return &APIError{Status: http.StatusPreconditionFailed, Code: "DryRunOperation",
+		Message: "Request would have succeeded, but DryRun flag is set."}
 }
 
 // refusal is the 403 a service answers when IAM refuses a call: IAM's message, once,

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
@@ -96,5 +97,37 @@ func TestAuthorizeSeesTheResourcesAWSChecks(t *testing.T) {
 	}
 	if got := last("ec2:DescribeVpcs").Resources; len(got) != 1 || got[0].ARN != "*" {
 		t.Errorf("DescribeVpcs asked about %+v, want *", got)
+	}
+}
+
+// An EC2 dry run asks IAM what the call itself would: the policy's answer for the group,
+// its VPC and its tags, not one for "*", and nothing changes.
+func TestDryRunAsksWhatTheCallWould(t *testing.T) {
+	e := policyEnv(t, porticoPolicyJSON(t))
+	create := func(tags map[string]string) error {
+		spec := ec2types.TagSpecification{ResourceType: ec2types.ResourceTypeSecurityGroup}
+		for k, v := range tags {
+			spec.Tags = append(spec.Tags, ec2types.Tag{Key: aws.String(k), Value: aws.String(v)})
+		}
+		_, err := e.ec2.CreateSecurityGroup(e.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("dry"), Description: aws.String("dry"),
+			VpcId: aws.String(awstest.DefaultVPC), TagSpecifications: []ec2types.TagSpecification{spec}, DryRun: aws.Bool(true)})
+		return err
+	}
+	wantCode(t, create(map[string]string{clusterTag: "c1"}), "DryRunOperation")
+	wantCode(t, create(map[string]string{"team": "a"}), "UnauthorizedOperation")
+	owned := e.createSG(t, "owned", map[string]string{clusterTag: "c1"})
+	del := func(id string) error {
+		_, err := e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id), DryRun: aws.Bool(true)})
+		return err
+	}
+	wantCode(t, del(owned), "DryRunOperation")
+	wantCode(t, del(awstest.DefaultNodeSecurityGroup), "UnauthorizedOperation")
+	for _, r := range e.srv.Inventory() {
+		if r.Name == "dry" {
+			t.Fatal("a dry run created a group")
+		}
+	}
+	if _, ok := e.srv.SecurityGroup(owned); !ok {
+		t.Fatal("a dry run deleted a group")
 	}
 }
