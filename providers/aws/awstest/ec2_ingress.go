@@ -325,7 +325,8 @@ func (s *Server) createTags(r *request, in *ec2.CreateTagsInput) (any, error) {
 	return &ec2.CreateTagsOutput{}, nil
 }
 
-// deleteTags removes tags by key, or by key and value when a value is given.
+// deleteTags removes tags by key, or by key and value when a value is given; with no
+// tags named it removes every tag, as EC2 documents, and IAM then sees no aws:TagKeys.
 func (s *Server) deleteTags(r *request, in *ec2.DeleteTagsInput) (any, error) {
 	var keys []string
 	for _, t := range in.Tags {
@@ -335,6 +336,10 @@ func (s *Server) deleteTags(r *request, in *ec2.DeleteTagsInput) (any, error) {
 		return nil, err
 	}
 	for _, id := range in.Resources {
+		if len(in.Tags) == 0 {
+			delete(s.ec2.tags, id)
+			continue
+		}
 		for _, t := range in.Tags {
 			v, ok := s.ec2.tags[id][deref(t.Key)]
 			if ok && (t.Value == nil || *t.Value == v) {

@@ -86,6 +86,8 @@ func TestPolicyKeepsTheClusterTagOnASecurityGroup(t *testing.T) {
 		return err
 	}
 	wantCode(t, del(clusterTag), "UnauthorizedOperation")
+	// A DeleteTags that names no tag removes them all, and names no aws:TagKeys to IAM.
+	wantCode(t, del(), "UnauthorizedOperation")
 	_, err := e.ec2.CreateTags(e.ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []ec2types.Tag{{Key: aws.String(clusterTag), Value: aws.String("c2")}}})
 	wantCode(t, err, "UnauthorizedOperation")
 	if err := del("team"); err != nil {

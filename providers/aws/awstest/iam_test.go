@@ -121,6 +121,7 @@ func TestPorticoPolicy(t *testing.T) {
 		{"open the nodes' group with a tagged rule", iamCall("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1"), true},
 		{"untag an owned security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").removing("team"), true},
 		{"disown a security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").removing(tagCluster), false},
+		{"strip every tag of a security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1"), false},
 		{"delete an owned security group", iamCall("ec2:DeleteSecurityGroup").on(arnSG, tagCluster, "c1"), true},
 		{"delete the nodes' security group", iamCall("ec2:DeleteSecurityGroup").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), false},
 		{"open the nodes' security group", iamCall("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), true},
