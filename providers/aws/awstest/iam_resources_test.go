@@ -131,3 +131,33 @@ func TestDryRunAsksWhatTheCallWould(t *testing.T) {
 		t.Fatal("a dry run deleted a group")
 	}
 }
+
+// Under portico's policy a listener goes only onto a load balancer the cluster owns: a
+// user's ALB, which a request tagged for the cluster would otherwise get a listener on,
+// is refused.
+func TestPolicyKeepsListenersOffAUsersLoadBalancer(t *testing.T) {
+	p, err := awstest.PolicyAuthorizer(porticoPolicyJSON(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeding := true
+	e := newEnv(t, awstest.Options{Authorize: func(r awstest.AuthRequest) error {
+		if seeding {
+			return nil
+		}
+		return p.Authorize(r)
+	}})
+	users := e.createLB(t, "users")
+	owned := e.createLB(t, "owned", elbtypes.Tag{Key: aws.String(clusterTag), Value: aws.String("c1")})
+	tg := e.createTG(t, "tg", elbtypes.TargetTypeEnumIp)
+	seeding = false
+	listen := func(lb elbtypes.LoadBalancer) error {
+		_, err := e.elb.CreateListener(e.ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
+			Port: aws.Int32(80), DefaultActions: forward(*tg.TargetGroupArn), Tags: []elbtypes.Tag{{Key: aws.String(clusterTag), Value: aws.String("c1")}}}, noRetry)
+		return err
+	}
+	wantCode(t, listen(users), "AccessDenied")
+	if err := listen(owned); err != nil {
+		t.Fatalf("a listener on the cluster's load balancer: %v", err)
+	}
+}
