@@ -209,6 +209,7 @@ func (s *Server) deleteSecurityGroup(r *request, in *ec2.DeleteSecurityGroupInpu
 	}
 	delete(s.ec2.groups, g.id)
 	delete(s.ec2.tags, g.id)
+	delete(s.ec2.tags, g.egressID)
 	for _, p := range g.ingress {
 		delete(s.ec2.tags, p.id)
 	}
@@ -265,7 +266,7 @@ func (s *Server) describeSecurityGroupRules(r *request, in *ec2.DescribeSecurity
 		}
 		rules = append(rules, ec2types.SecurityGroupRule{SecurityGroupRuleId: ptr(g.egressID), GroupId: ptr(g.id),
 			GroupOwnerId: ptr(s.opts.AccountID), IsEgress: ptr(true), IpProtocol: ptr("-1"), FromPort: ptr(int32(-1)),
-			ToPort: ptr(int32(-1)), CidrIpv4: ptr("0.0.0.0/0")})
+			ToPort: ptr(int32(-1)), CidrIpv4: ptr("0.0.0.0/0"), Tags: s.ec2.tagList(g.egressID)})
 		for _, rule := range rules {
 			if len(want) > 0 && !want[*rule.SecurityGroupRuleId] {
 				continue

@@ -261,6 +261,7 @@ func (s *Server) taggable(id string) (string, bool) {
 		{"vpc-", "vpc", func() bool { _, ok := s.ec2.vpcs[id]; return ok }},
 		{"i-", "instance", func() bool { _, ok := s.ec2.insts[id]; return ok }},
 		{"eni-", "network-interface", func() bool { _, ok := s.ec2.enis[id]; return ok }},
+		{"sgr-", "security-group-rule", func() bool { return s.hasRule(id) }},
 	}
 	for _, k := range kinds {
 		if strings.HasPrefix(id, k.prefix) {
@@ -268,6 +269,22 @@ func (s *Server) taggable(id string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// hasRule reports whether a security group rule (an ingress rule or a group's default
+// egress rule) has the id.
+func (s *Server) hasRule(id string) bool {
+	for _, g := range s.ec2.groups {
+		if g.egressID == id {
+			return true
+		}
+		for _, p := range g.ingress {
+			if p.id == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // tagTargets checks the resources a CreateTags or DeleteTags names, after IAM has seen

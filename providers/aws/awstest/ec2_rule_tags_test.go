@@ -86,3 +86,35 @@ func TestIngressRuleTagsAreAuthorized(t *testing.T) {
 		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeSecurityGroup, Tags: ruleTags(clusterTag, "c1")[0].Tags}}})
 	wantCode(t, err, "InvalidParameterValue")
 }
+
+// A rule is a resource of its own for CreateTags: under the policy an owned rule takes
+// more tags, and a rule without the cluster tag (added to an owned group untagged) cannot
+// be claimed, whatever its group carries.
+func TestIngressRuleRetagged(t *testing.T) {
+	e := policyEnv(t, porticoPolicyJSON(t))
+	group := e.createSG(t, "lb", map[string]string{clusterTag: "c1"})
+	add := func(port int32, spec []ec2types.TagSpecification) string {
+		out, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &group,
+			IpPermissions: []ec2types.IpPermission{tcp(port, []string{"0.0.0.0/0"})}, TagSpecifications: spec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *out.SecurityGroupRules[0].SecurityGroupRuleId
+	}
+	owned, untagged := add(443, ruleTags(clusterTag, "c1")), add(80, nil)
+	tag := func(id, k, v string) error {
+		_, err := e.ec2.CreateTags(e.ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []ec2types.Tag{{Key: aws.String(k), Value: aws.String(v)}}})
+		return err
+	}
+	if err := tag(owned, "team", "a"); err != nil {
+		t.Fatalf("tagging an owned rule: %v", err)
+	}
+	wantCode(t, tag(untagged, clusterTag, "c1"), "UnauthorizedOperation")
+	rules, err := e.ec2.DescribeSecurityGroupRules(e.ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{owned}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rules.SecurityGroupRules[0].Tags; len(got) != 2 {
+		t.Fatalf("the owned rule's tags after CreateTags: %d, want 2", len(got))
+	}
+}
