@@ -59,10 +59,26 @@ func (s *Server) authorizeAs(r *request, action string, resources []AuthResource
 		RequestTags: maps.Clone(requestTags), Context: maps.Clone(context)})
 }
 
+// withRegion adds the keys every request of the region carries: the global
+// aws:RequestedRegion and, for EC2, ec2:Region, which policies use to keep a role in
+// its regions.
+func (s *Server) withRegion(service string, context map[string]string) map[string]string {
+	out := maps.Clone(context)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out["aws:RequestedRegion"] = s.opts.Region
+	if service == serviceEC2 {
+		out["ec2:Region"] = s.opts.Region
+	}
+	return out
+}
+
 // ask puts one question to Options.Authorize. A dry run ends at its last question:
 // EC2 answers a permitted dry run with an error and changes nothing.
 func (s *Server) ask(r *request, req AuthRequest) error {
 	r.authorized = true
+	req.Context = s.withRegion(r.service, req.Context)
 	if s.opts.Authorize != nil {
 		if err := s.opts.Authorize(req); err != nil {
 			return refusal(r.service, req, err)

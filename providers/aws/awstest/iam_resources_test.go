@@ -161,3 +161,19 @@ func TestPolicyKeepsListenersOffAUsersLoadBalancer(t *testing.T) {
 		t.Fatalf("a listener on the cluster's load balancer: %v", err)
 	}
 }
+
+// A policy that keeps the role in one region, with the global aws:RequestedRegion key,
+// refuses calls to any other.
+func TestPolicySeesTheRequestedRegion(t *testing.T) {
+	p, err := awstest.PolicyAuthorizer([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["ec2:Describe*","elasticloadbalancing:Describe*"],"Resource":"*"},
+		{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for region, want := range map[string]string{"eu-west-1": "", "us-west-2": "AccessDenied"} {
+		e := newEnv(t, awstest.Options{Region: region, Authorize: p.Authorize})
+		_, err := e.elb.DescribeLoadBalancers(e.ctx, &elb.DescribeLoadBalancersInput{}, noRetry)
+		wantCode(t, err, want)
+	}
+}

@@ -71,7 +71,8 @@ type AuthRequest struct {
 	// RemoveTagsFromCertificate), which IAM sees as aws:TagKeys: a removal
 	// sets no value, so these keys are in no RequestTags.
 	TagKeys []string
-	// Context holds other condition keys, e.g. "elasticloadbalancing:CreateAction".
+	// Context holds other condition keys, e.g. "elasticloadbalancing:CreateAction",
+	// and those of every request: aws:RequestedRegion, and ec2:Region for EC2.
 	Context map[string]string
 }
 
