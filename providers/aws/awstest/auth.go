@@ -23,8 +23,8 @@ func (s *Server) authorizeCreate(r *request, arn string, tags map[string]string)
 
 // authorizeCreateOf asks about a create whose action IAM checks on resources (for
 // CreateListener the load balancer, for CreateRule the listener, as the Service
-// Authorization Reference lists them) and whose tags it checks, with the tagging action
-// and CreateAction, on the new resources, made.
+// Authorization Reference lists them) and whose tags it checks on made, the new
+// resources, with the tagging action and CreateAction.
 func (s *Server) authorizeCreateOf(r *request, resources []AuthResource, made []string, tags map[string]string) error {
 	var ctx map[string]string
 	tagAction := "AddTagsToCertificate"
