@@ -50,7 +50,6 @@ func ingressRanges(t *testing.T, cloud *testCloud, id string) []string {
 	return out
 }
 
-
 // The portico.dev/inbound-cidrs annotation becomes the ingress of the load balancer's
 // security group; changing it only authorizes and revokes ranges, and a resync writes nothing.
 func TestInboundCIDRsAreTheLoadBalancersSecurityGroupIngress(t *testing.T) {

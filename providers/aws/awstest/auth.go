@@ -126,3 +126,11 @@ func refusal(service string, req AuthRequest, err error) *APIError {
 func resource(arn string, tags map[string]string) AuthResource {
 	return AuthResource{ARN: arn, Tags: maps.Clone(tags)}
 }
+
+// SetAuthorize replaces Options.Authorize, for a test that makes some resources as a user
+// would before the policy of the controller under test applies; nil allows everything.
+func (s *Server) SetAuthorize(authorize func(AuthRequest) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.Authorize = authorize
+}

@@ -23,7 +23,7 @@ func ruleTags(kv ...string) []ec2types.TagSpecification {
 // ec2:CreateTags on the new rule's ARN (ec2:CreateAction = AuthorizeSecurityGroupIngress),
 // the rule keeps the tags, and DescribeSecurityGroupRules shows and filters by them.
 func TestIngressRuleTaggedAtCreation(t *testing.T) {
-	p, err := awstest.PolicyAuthorizer(porticoPolicyJSON(t))
+	p, err := awstest.PolicyAuthorizer(retaggingPolicyJSON(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestIngressRuleTaggedAtCreation(t *testing.T) {
 
 // The policy lets a rule be tagged only with the cluster tag; the refused call adds no rule.
 func TestIngressRuleTagsAreAuthorized(t *testing.T) {
-	e := policyEnv(t, porticoPolicyJSON(t))
+	e := policyEnv(t, retaggingPolicyJSON(t))
 	group := e.createSG(t, "lb", map[string]string{clusterTag: "c1"})
 	_, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &group,
 		IpPermissions: []ec2types.IpPermission{tcp(443, []string{"0.0.0.0/0"})}, TagSpecifications: ruleTags("team", "a")})
@@ -91,7 +91,7 @@ func TestIngressRuleTagsAreAuthorized(t *testing.T) {
 // more tags, and a rule without the cluster tag (added to an owned group untagged) cannot
 // be claimed, whatever its group carries.
 func TestIngressRuleRetagged(t *testing.T) {
-	e := policyEnv(t, porticoPolicyJSON(t))
+	e := policyEnv(t, retaggingPolicyJSON(t))
 	group := e.createSG(t, "lb", map[string]string{clusterTag: "c1"})
 	add := func(port int32, spec []ec2types.TagSpecification) string {
 		out, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &group,

@@ -1,6 +1,7 @@
 package awstest_test
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -27,14 +28,47 @@ func policyEnv(t *testing.T, doc []byte) *env {
 	return newEnv(t, awstest.Options{Authorize: p.Authorize})
 }
 
-func porticoPolicyJSON(t *testing.T) []byte {
+// retaggingPolicyJSON is portico's policy plus a statement that lets a tagging tool change
+// the tags of what portico owns, but never the cluster tag (portico itself never retags, so
+// its policy has no such statement): the emulator must show IAM the keys each call sets or
+// removes for that statement to hold.
+func retaggingPolicyJSON(t *testing.T) []byte {
 	t.Helper()
-	doc, err := os.ReadFile("../policy.json")
+	raw, err := os.ReadFile("../policy.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return doc
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var extra []any
+	if err := json.Unmarshal([]byte(retagStatements), &extra); err != nil {
+		t.Fatal(err)
+	}
+	doc["Statement"] = append(doc["Statement"].([]any), extra...)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
+
+const retagStatements = `[{
+  "Sid": "RetagResourcesOfAPorticoClusterButNeverTheirOwner",
+  "Effect": "Allow",
+  "Action": ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", "ec2:CreateTags", "ec2:DeleteTags", "acm:AddTagsToCertificate"],
+  "Resource": "*",
+  "Condition": {
+    "Null": {"aws:ResourceTag/portico.dev/cluster": "false", "aws:TagKeys": "false"},
+    "ForAllValues:StringNotEquals": {"aws:TagKeys": "portico.dev/cluster"}
+  }
+}, {
+  "Sid": "ReadRules",
+  "Effect": "Allow",
+  "Action": ["ec2:DescribeSecurityGroupRules"],
+  "Resource": "*"
+}]`
 
 func (e *env) elbTags(t *testing.T, arn string) map[string]string {
 	t.Helper()
@@ -49,10 +83,10 @@ func (e *env) elbTags(t *testing.T, arn string) map[string]string {
 	return tags
 }
 
-// Under portico's policy the controller can drop or change its other tags on what it owns,
+// Under a policy that lets a tool retag what portico owns, the tool can drop or change other tags,
 // but it can never remove, nor rewrite, the tag that says which cluster owns it.
 func TestPolicyKeepsTheClusterTagOnALoadBalancer(t *testing.T) {
-	e := policyEnv(t, porticoPolicyJSON(t))
+	e := policyEnv(t, retaggingPolicyJSON(t))
 	lb := e.createLB(t, "shop", elbtypes.Tag{Key: aws.String(clusterTag), Value: aws.String("c1")},
 		elbtypes.Tag{Key: aws.String("team"), Value: aws.String("a")})
 	arn := []string{*lb.LoadBalancerArn}
@@ -75,7 +109,7 @@ func TestPolicyKeepsTheClusterTagOnALoadBalancer(t *testing.T) {
 }
 
 func TestPolicyKeepsTheClusterTagOnASecurityGroup(t *testing.T) {
-	e := policyEnv(t, porticoPolicyJSON(t))
+	e := policyEnv(t, retaggingPolicyJSON(t))
 	id := e.createSG(t, "lb", map[string]string{clusterTag: "c1", "team": "a"})
 	del := func(keys ...string) error {
 		in := &ec2.DeleteTagsInput{Resources: []string{id}}
@@ -122,4 +156,14 @@ func TestPolicySeesTheKeysACertificateLoses(t *testing.T) {
 	if err != nil || len(out.Tags) != 1 || *out.Tags[0].Key != clusterTag {
 		t.Fatalf("tags = %v (%v), want only the cluster tag", out.Tags, err)
 	}
+}
+
+// porticoPolicyJSON is the policy portico's install guide gives.
+func porticoPolicyJSON(t *testing.T) []byte {
+	t.Helper()
+	doc, err := os.ReadFile("../policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
