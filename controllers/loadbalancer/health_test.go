@@ -34,11 +34,11 @@ func gatedPod(name string, open bool) *corev1.Pod {
 func TestEndpointsOfAPodRollout(t *testing.T) {
 	slice := discoveryv1.EndpointSlice{Ports: []discoveryv1.EndpointPort{{Name: ptr.To("http"), Port: ptr.To[int32](8080)}},
 		Endpoints: []discoveryv1.Endpoint{
-			endpoint("old", "10.0.0.1", false, true),     // terminating, still serving
-			endpoint("kept", "10.0.0.2", true, false),    // ready
-			endpoint("new", "10.0.0.3", false, false),    // held by the gate
-			endpoint("plain", "10.0.0.4", false, false),  // not ready, no gate
-			endpoint("opened", "10.0.0.5", false, false), // gate True, not ready for its own reasons
+			endpoint("old", "10.0.0.1", false, true),      // terminating, still serving
+			endpoint("kept", "10.0.0.2", true, false),     // ready
+			endpoint("new", "10.0.0.3", false, false),     // held by the gate
+			endpoint("plain", "10.0.0.4", false, false),   // not ready, no gate
+			endpoint("opened", "10.0.0.5", false, false),  // gate True, not ready for its own reasons
 			endpoint("opening", "10.0.0.6", false, false), // gate just opened, the slice not yet ready
 		}}
 	opening := gatedPod("opening", true)

@@ -80,9 +80,9 @@ func updatesUnderPolicy(t *testing.T, policy *awstest.Policy) {
 	converge(t, p, d.d)
 	d.d.Spec.TLS = append(d.d.Spec.TLS, v1alpha1.TLSCertificate{SecretRef: &v1alpha1.ObjectRef{Namespace: "shop", Name: "api-tls"}})
 	d.d.Certificates["shop/api-tls"] = certificate(t, "api.example.com")
-	converge(t, p, d.d) // AddListenerCertificates
+	converge(t, p, d.d)             // AddListenerCertificates
 	d.d.Spec.TLS = d.d.Spec.TLS[:1] // the default certificate stays; the other goes
-	converge(t, p, d.d) // RemoveListenerCertificates
+	converge(t, p, d.d)             // RemoveListenerCertificates
 	d.d.Spec.Backends[0].HealthCheck = &v1alpha1.HealthCheck{Path: "/healthz"}
 	converge(t, p, d.d) // ModifyTargetGroup
 	d.d.Spec.IPAddressType = v1alpha1.IPAddressTypeDualstack

@@ -176,11 +176,11 @@ func sortedByCreation(certs map[string]*certificate) []string {
 
 // certFor looks up a certificate a write names, after IAM has seen it.
 func (s *Server) certFor(r *request, arn string, requestTags map[string]string) (*certificate, error) {
-	return s.certAfter(r, arn, func(res []AuthResource) error { return s.authorize(r, res, requestTags, nil) })
+	return s.certAfter(arn, func(res []AuthResource) error { return s.authorize(r, res, requestTags, nil) })
 }
 
 // certAfter looks up a certificate after ask has put it to IAM with its tags.
-func (s *Server) certAfter(r *request, arn string, ask func([]AuthResource) error) (*certificate, error) {
+func (s *Server) certAfter(arn string, ask func([]AuthResource) error) (*certificate, error) {
 	c, ok := s.acm.certs[arn]
 	var tags map[string]string
 	if ok {
@@ -238,7 +238,7 @@ func (s *Server) removeTagsFromCertificate(r *request, in *acm.RemoveTagsFromCer
 	for _, t := range in.Tags {
 		keys = append(keys, deref(t.Key))
 	}
-	c, err := s.certAfter(r, deref(in.CertificateArn), func(res []AuthResource) error { return s.authorizeUntag(r, res, keys) })
+	c, err := s.certAfter(deref(in.CertificateArn), func(res []AuthResource) error { return s.authorizeUntag(r, res, keys) })
 	if err != nil {
 		return nil, err
 	}

@@ -38,33 +38,42 @@ func (p ingressRule) String() string {
 	return fmt.Sprintf(`peer: %s, %s, from port: %d, to port: %d, ALLOW`, peer, strings.ToUpper(p.proto), p.from, p.to)
 }
 
+// protocolOf checks a permission's protocol and ports, as EC2 names them: numbers are
+// spelt as names, and "all" (-1) covers every port.
+func protocolOf(p ec2types.IpPermission) (ingressRule, error) {
+	proto := strings.ToLower(deref(p.IpProtocol))
+	switch proto {
+	case "6":
+		proto = "tcp"
+	case "17":
+		proto = "udp"
+	case "1":
+		proto = "icmp"
+	}
+	from, to := deref(p.FromPort), deref(p.ToPort)
+	switch proto {
+	case "-1", "all":
+		proto, from, to = "-1", 0, 0
+	case "tcp", "udp":
+		if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
+			return ingressRule{}, apiErr("InvalidParameterValue", "Invalid port range %d-%d for protocol %s", from, to, proto)
+		}
+	case "icmp":
+	default:
+		return ingressRule{}, apiErr("InvalidParameterValue", "Invalid value '%s' for IP protocol", deref(p.IpProtocol))
+	}
+	return ingressRule{proto: proto, from: from, to: to}, nil
+}
+
 // expand splits IpPermissions into atomic rules, checking protocols, ports,
 // CIDRs and referenced groups.
 func (s *Server) expand(perms []ec2types.IpPermission) ([]ingressRule, error) {
 	var out []ingressRule
 	for _, p := range perms {
-		proto := strings.ToLower(deref(p.IpProtocol))
-		switch proto {
-		case "6":
-			proto = "tcp"
-		case "17":
-			proto = "udp"
-		case "1":
-			proto = "icmp"
+		base, err := protocolOf(p)
+		if err != nil {
+			return nil, err
 		}
-		from, to := deref(p.FromPort), deref(p.ToPort)
-		switch proto {
-		case "-1", "all":
-			proto, from, to = "-1", 0, 0
-		case "tcp", "udp":
-			if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
-				return nil, apiErr("InvalidParameterValue", "Invalid port range %d-%d for protocol %s", from, to, proto)
-			}
-		case "icmp":
-		default:
-			return nil, apiErr("InvalidParameterValue", "Invalid value '%s' for IP protocol", deref(p.IpProtocol))
-		}
-		base := ingressRule{proto: proto, from: from, to: to}
 		for _, rg := range p.IpRanges {
 			pr, err := netip.ParsePrefix(deref(rg.CidrIp))
 			if err != nil || !pr.Addr().Is4() {

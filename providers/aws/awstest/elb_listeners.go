@@ -150,7 +150,7 @@ func (s *Server) putDefaultRule(l *listener) {
 }
 
 func (s *Server) describeListeners(r *request, in *elb.DescribeListenersInput) (smithy.Serializable, error) {
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (s *Server) createRule(r *request, in *elb.CreateRuleInput) (smithy.Seriali
 }
 
 func (s *Server) describeRules(r *request, in *elb.DescribeRulesInput) (smithy.Serializable, error) {
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}

@@ -187,7 +187,7 @@ func TestMalformedPoliciesAreRefused(t *testing.T) {
 		"bad set":          `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringLike":{"aws:TagKeys":"a"}}}]}`,
 		"null not bool":    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Null":{"aws:TagKeys":"yes"}}}]}`,
 		"action no colon":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"DescribeVpcs","Resource":"*"}]}`,
-		"unknown element":  `{"Version":"2012-10-17","Statment":[]}`,
+		"unknown element":  `{"Version":"2012-10-17","Statment":[]}`, //nolint:misspell // a misspelt element the parser must refuse
 		"empty":            `{"Version":"2012-10-17","Statement":[]}`,
 		"policy variable":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:iam::*:user/${aws:username}"}]}`,
 	} {
