@@ -69,15 +69,15 @@ func TestRuleErrors(t *testing.T) {
 	}
 	six := []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/a", "/b", "/c", "/d", "/e", "/f"}}}
 	wantCode(t, mk(1, six), "ValidationError")
-	wantCode(t, mk(0, hostPath("a", "/")), "ValidationError")
-	wantCode(t, mk(50001, hostPath("a", "/")), "ValidationError")
+	wantCode(t, mk(0, hostPath("a.example.com", "/")), "ValidationError")
+	wantCode(t, mk(50001, hostPath("a.example.com", "/")), "ValidationError")
 	wantCode(t, mk(1, []elbtypes.RuleCondition{{Field: aws.String("cookie"), Values: []string{"x"}}}), "ValidationError")
-	wantCode(t, mk(1, hostPath("a", "/")), "")
-	wantCode(t, mk(1, hostPath("b", "/")), "PriorityInUse")
-	wantCode(t, mk(2, hostPath("b", "/")), "")
-	wantCode(t, mk(3, hostPath("c", "/")), "TooManyRules")
+	wantCode(t, mk(1, hostPath("a.example.com", "/")), "")
+	wantCode(t, mk(1, hostPath("b.example.com", "/")), "PriorityInUse")
+	wantCode(t, mk(2, hostPath("b.example.com", "/")), "")
+	wantCode(t, mk(3, hostPath("c.example.com", "/")), "TooManyRules")
 	_, err := e.elb.CreateRule(e.ctx, &elb.CreateRuleInput{ListenerArn: l.ListenerArn, Priority: aws.Int32(9),
-		Conditions: hostPath("a", "/"), Actions: forward("arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/nope/0000000000000000")})
+		Conditions: hostPath("a.example.com", "/"), Actions: forward("arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/nope/0000000000000000")})
 	wantCode(t, err, "TargetGroupNotFound")
 }
 
@@ -86,7 +86,7 @@ func TestSetRulePrioritiesIsAllOrNothing(t *testing.T) {
 	var arns []string
 	for _, p := range []int32{1, 2, 3} {
 		out, err := e.elb.CreateRule(e.ctx, &elb.CreateRuleInput{ListenerArn: l.ListenerArn, Priority: aws.Int32(p),
-			Conditions: hostPath("h", fmt.Sprintf("/%d", p)), Actions: forward(*tg.TargetGroupArn)})
+			Conditions: hostPath("h.example.com", fmt.Sprintf("/%d", p)), Actions: forward(*tg.TargetGroupArn)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,5 +161,29 @@ func TestTargetGroupUsedByOneLoadBalancer(t *testing.T) {
 	got, _ := e.srv.TargetGroup(*tg.TargetGroupArn)
 	if len(got.LoadBalancerArns) != 1 {
 		t.Errorf("LoadBalancerArns = %v", got.LoadBalancerArns)
+	}
+}
+
+func TestHostConditionsAsAWSChecksThem(t *testing.T) {
+	e, l, tg := listenerEnv(t, awstest.Options{})
+	prio := int32(0)
+	mk := func(c elbtypes.RuleCondition) error {
+		prio++
+		_, err := e.elb.CreateRule(e.ctx, &elb.CreateRuleInput{ListenerArn: l.ListenerArn, Priority: aws.Int32(prio),
+			Conditions: []elbtypes.RuleCondition{c}, Actions: forward(*tg.TargetGroupArn)})
+		return err
+	}
+	host := func(values, regexes []string) elbtypes.RuleCondition {
+		return elbtypes.RuleCondition{Field: aws.String("host-header"), HostHeaderConfig: &elbtypes.HostHeaderConditionConfig{Values: values, RegexValues: regexes}}
+	}
+	wantCode(t, mk(host([]string{"localhost"}, nil)), "ValidationError")                                             // no dot
+	wantCode(t, mk(host([]string{"a.example.c0m"}, nil)), "ValidationError")                                         // digits after the last dot
+	wantCode(t, mk(host([]string{"*.example.com"}, nil)), "")                                                        // a wildcard host
+	wantCode(t, mk(host(nil, []string{"^localhost$"})), "")                                                          // a dotless host as a regex
+	wantCode(t, mk(host(nil, []string{"(unclosed"})), "ValidationError")                                             // not a regex
+	wantCode(t, mk(host([]string{"a.example.com"}, []string{"^b$", "^c$", "^d$", "^e$", "^f$"})), "ValidationError") // 6 values
+	rules, _ := e.srv.ListenerRules(*l.LoadBalancerArn, 80)
+	if c := rules[1].Conditions[0]; c.HostHeaderConfig.RegexValues[0] != "^localhost$" || c.RegexValues[0] != "^localhost$" {
+		t.Errorf("regex condition reported as %+v", c)
 	}
 }

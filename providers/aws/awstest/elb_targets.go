@@ -2,6 +2,7 @@ package awstest
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ func (s *Server) registerTargets(r *request, in *elb.RegisterTargetsInput) (smit
 	var bad []string
 	added := 0
 	for _, d := range in.Targets {
-		if !s.validTarget(tg, deref(d.Id)) {
+		if !s.validTarget(tg, deref(d.Id), deref(d.AvailabilityZone)) {
 			bad = append(bad, deref(d.Id))
 		}
 		if _, ok := tg.targets[targetKey(deref(d.Id), tg.port(d))]; !ok {
@@ -58,7 +59,7 @@ func (s *Server) registerTargets(r *request, in *elb.RegisterTargetsInput) (smit
 		}
 	}
 	if len(bad) > 0 {
-		return nil, apiErr("InvalidTarget", "The following targets are not valid for target group type '%s' in VPC '%s': %s",
+		return nil, apiErr("InvalidTarget", "The following targets are not in the VPC (or, with Availability Zone all, in a private range) or not known instances of target group type '%s' in VPC '%s': %s",
 			tg.v.TargetType, deref(tg.v.VpcId), strings.Join(bad, ", "))
 	}
 	if len(tg.targets)+added > s.opts.Limits.TargetsPerTargetGroup {
@@ -76,11 +77,16 @@ func (s *Server) registerTargets(r *request, in *elb.RegisterTargetsInput) (smit
 	return &elb.RegisterTargetsOutput{}, nil
 }
 
-// validTarget applies AWS's rule: an ip target inside the VPC's CIDR, an
-// instance target a known instance of the VPC.
-func (s *Server) validTarget(tg *targetGroup, id string) bool {
+// validTarget applies AWS's rule: an ip target inside the VPC's CIDR, or
+// outside it in a private range (RFC 1918 or RFC 6598) with Availability
+// Zone "all"; an instance target a known instance of the VPC.
+func (s *Server) validTarget(tg *targetGroup, id, az string) bool {
 	if tg.v.TargetType == elbtypes.TargetTypeEnumIp {
-		return s.ec2.inVPC(deref(tg.v.VpcId), id)
+		if s.ec2.inVPC(deref(tg.v.VpcId), id) {
+			return true
+		}
+		addr, err := netip.ParseAddr(id)
+		return err == nil && az == "all" && privateRange(addr)
 	}
 	inst, ok := s.ec2.insts[id]
 	return ok && inst.vpc == deref(tg.v.VpcId)
@@ -200,4 +206,16 @@ func (s *Server) SetTargetHealth(tgARN, id string, port int32, state elbtypes.Ta
 	}
 	t.forced = &elbtypes.TargetHealth{State: state, Reason: reason}
 	return true
+}
+
+var privateRanges = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("100.64.0.0/10")}
+
+func privateRange(addr netip.Addr) bool {
+	for _, p := range privateRanges {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }

@@ -97,6 +97,15 @@ func TestRegisterTargetsChecksTargets(t *testing.T) {
 		return err
 	}
 	wantCode(t, reg(ipTG, "192.168.0.1"), "InvalidTarget")
+	_, err := e.elb.RegisterTargets(e.ctx, &elb.RegisterTargetsInput{TargetGroupArn: ipTG.TargetGroupArn,
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("8.8.8.8"), AvailabilityZone: aws.String("all")}}})
+	wantCode(t, err, "InvalidTarget") // outside the VPC, zone all, but public
+	_, err = e.elb.RegisterTargets(e.ctx, &elb.RegisterTargetsInput{TargetGroupArn: ipTG.TargetGroupArn,
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("192.168.0.1"), AvailabilityZone: aws.String("all")}}})
+	wantCode(t, err, "") // outside the VPC in a private range, zone all
+	_, err = e.elb.DeregisterTargets(e.ctx, &elb.DeregisterTargetsInput{TargetGroupArn: ipTG.TargetGroupArn,
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("192.168.0.1")}}})
+	wantCode(t, err, "")
 	wantCode(t, reg(instTG, "i-unknown"), "InvalidTarget")
 	wantCode(t, reg(instTG, "i-0123456789abcdef0"), "")
 	wantCode(t, reg(ipTG, "10.0.0.1", "10.0.0.2", "10.0.0.3"), "TooManyTargets")
