@@ -92,7 +92,9 @@ func (c *client) adopt(ctx context.Context, want plan.Resource, createErr error)
 	}
 	have, ok, err := c.reads.cache.Get(ctx, c.region, want.Kind, want.Name)
 	if err != nil || !ok {
-		return plan.Resource{}, providers.Conflict(retry.ReasonNameTaken, createErr, "%s is taken by a resource portico does not own for this load balancer", want.Key)
+		// Taken, yet not listed: most likely this load balancer's own, made a moment ago
+		// and not visible yet. The next pass lists it, and adopts it or says whose it is.
+		return plan.Resource{}, providers.Retryable("NotVisibleYet", createErr, "%s exists but AWS does not list it yet", want.Key)
 	}
 	wo, _ := ownerOf(want)
 	if ho, _ := ownerOf(have); ho.Base() != wo.Base() {

@@ -90,7 +90,10 @@ var _ providertest.Cloud = (*contractCloud)(nil)
 func newContractCloud(t testing.TB) providertest.Cloud {
 	c := &contractCloud{srvs: map[string]*awstest.Server{}, clients: map[string]*aws.Clients{}, fail: &failingTransport{}}
 	for _, region := range contractRegions {
-		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000}})
+		// The read check makes 300 load balancers, each with a rule on the nodes' group:
+		// more than AWS's default 60 rules a group (a known limit of one rule per load
+		// balancer, which a quota increase or a shared backend group lifts).
+		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000, IngressRulesPerGroup: 1000}})
 		t.Cleanup(srv.Close)
 		srv.SeedDefault()
 		for _, n := range contractNodes {
@@ -127,9 +130,8 @@ func (c *contractCloud) config(srv *awstest.Server) awssdk.Config {
 
 func (c *contractCloud) Provider(clusterID string) providers.Provider {
 	home := c.clients[contractRegions[0]]
-	// No nodes' security group: awstest lists no security group rules in its inventory,
-	// so the suite could not see them (a scenario test covers them).
 	return aws.New(aws.Options{ClusterID: clusterID, Region: contractRegions[0], VPC: awstest.DefaultVPC,
+		NodeSecurityGroups: []string{awstest.DefaultNodeSecurityGroup},
 		ELBV2: home.ELBV2, EC2: home.EC2, ACM: home.ACM,
 		Regional: func(_ context.Context, region string) (*aws.Clients, error) {
 			if cs, ok := c.clients[region]; ok {
@@ -169,6 +171,28 @@ func (c *contractCloud) Resources() []providertest.Resource {
 			}
 			o, _ := providers.OwnerFromTags(r.Tags)
 			out = append(out, providertest.Resource{Location: region, Kind: kinds[r.Kind], Name: nameOf(r), Owner: o})
+		}
+		out = append(out, nodeRules(region, srv)...)
+	}
+	return out
+}
+
+// nodeRules are the rules of the nodes' group that let a load balancer's group in, each
+// owned by the owner of its source group, named as the provider names it.
+func nodeRules(region string, srv *awstest.Server) []providertest.Resource {
+	owners := map[string]providers.Owner{}
+	for _, r := range srv.Inventory() {
+		if o, ok := providers.OwnerFromTags(r.Tags); ok && r.Kind == "SecurityGroup" {
+			owners[r.ID] = o
+		}
+	}
+	g, _ := srv.SecurityGroup(awstest.DefaultNodeSecurityGroup)
+	var out []providertest.Resource
+	for _, p := range g.IpPermissions {
+		for _, pair := range p.UserIdGroupPairs {
+			o := owners[awssdk.ToString(pair.GroupId)]
+			name := providers.Namer{ClusterID: o.ClusterID, MaxLength: 32}.Name("sgr", o.LoadBalancer, awstest.DefaultNodeSecurityGroup)
+			out = append(out, providertest.Resource{Location: region, Kind: aws.KindSecurityGroupRule, Name: name, Owner: o})
 		}
 	}
 	return out

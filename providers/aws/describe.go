@@ -11,19 +11,19 @@ import (
 func describe(have, want plan.Resource, fields []string) string {
 	var parts []string
 	for _, f := range fields {
-		switch {
-		case f == fieldTargets:
+		switch f {
+		case fieldTargets:
 			add, remove := diffList(have.Fields[f], want.Fields[f])
 			parts = append(parts, "targets: register "+itoa(int32(len(add)))+", deregister "+itoa(int32(len(remove))))
-		case f == fieldRules:
+		case fieldRules:
 			parts = append(parts, "listener rules")
-		case f == fieldIngress:
+		case fieldIngress:
 			parts = append(parts, "ingress rules")
-		case f == fieldHealthCheck:
+		case fieldHealthCheck:
 			parts = append(parts, "health check")
-		case f == fieldCerts:
+		case fieldCerts:
 			parts = append(parts, "certificates")
-		case f == fieldDefault:
+		case fieldDefault:
 			parts = append(parts, "default action to "+want.Fields[f])
 		default:
 			parts = append(parts, f)

@@ -57,7 +57,9 @@ func (c *detailCache) get(lbARN string, now time.Time, ttl time.Duration) ([]*li
 	for _, d := range e.listeners {
 		out = append(out, d.clone())
 	}
-	slices.SortFunc(out, func(a, b *listenerDetail) int { return int(aws.ToInt32(a.Listener.Port) - aws.ToInt32(b.Listener.Port)) })
+	slices.SortFunc(out, func(a, b *listenerDetail) int {
+		return int(aws.ToInt32(a.Listener.Port) - aws.ToInt32(b.Listener.Port))
+	})
 	return out, true
 }
 

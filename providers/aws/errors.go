@@ -62,12 +62,3 @@ func classify(op string, err error) error {
 	}
 	return retry.Classify(op, s)
 }
-
-// errorCode returns the AWS error code in err's chain, "" when there is none.
-func errorCode(err error) string {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		return api.ErrorCode()
-	}
-	return ""
-}

@@ -78,4 +78,3 @@ func stateOf(h *elbtypes.TargetHealth) string {
 func (p *Provider) HealthHint() string {
 	return "check that the nodes' security group lets the load balancer's security group in on the target ports, and that the health check path answers 200-399"
 }
-

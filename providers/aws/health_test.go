@@ -1,9 +1,13 @@
 package aws_test
 
 import (
+	"context"
 	"testing"
 
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/aws/awstest"
 )
 
@@ -49,5 +53,29 @@ func TestHealthIsReadWhileAReadinessGateWaitsAndReportedPerTarget(t *testing.T) 
 	ensure(t, p, d.d)
 	if n := healthReads(cloud); n != 0 {
 		t.Errorf("a resync with no gate waiting read target health %d times", n)
+	}
+}
+
+func TestTargetGroupsDrainForThirtySeconds(t *testing.T) {
+	cloud := newTestCloud(t, awstest.Options{})
+	obs := ensure(t, cloud.provider(testCluster), shop().d)
+	n := 0
+	for _, r := range obs.Resources {
+		if r.Kind != aws.KindTargetGroup {
+			continue
+		}
+		n++
+		out, err := cloud.clients.ELBV2.(*elbv2.Client).DescribeTargetGroupAttributes(context.Background(), &elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: &r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range out.Attributes {
+			if *a.Key == "deregistration_delay.timeout_seconds" && *a.Value != "30" {
+				t.Errorf("%s drains deregistered targets for %s s, want 30", r.Name, *a.Value)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d target groups observed, want 2", n)
 	}
 }

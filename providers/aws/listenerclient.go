@@ -2,13 +2,16 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
+	"github.com/portico-dev/portico/providers/retry"
 )
 
 // createListener creates a listener with its default certificate (AWS answers a create of
@@ -39,6 +42,12 @@ func (c *client) createListener(ctx context.Context, want plan.Resource, s liste
 		out, err = c.cs.ELBV2.CreateListener(ctx, in)
 		return err
 	})
+	if errors.Is(err, retry.ErrAlreadyExists) {
+		// A listener on the port, with other settings, that the last read did not show:
+		// this load balancer's own, just made. The next pass reads and corrects it.
+		c.reads.details.forget(lbARN)
+		return providers.Retryable("NotVisibleYet", err, "%s: a listener on port %d exists that AWS did not list yet", want.Key, s.Port)
+	}
 	if err != nil {
 		return err
 	}

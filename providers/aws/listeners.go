@@ -54,9 +54,9 @@ func (b *builder) addListeners(lb plan.Key) error {
 		spec := listenerSpec{LoadBalancer: lb.Name, Port: 80, Protocol: elbtypes.ProtocolEnumHttp, Default: routes.def}
 		if fe.SSLRedirect && fe.HTTPS {
 			spec.Default = action{Redirect: true}
-			b.addListener(lb, spec, nil, routes)
+			b.addListener(lb, spec, nil)
 		} else {
-			b.addListener(lb, spec, routes.rules, routes)
+			b.addListener(lb, spec, routes.rules)
 		}
 	}
 	if fe.HTTPS {
@@ -68,7 +68,7 @@ func (b *builder) addListeners(lb plan.Key) error {
 		spec.SSLPolicy = policy
 		certs, certKeys, err := b.addCertificates()
 		spec.Certificates = certs
-		k := b.addListener(lb, spec, routes.rules, routes, certKeys...)
+		k := b.addListener(lb, spec, routes.rules, certKeys...)
 		if err != nil {
 			b.g.Blocked[k] = err
 		}
@@ -77,7 +77,7 @@ func (b *builder) addListeners(lb plan.Key) error {
 }
 
 // addListener adds a listener and, when it has any, its rules.
-func (b *builder) addListener(lb plan.Key, spec listenerSpec, rules []ruleSpec, routes routeTable, certs ...plan.Key) plan.Key {
+func (b *builder) addListener(lb plan.Key, spec listenerSpec, rules []ruleSpec, certs ...plan.Key) plan.Key {
 	name := listenerName(b.cfg.namer, b.want.Ref.Name, lb.Name, spec.Port)
 	spec.Tags = b.tags(map[string]string{TagResource: name})
 	refs := append([]plan.Key{lb}, certs...)

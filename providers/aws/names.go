@@ -37,12 +37,3 @@ func nameOfARN(s string) string {
 	}
 	return ""
 }
-
-// regionOfARN returns the region of an ARN; ok is false for a string that is not one.
-func regionOfARN(s string) (string, bool) {
-	a, err := arn.Parse(s)
-	if err != nil {
-		return "", false
-	}
-	return a.Region, true
-}

@@ -14,11 +14,20 @@ import (
 	"github.com/portico-dev/portico/providers/plan"
 )
 
+// passInfo is what a pass tells the reads: the target groups whose health a readiness gate
+// waits for, and what the status lets it trust (nil for nothing).
+type passInfo struct {
+	await map[string]bool
+	trust *trusted
+}
+
 // owned returns what a load balancer owns in a region: every listed kind from the shared
 // snapshot, target groups with their targets, and each ALB's listeners and rules, all in
-// the plan's terms (references by name). await names the target groups whose health a
-// readiness gate waits for.
-func (r *reads) owned(ctx context.Context, region string, o providers.Owner, await map[string]bool) ([]plan.Resource, error) {
+// the plan's terms (references by name).
+func (r *reads) owned(ctx context.Context, region string, o providers.Owner, pass *passInfo) ([]plan.Resource, error) {
+	if pass == nil {
+		pass = &passInfo{}
+	}
 	cs, err := r.p.clients.get(ctx, region)
 	if err != nil {
 		return nil, err
@@ -47,7 +56,10 @@ func (r *reads) owned(ctx context.Context, region string, o providers.Owner, awa
 	}
 	for _, tg := range byKind[KindTargetGroup] {
 		s := tg.Spec.(tgSpec)
-		ts, err := r.targetsOf(ctx, cs, s.ARN, await[tg.Name])
+		if ts, ok := pass.trust.targets(tg.Name); ok {
+			r.targets.seed(s.ARN, ts, r.p.opts.Clock.Now())
+		}
+		ts, err := r.targetsOf(ctx, cs, s.ARN, pass.await[tg.Name])
 		if err != nil {
 			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)
 		}
@@ -56,6 +68,7 @@ func (r *reads) owned(ctx context.Context, region string, o providers.Owner, awa
 	}
 	out = append(out, byKind[KindCertificate]...)
 	for _, lb := range byKind[KindLoadBalancer] {
+		r.seedDetails(ctx, region, lb, pass.trust)
 		rs, err := r.ownedLoadBalancer(ctx, cs, o, lb, sgNames, certNames)
 		if err != nil {
 			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)

@@ -213,4 +213,3 @@ func (c *client) delete(ctx context.Context, have plan.Resource) error {
 
 // isNotFound reports a resource AWS does not have.
 func isNotFound(err error) bool { return providers.IsNotFound(err) }
-

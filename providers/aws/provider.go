@@ -144,7 +144,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err := p.refuseOthersCertificates(ctx, loc, want, g); err != nil {
 		return loc, g, nil, err
 	}
-	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), awaitingGroups(want, g))
+	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), &passInfo{await: awaitingGroups(want, g), trust: trustOf(want, g)})
 	if err != nil {
 		return loc, g, nil, err
 	}
@@ -173,7 +173,7 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{}, err
 	}
 	res := p.engine.Apply(ctx, c, pl)
-	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), awaitingGroups(want, g))
+	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), &passInfo{await: awaitingGroups(want, g)})
 	if rerr != nil {
 		return &providers.Observed{Changes: res.Changes}, cmp.Or(res.Err, rerr)
 	}

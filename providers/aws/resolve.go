@@ -60,14 +60,14 @@ func (c *client) lbARNOf(ctx context.Context, r plan.Resource) (string, error) {
 	case listenerSpec:
 		return c.arnOf(ctx, KindLoadBalancer, s.LoadBalancer)
 	case rulesSpec:
-		return c.lbOfListener(ctx, r, s.Listener)
+		return c.lbOfListener(ctx, s.Listener)
 	}
 	return "", notVisible(r.Kind, r.Name)
 }
 
 // lbOfListener finds the ALB of a rules resource's listener, by the listener's name: the
 // ALB is the one whose listener on that port has that name.
-func (c *client) lbOfListener(ctx context.Context, r plan.Resource, listener string) (string, error) {
+func (c *client) lbOfListener(ctx context.Context, listener string) (string, error) {
 	lbs, err := c.reads.cache.All(ctx, c.region, KindLoadBalancer)
 	if err != nil {
 		return "", err
@@ -88,7 +88,7 @@ func (c *client) lbOfListener(ctx context.Context, r plan.Resource, listener str
 
 // listenerARN finds a listener's ARN (and its ALB's) by the listener's resource name.
 func (c *client) listenerARN(ctx context.Context, r plan.Resource, listener string) (lbARN, arn string, err error) {
-	if lbARN, err = c.lbOfListener(ctx, r, listener); err != nil {
+	if lbARN, err = c.lbOfListener(ctx, listener); err != nil {
 		return "", "", err
 	}
 	ds, err := c.reads.listenersOf(ctx, c.cs, lbARN)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -70,7 +69,9 @@ func (c *client) patchRules(ctx context.Context, have, want plan.Resource) error
 	byKey := map[string]ruleSpec{}
 	used := map[int32]bool{}
 	for _, r := range hs.Rules {
-		byKey[r.key()] = r
+		if _, dup := byKey[r.key()]; !dup {
+			byKey[r.key()] = r
+		}
 		used[r.Priority] = true
 	}
 	free := int32(maxPriority)
@@ -89,7 +90,7 @@ func (c *client) patchRules(ctx context.Context, have, want plan.Resource) error
 	if err := c.modifyRules(ctx, want, lbARN, arn, byKey, ws.Rules); err != nil {
 		return err
 	}
-	if err := c.deleteRules(ctx, want, lbARN, arn, unwanted(hs.Rules, ws.Rules)); err != nil {
+	if err := c.deleteRules(ctx, want, lbARN, arn, unwanted(hs.Rules, ws.Rules, byKey)); err != nil {
 		return err
 	}
 	return c.reorder(ctx, want, lbARN, arn, ws.Rules)
@@ -119,11 +120,12 @@ func (c *client) modifyRules(ctx context.Context, res plan.Resource, lbARN, arn 
 	return nil
 }
 
-// unwanted returns the rules of have whose conditions want lacks.
-func unwanted(have, want []ruleSpec) []ruleSpec {
+// unwanted returns the rules of have whose conditions want lacks, and the duplicates of a
+// rule (one created again while AWS did not list it yet) but the one kept.
+func unwanted(have, want []ruleSpec, kept map[string]ruleSpec) []ruleSpec {
 	var out []ruleSpec
 	for _, h := range have {
-		if !slices.ContainsFunc(want, func(w ruleSpec) bool { return w.key() == h.key() }) {
+		if !slices.ContainsFunc(want, func(w ruleSpec) bool { return w.key() == h.key() }) || kept[h.key()].ARN != h.ARN {
 			out = append(out, h)
 		}
 	}
@@ -210,9 +212,4 @@ func (c *client) deleteAllRules(ctx context.Context, have plan.Resource) error {
 	rules := slices.Clone(s.Rules)
 	slices.SortFunc(rules, func(a, b ruleSpec) int { return int(b.Priority - a.Priority) })
 	return c.deleteRules(ctx, have, lbARN, arn, rules)
-}
-
-func priorityOf(r elbtypes.Rule) int32 {
-	p, _ := strconv.Atoi(aws.ToString(r.Priority))
-	return int32(p)
 }

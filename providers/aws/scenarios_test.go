@@ -217,3 +217,50 @@ func sgName(cloud *testCloud, id string) string {
 	}
 	return id
 }
+
+func TestANewSchemeMakesANewLoadBalancerBeforeTheOldOneGoes(t *testing.T) {
+	cloud := newTestCloud(t, awstest.Options{})
+	p := cloud.provider(testCluster)
+	ensure(t, p, shop().d)
+	internal := shop()
+	internal.d.Spec.Scheme = "internal"
+	w := writesSince(cloud, func() { converge(t, p, internal.d) })
+	created, deleted := slices.Index(w, "CreateLoadBalancer"), slices.Index(w, "DeleteLoadBalancer")
+	if created < 0 || deleted < 0 || created > deleted {
+		t.Errorf("a scheme change wrote %v; want the new load balancer created before the old one is deleted", w)
+	}
+	lbs := 0
+	for _, r := range cloud.owned(testCluster, "shop-web") {
+		if strings.HasPrefix(r, "LoadBalancer ") {
+			lbs++
+		}
+	}
+	if lbs != 1 {
+		t.Errorf("%d load balancers after the change, want 1: %v", lbs, cloud.owned(testCluster, "shop-web"))
+	}
+	if got := route(t, cloud, internal.d, "shop.example.com", "/cart/x"); got != "cart" {
+		t.Errorf("shop.example.com/cart/x reaches %q on the new load balancer, want cart", got)
+	}
+}
+
+func TestSSLRedirectAnswersHTTPWithARedirect(t *testing.T) {
+	cloud := newTestCloud(t, awstest.Options{})
+	d := shop().https(certificate(t, "shop.example.com"))
+	d.d.Spec.Frontends.SSLRedirect = true
+	ensure(t, cloud.provider(testCluster), d.d)
+	var lbARN string
+	for _, r := range cloud.srv.Inventory() {
+		if r.Kind == "LoadBalancer" {
+			lbARN = r.ID
+		}
+	}
+	rules, _ := cloud.srv.ListenerRules(lbARN, 80)
+	rule, err := awstest.Evaluate(rules, awstest.Request{Host: "shop.example.com", Path: "/cart"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rule.Actions) != 1 || rule.Actions[0].RedirectConfig == nil || awssdk.ToString(rule.Actions[0].RedirectConfig.Protocol) != "HTTPS" ||
+		rule.Actions[0].RedirectConfig.StatusCode != "HTTP_301" {
+		t.Errorf("http://shop.example.com/cart gets %+v, want a 301 to HTTPS", rule.Actions)
+	}
+}

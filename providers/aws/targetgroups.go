@@ -42,7 +42,9 @@ func serviceOf(s v1alpha1.ServiceRef) string {
 }
 
 // addTargetGroup adds a backend's target group with its targets. What AWS fixes at
-// creation (protocol, protocol version, target type, VPC) is part of its name.
+// creation (protocol, protocol version, target type, VPC) is part of its name, and so is
+// the load balancer's scheme: a target group serves one load balancer only, so a new
+// scheme's load balancer needs target groups of its own while the old one still serves.
 func (b *builder) addTargetGroup(be v1alpha1.Backend) plan.Key {
 	protocol, version := backendProtocol(be.Protocol)
 	targetType := targetTypeOf(be.TargetType)
@@ -50,7 +52,7 @@ func (b *builder) addTargetGroup(be v1alpha1.Backend) plan.Key {
 	if protocol == elbtypes.ProtocolEnumHttps {
 		port = 443
 	}
-	name := b.name(KindTargetGroup, be.Name, digest(string(protocol), version, string(targetType), b.cfg.vpc))
+	name := b.name(KindTargetGroup, be.Name, digest(string(protocol), version, string(targetType), b.cfg.vpc, b.cfg.scheme))
 	b.tgs[be.Name] = name
 	in := &elbv2.CreateTargetGroupInput{
 		Name: aws.String(name), Protocol: protocol, ProtocolVersion: aws.String(version), Port: aws.Int32(port),
@@ -157,7 +159,7 @@ func InstanceID(providerID string) (string, bool) {
 		return "", false
 	}
 	for _, c := range id[2:] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return "", false
 		}
 	}

@@ -24,6 +24,10 @@ const healthRetry = 30 * time.Second
 type tgTargets struct {
 	at      time.Time
 	targets []elbtypes.TargetHealthDescription
+	// settled is an entry taken from the status after a restart, not read: trusted until
+	// HealthResync unless a readiness gate waits, as reading it sooner would read every
+	// group on every restart.
+	settled bool
 }
 
 func (t *tgTargets) healthy() bool {
@@ -52,7 +56,21 @@ func (c *targetCache) get(arn string) (*tgTargets, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &tgTargets{at: e.at, targets: slices.Clone(e.targets)}, true
+	return &tgTargets{at: e.at, targets: slices.Clone(e.targets), settled: e.settled}, true
+}
+
+// seed takes a group's targets from the status, if nothing was read of it.
+func (c *targetCache) seed(arn string, ts []elbtypes.TargetDescription, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[arn]; ok {
+		return
+	}
+	e := &tgTargets{at: now, settled: true}
+	for _, t := range ts {
+		e.targets = append(e.targets, elbtypes.TargetHealthDescription{Target: &t})
+	}
+	c.entries[arn] = e
 }
 
 func (c *targetCache) store(arn string, e *tgTargets) {
@@ -104,7 +122,7 @@ func (r *reads) targetsOf(ctx context.Context, cs *Clients, arn string, await bo
 	now := r.p.opts.Clock.Now()
 	if e, ok := r.targets.get(arn); ok {
 		age := now.Sub(e.at)
-		fresh := age < r.p.opts.HealthResync && (e.healthy() || !await && age < healthRetry)
+		fresh := age < r.p.opts.HealthResync && (e.healthy() || !await && (e.settled || age < healthRetry))
 		if fresh {
 			return e.targets, nil
 		}

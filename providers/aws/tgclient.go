@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -15,6 +16,13 @@ import (
 
 // targetBatch is how many targets one Register or Deregister call carries.
 const targetBatch = 100
+
+// DeregistrationDelaySeconds is how long a target group lets the requests in flight to a
+// deregistered target finish (deregistration_delay.timeout_seconds). The controller
+// deregisters a target as soon as its pod starts terminating, so a pod whose
+// terminationGracePeriodSeconds (or preStop hook) covers this time never drops a request.
+// AWS's own default, 300 s, would keep every rollout waiting five minutes per batch.
+const DeregistrationDelaySeconds = 30
 
 // createTargetGroup creates a target group (AWS answers a create of one that exists with
 // the same settings with that one), then registers its targets.
@@ -37,11 +45,24 @@ func (c *client) createTargetGroup(ctx context.Context, want plan.Resource, s tg
 	s.ARN = aws.ToString(out.TargetGroups[0].TargetGroupArn)
 	targets := s.Targets
 	s.Targets = nil
+	// Set once at creation, not read back: AWS reads attributes one group at a time. A
+	// controller stopped between the two calls leaves AWS's default on that group.
+	if err := c.setDeregistrationDelay(ctx, want, s.ARN); err != nil {
+		return err
+	}
 	// Known empty without a read, which AWS might not answer yet; a group adopted after a
 	// lost answer is read again by the next pass.
 	c.reads.targets.store(s.ARN, &tgTargets{at: c.p.opts.Clock.Now()})
 	c.reads.cache.Put(c.region, KindTargetGroup, observed(KindTargetGroup, want.Name, s))
 	return c.register(ctx, want, s.ARN, targets)
+}
+
+func (c *client) setDeregistrationDelay(ctx context.Context, r plan.Resource, arn string) error {
+	return c.c.write(ctx, "elbv2.ModifyTargetGroupAttributes", "set the deregistration delay of "+r.String(), func() error {
+		_, err := c.cs.ELBV2.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(arn),
+			Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String(strconv.Itoa(DeregistrationDelaySeconds))}}})
+		return err
+	})
 }
 
 // patchTargetGroup changes a group's health check in place, and registers and deregisters

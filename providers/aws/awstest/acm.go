@@ -98,14 +98,15 @@ func (s *Server) certDetail(arn string, p *parsedCert) acmtypes.CertificateDetai
 }
 
 // certView is a certificate as DescribeCertificate reports it, with the
-// listeners that use it.
+// load balancers whose listeners serve it (ACM names load balancers, not
+// listeners, in InUseBy).
 func (s *Server) certView(c *certificate) acmtypes.CertificateDetail {
 	d := c.detail
-	d.InUseBy = s.certificateUsers(*d.CertificateArn)
-	sort.Strings(d.InUseBy)
-	if d.InUseBy == nil {
-		d.InUseBy = []string{}
+	lbs := map[string]bool{}
+	for _, l := range s.certificateUsers(*d.CertificateArn) {
+		lbs[*s.elb.listeners[l].v.LoadBalancerArn] = true
 	}
+	d.InUseBy = sortedKeys(lbs)
 	return d
 }
 

@@ -159,6 +159,9 @@ func TestHTTPSListenerCertificates(t *testing.T) {
 	if *https.SslPolicy != awstest.DefaultSSLPolicy {
 		t.Errorf("ssl policy = %s", *https.SslPolicy)
 	}
+	if c, ok := e.srv.Certificate(arns[0]); !ok || len(c.InUseBy) != 1 {
+		t.Errorf("the served certificate as the server has it: %+v", c)
+	}
 	if _, err := e.elb.AddListenerCertificates(e.ctx, &elb.AddListenerCertificatesInput{ListenerArn: https.ListenerArn,
 		Certificates: []elbtypes.Certificate{{CertificateArn: &arns[1]}}}); err != nil {
 		t.Fatal(err)
@@ -166,12 +169,19 @@ func TestHTTPSListenerCertificates(t *testing.T) {
 	_, err = e.elb.AddListenerCertificates(e.ctx, &elb.AddListenerCertificatesInput{ListenerArn: https.ListenerArn,
 		Certificates: []elbtypes.Certificate{{CertificateArn: &arns[2]}}})
 	wantCode(t, err, "TooManyCertificates")
+	if _, extra, ok := e.srv.Listener(*https.ListenerArn); !ok || len(extra) != 1 || extra[0] != arns[1] {
+		t.Errorf("extra certificates as the server has them: %v", extra)
+	}
 	certs, err := e.elb.DescribeListenerCertificates(e.ctx, &elb.DescribeListenerCertificatesInput{ListenerArn: https.ListenerArn})
 	if err != nil || len(certs.Certificates) != 2 || !*certs.Certificates[0].IsDefault || *certs.Certificates[1].IsDefault {
 		t.Fatalf("listener certificates = %+v, %v", certs, err)
 	}
 	_, err = e.acm.DeleteCertificate(e.ctx, &acm.DeleteCertificateInput{CertificateArn: &arns[1]})
 	wantCode(t, err, "ResourceInUseException")
+	desc, err := e.acm.DescribeCertificate(e.ctx, &acm.DescribeCertificateInput{CertificateArn: &arns[1]})
+	if err != nil || len(desc.Certificate.InUseBy) != 1 || desc.Certificate.InUseBy[0] != *l.LoadBalancerArn {
+		t.Errorf("InUseBy = %+v, %v; want the load balancer", desc, err)
+	}
 	if _, err := e.elb.RemoveListenerCertificates(e.ctx, &elb.RemoveListenerCertificatesInput{ListenerArn: https.ListenerArn,
 		Certificates: []elbtypes.Certificate{{CertificateArn: &arns[1]}}}); err != nil {
 		t.Fatal(err)

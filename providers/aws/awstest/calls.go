@@ -1,6 +1,9 @@
 package awstest
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Call is one request the server answered, in the call log.
 type Call struct {
@@ -9,9 +12,13 @@ type Call struct {
 	Write   bool   // anything but a describe or list
 	Code    string // the error code answered, "" on success
 	Status  int
+	At      time.Time // when it was answered, on Options.Clock
 }
 
-func (s *Server) record(c Call) { s.calls = append(s.calls, c) }
+func (s *Server) record(c Call) {
+	c.At = s.now()
+	s.calls = append(s.calls, c)
+}
 
 // Calls returns a copy of the call log.
 func (s *Server) Calls() []Call {

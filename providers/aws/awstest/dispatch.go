@@ -81,7 +81,7 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	s.nextID++
 	r.id = fmt.Sprintf("%08x-0000-4000-8000-%012x", s.nextID, s.nextID)
 	opn, known := operations[r.service][r.action]
-	out, err := s.run(r, opn, known, form, body, perr)
+	out, err := s.runSafely(r, opn, known, form, body, perr)
 	s.record(Call{Service: r.service, Action: r.action, Write: !known || opn.write, Code: codeOf(r.service, err), Status: statusOf(r.service, err)})
 	if err != nil {
 		writeError(w, r.service, r.id, asAPIError(r.service, err))
@@ -118,8 +118,20 @@ func parseRequest(hr *http.Request, body []byte) (*request, url.Values, error) {
 	return r, form, nil
 }
 
+// runSafely runs a call and turns a panic, the emulator's own bug, into a
+// 500 that names it, rather than a dropped connection the SDK retries.
+func (s *Server) runSafely(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("emulator bug: %s panicked: %v", r.action, p)
+		}
+	}()
+	return s.run(r, opn, known, form, body, perr)
+}
+
 // run decides one call: the API model, IAM for describes, injected faults,
-// then the handler (which asks IAM itself before it changes anything).
+// then the handler (which asks IAM itself before it changes anything), and
+// last a lost answer for a write that was applied.
 func (s *Server) run(r *request, opn operation, known bool, form url.Values, body []byte, perr error) (any, error) {
 	if perr != nil {
 		return nil, perr
@@ -141,9 +153,14 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 	if err := decodeInput(r.service, form, body, in); err != nil {
 		return nil, err
 	}
-	if !opn.write {
+	if !opn.write || r.service == serviceEC2 && form.Get("DryRun") == "true" {
 		if err := s.authorize(r, []AuthResource{{ARN: "*"}}, nil, nil); err != nil {
 			return nil, err
+		}
+		if r.service == serviceEC2 && form.Get("DryRun") == "true" {
+			// EC2 answers a permitted dry run with an error and changes nothing.
+			return nil, &APIError{Status: http.StatusPreconditionFailed, Code: "DryRunOperation",
+				Message: "Request would have succeeded, but DryRun flag is set."}
 		}
 	}
 	if f := s.faults.fault(r.service); f != nil {
@@ -152,6 +169,9 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 	out, err := opn.handle(s, r, in)
 	if err == nil && !r.authorized {
 		return nil, fmt.Errorf("emulator bug: %s answered without asking Authorize", r.action)
+	}
+	if err == nil && opn.write && s.faults.loseResponse() {
+		return nil, serverError(r.service)
 	}
 	return out, err
 }

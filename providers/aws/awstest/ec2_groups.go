@@ -1,6 +1,7 @@
 package awstest
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,9 +11,10 @@ import (
 
 func init() {
 	register(serviceEC2, map[string]operation{
-		"DescribeSecurityGroups": op(false, (*Server).describeSecurityGroups),
-		"CreateSecurityGroup":    op(true, (*Server).createSecurityGroup),
-		"DeleteSecurityGroup":    op(true, (*Server).deleteSecurityGroup),
+		"DescribeSecurityGroups":     op(false, (*Server).describeSecurityGroups),
+		"CreateSecurityGroup":        op(true, (*Server).createSecurityGroup),
+		"DeleteSecurityGroup":        op(true, (*Server).deleteSecurityGroup),
+		"DescribeSecurityGroupRules": op(false, (*Server).describeSecurityGroupRules),
 	})
 }
 
@@ -161,7 +163,8 @@ func (s *Server) createSecurityGroup(r *request, in *ec2.CreateSecurityGroupInpu
 		return nil, apiErr("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, vpcID)
 	}
 	s.nextID++
-	s.ec2.groups[id] = &securityGroup{id: id, name: name, description: desc, vpc: vpcID, seq: s.nextID, hidden: s.opts.VisibilityDelay}
+	s.ec2.groups[id] = &securityGroup{id: id, name: name, description: desc, vpc: vpcID, seq: s.nextID,
+		hidden: s.opts.VisibilityDelay, egressID: "sgr-0" + s.hex(16)}
 	s.ec2.setTags(id, tags)
 	return &ec2.CreateSecurityGroupOutput{GroupId: ptr(id), SecurityGroupArn: ptr(s.groupARN(id)), Tags: s.ec2.tagList(id)}, nil
 }
@@ -193,8 +196,13 @@ func (s *Server) deleteSecurityGroup(r *request, in *ec2.DeleteSecurityGroupInpu
 	if user := s.groupUser(g.id); user != "" {
 		return nil, apiErr("DependencyViolation", "resource %s has a dependent object (%s)", g.id, user)
 	}
+	if s.ec2.lingering[g.id] > 0 {
+		s.ec2.lingering[g.id]--
+		return nil, apiErr("DependencyViolation", "resource %s has a dependent object (a deleted load balancer's network interface)", g.id)
+	}
 	delete(s.ec2.groups, g.id)
 	delete(s.ec2.tags, g.id)
+	delete(s.ec2.lingering, g.id)
 	return &ec2.DeleteSecurityGroupOutput{Return: ptr(true), GroupId: ptr(g.id)}, nil
 }
 
@@ -229,4 +237,54 @@ func (s *Server) groupUser(id string) string {
 		return ""
 	}
 	return users[0]
+}
+
+// describeSecurityGroupRules lists every group's rules with their ids:
+// its ingress rules, then its default egress rule.
+func (s *Server) describeSecurityGroupRules(r *request, in *ec2.DescribeSecurityGroupRulesInput) (any, error) {
+	want := map[string]bool{}
+	for _, id := range in.SecurityGroupRuleIds {
+		want[id] = true
+	}
+	var out []ec2types.SecurityGroupRule
+	for _, gid := range sortedKeys(s.ec2.groups) {
+		g := s.ec2.groups[gid]
+		rules := make([]ec2types.SecurityGroupRule, 0, len(g.ingress)+1)
+		for _, p := range g.ingress {
+			rules = append(rules, s.ruleView(g, p))
+		}
+		rules = append(rules, ec2types.SecurityGroupRule{SecurityGroupRuleId: ptr(g.egressID), GroupId: ptr(g.id),
+			GroupOwnerId: ptr(s.opts.AccountID), IsEgress: ptr(true), IpProtocol: ptr("-1"), FromPort: ptr(int32(-1)),
+			ToPort: ptr(int32(-1)), CidrIpv4: ptr("0.0.0.0/0")})
+		for _, rule := range rules {
+			if len(want) > 0 && !want[*rule.SecurityGroupRuleId] {
+				continue
+			}
+			ok, err := matches(in.Filters, s.ec2.tags[*rule.SecurityGroupRuleId], func(name string) ([]string, bool) {
+				switch name {
+				case "group-id":
+					return []string{g.id}, true
+				case "security-group-rule-id":
+					return []string{*rule.SecurityGroupRuleId}, true
+				}
+				return nil, false
+			})
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, rule)
+			}
+		}
+	}
+	for id := range want {
+		if !slices.ContainsFunc(out, func(r ec2types.SecurityGroupRule) bool { return *r.SecurityGroupRuleId == id }) {
+			return nil, apiErr("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", id)
+		}
+	}
+	pg, next, err := ec2Page(s, out, in.MaxResults, in.NextToken, 5, 1000)
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.DescribeSecurityGroupRulesOutput{SecurityGroupRules: pg, NextToken: next}, nil
 }

@@ -82,6 +82,6 @@ func (s *Server) AddSecurityGroup(id, vpcID, name string, tags map[string]string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++
-	s.ec2.groups[id] = &securityGroup{id: id, vpc: vpcID, name: name, description: name, seq: s.nextID}
+	s.ec2.groups[id] = &securityGroup{id: id, vpc: vpcID, name: name, description: name, seq: s.nextID, egressID: "sgr-0" + s.hex(16)}
 	s.ec2.setTags(id, tags)
 }

@@ -18,6 +18,9 @@ type ec2State struct {
 	insts   map[string]*instance
 	enis    map[string]*eni
 	tags    map[string]map[string]string // resource id → tags
+	// lingering counts, per security group, the deletes that still find it
+	// used by a deleted load balancer's network interfaces.
+	lingering map[string]int
 }
 
 type vpc struct {
@@ -34,6 +37,7 @@ type subnet struct {
 
 type securityGroup struct {
 	id, name, description, vpc string
+	egressID                   string // the id of the default allow-all egress rule
 	ingress                    []ingressRule
 	seq                        int
 	hidden                     int
@@ -53,7 +57,7 @@ type eni struct {
 
 func newEC2State() ec2State {
 	return ec2State{vpcs: map[string]*vpc{}, subnets: map[string]*subnet{}, groups: map[string]*securityGroup{},
-		insts: map[string]*instance{}, enis: map[string]*eni{}, tags: map[string]map[string]string{}}
+		insts: map[string]*instance{}, enis: map[string]*eni{}, tags: map[string]map[string]string{}, lingering: map[string]int{}}
 }
 
 func (e *ec2State) setTags(id string, tags map[string]string) {

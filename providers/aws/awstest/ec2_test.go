@@ -126,6 +126,9 @@ func TestSecurityGroupRoundTrip(t *testing.T) {
 	_, err = e.ec2.RevokeSecurityGroupIngress(e.ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: &id,
 		IpPermissions: []ec2types.IpPermission{tcp(80, []string{"10.1.0.0/16"})}})
 	wantCode(t, err, "InvalidPermission.NotFound")
+	if g, ok := e.srv.SecurityGroup(node); !ok || *g.IpPermissions[0].UserIdGroupPairs[0].GroupId != id {
+		t.Errorf("the nodes' group as the server has it: %+v", g)
+	}
 	// Still referenced by the nodes' rule: DependencyViolation, then success once revoked.
 	_, err = e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})
 	wantCode(t, err, "DependencyViolation")
@@ -141,7 +144,7 @@ func TestSecurityGroupRoundTrip(t *testing.T) {
 }
 
 func TestDeleteSecurityGroupOfALoadBalancer(t *testing.T) {
-	e := newEnv(t, awstest.Options{})
+	e := newEnv(t, awstest.Options{DependencyDelay: 2})
 	id := e.createSG(t, "lb", nil)
 	lb, err := e.elb.CreateLoadBalancer(e.ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"),
 		Subnets: awstest.DefaultPublicSubnets, SecurityGroups: []string{id}})
@@ -153,8 +156,14 @@ func TestDeleteSecurityGroupOfALoadBalancer(t *testing.T) {
 	if _, err := e.elb.DeleteLoadBalancer(e.ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn}); err != nil {
 		t.Fatal(err)
 	}
+	for i := range 2 {
+		_, err = e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})
+		if code(err) != "DependencyViolation" {
+			t.Fatalf("delete %d right after the load balancer: %v, want DependencyViolation while its interfaces linger", i, err)
+		}
+	}
 	if _, err := e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id}); err != nil {
-		t.Fatalf("after the load balancer is gone: %v", err)
+		t.Fatalf("after the load balancer's interfaces are gone: %v", err)
 	}
 }
 
@@ -216,5 +225,41 @@ func TestEC2TagsAndInstances(t *testing.T) {
 		filter("addresses.private-ip-address", "10.0.144.50", "10.0.144.51"), filter("vpc-id", awstest.DefaultVPC)}})
 	if err != nil || len(enis.NetworkInterfaces) != 1 || *enis.NetworkInterfaces[0].Groups[0].GroupId != awstest.DefaultNodeSecurityGroup {
 		t.Fatalf("interfaces = %+v, %v", enis, err)
+	}
+}
+
+func TestDescribeSecurityGroupRules(t *testing.T) {
+	e := newEnv(t, awstest.Options{})
+	id := e.createSG(t, "lb", nil)
+	out, err := e.ec2.AuthorizeSecurityGroupIngress(e.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &id,
+		IpPermissions: []ec2types.IpPermission{tcp(443, []string{"0.0.0.0/0"})}})
+	if err != nil || len(out.SecurityGroupRules) != 1 {
+		t.Fatalf("authorize = %+v, %v", out, err)
+	}
+	ruleID := *out.SecurityGroupRules[0].SecurityGroupRuleId
+	rules, err := e.ec2.DescribeSecurityGroupRules(e.ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []ec2types.Filter{filter("group-id", id)}})
+	if err != nil || len(rules.SecurityGroupRules) != 2 {
+		t.Fatalf("rules = %+v, %v", rules, err)
+	}
+	in, eg := rules.SecurityGroupRules[0], rules.SecurityGroupRules[1]
+	if *in.SecurityGroupRuleId != ruleID || *in.IsEgress || *in.FromPort != 443 || *in.CidrIpv4 != "0.0.0.0/0" || !*eg.IsEgress {
+		t.Errorf("ingress %+v, egress %+v", in, eg)
+	}
+	if _, err := e.ec2.RevokeSecurityGroupIngress(e.ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: &id, SecurityGroupRuleIds: []string{ruleID}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.ec2.DescribeSecurityGroupRules(e.ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{ruleID}})
+	wantCode(t, err, "InvalidSecurityGroupRuleId.NotFound")
+}
+
+func TestEC2DryRun(t *testing.T) {
+	e := newEnv(t, awstest.Options{})
+	_, err := e.ec2.CreateSecurityGroup(e.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("dry"),
+		Description: aws.String("dry"), VpcId: aws.String(awstest.DefaultVPC), DryRun: aws.Bool(true)})
+	wantCode(t, err, "DryRunOperation")
+	for _, r := range e.srv.Inventory() {
+		if r.Name == "dry" {
+			t.Fatal("a dry run created a group")
+		}
 	}
 }

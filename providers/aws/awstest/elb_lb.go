@@ -270,6 +270,9 @@ func (s *Server) deleteLoadBalancer(r *request, in *elb.DeleteLoadBalancerInput)
 	for _, l := range s.elb.listenersOf(arn) {
 		s.removeListener(l)
 	}
+	for _, g := range lb.v.SecurityGroups {
+		s.ec2.lingering[g] += s.opts.DependencyDelay
+	}
 	delete(s.elb.lbs, arn)
 	return &elb.DeleteLoadBalancerOutput{}, nil
 }

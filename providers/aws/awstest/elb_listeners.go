@@ -138,14 +138,15 @@ func (s *Server) putDefaultRule(l *listener) {
 	for _, r := range s.elb.rulesOf(*l.v.ListenerArn) {
 		if *r.v.IsDefault {
 			r.v.Actions = l.v.DefaultActions
+			s.elb.reindex(r)
 			return
 		}
 	}
 	s.nextID++
 	arn := ruleARN(*l.v.ListenerArn, s.hex(16))
-	s.elb.rules[arn] = &rule{meta: meta{seq: s.nextID}, listener: *l.v.ListenerArn,
+	s.elb.putRule(&rule{meta: meta{seq: s.nextID}, listener: *l.v.ListenerArn,
 		v: elbtypes.Rule{RuleArn: &arn, Priority: ptr("default"), IsDefault: ptr(true),
-			Conditions: []elbtypes.RuleCondition{}, Actions: l.v.DefaultActions}}
+			Conditions: []elbtypes.RuleCondition{}, Actions: l.v.DefaultActions}})
 }
 
 func (s *Server) describeListeners(r *request, in *elb.DescribeListenersInput) (smithy.Serializable, error) {
@@ -237,6 +238,9 @@ func (s *Server) modifyListener(r *request, in *elb.ModifyListenerInput) (smithy
 			return nil, err
 		}
 	}
+	if next.Protocol != elbtypes.ProtocolEnumHttps {
+		l.certs = nil // an HTTP listener serves no certificates
+	}
 	l.v = next
 	s.putDefaultRule(l)
 	return &elb.ModifyListenerOutput{Listeners: []elbtypes.Listener{l.v}}, nil
@@ -254,7 +258,7 @@ func (s *Server) deleteListener(r *request, in *elb.DeleteListenerInput) (smithy
 // removeListener deletes a listener with its rules.
 func (s *Server) removeListener(l *listener) {
 	for _, r := range s.elb.rulesOf(*l.v.ListenerArn) {
-		delete(s.elb.rules, *r.v.RuleArn)
+		s.elb.dropRule(r)
 	}
 	delete(s.elb.listeners, *l.v.ListenerArn)
 }

@@ -71,7 +71,7 @@ func (s *Server) createRule(r *request, in *elb.CreateRuleInput) (smithy.Seriali
 	s.nextID++
 	rl := &rule{meta: meta{seq: s.nextID, hidden: s.opts.VisibilityDelay, tags: tags}, listener: lARN,
 		v: elbtypes.Rule{RuleArn: &newARN, Priority: ptr(strconv.Itoa(int(prio))), IsDefault: ptr(false), Conditions: conds, Actions: actions}}
-	s.elb.rules[newARN] = rl
+	s.elb.putRule(rl)
 	return &elb.CreateRuleOutput{Rules: []elbtypes.Rule{rl.v}}, nil
 }
 
@@ -153,6 +153,7 @@ func (s *Server) modifyRule(r *request, in *elb.ModifyRuleInput) (smithy.Seriali
 		}
 	}
 	rl.v = next
+	s.elb.reindex(rl)
 	if *rl.v.IsDefault {
 		l.v.DefaultActions = rl.v.Actions
 	}
@@ -167,7 +168,7 @@ func (s *Server) deleteRule(r *request, in *elb.DeleteRuleInput) (smithy.Seriali
 	if *rl.v.IsDefault {
 		return nil, apiErr("OperationNotPermitted", "A default rule cannot be deleted")
 	}
-	delete(s.elb.rules, *rl.v.RuleArn)
+	s.elb.dropRule(rl)
 	return &elb.DeleteRuleOutput{}, nil
 }
 

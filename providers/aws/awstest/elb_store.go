@@ -3,22 +3,66 @@ package awstest
 import (
 	"maps"
 	"sort"
+	"strings"
 	"time"
 
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
-// elbState holds the ELBv2 resources by ARN.
+// elbState holds the ELBv2 resources by ARN, with the indexes that keep
+// calls fast at a thousand load balancers: rules by listener, and which load
+// balancers forward to each target group (rebuilt after rules change).
 type elbState struct {
-	lbs       map[string]*loadBalancer
-	tgs       map[string]*targetGroup
-	listeners map[string]*listener
-	rules     map[string]*rule
+	lbs        map[string]*loadBalancer
+	tgs        map[string]*targetGroup
+	listeners  map[string]*listener
+	rules      map[string]*rule
+	byListener map[string]map[string]*rule // listener ARN → rule ARN → rule
+	forwards   map[string]map[string]*rule // target group ARN → rule ARN → rule forwarding to it
 }
 
 func newELBState() elbState {
 	return elbState{lbs: map[string]*loadBalancer{}, tgs: map[string]*targetGroup{},
-		listeners: map[string]*listener{}, rules: map[string]*rule{}}
+		listeners: map[string]*listener{}, rules: map[string]*rule{}, byListener: map[string]map[string]*rule{},
+		forwards: map[string]map[string]*rule{}}
+}
+
+// putRule stores a rule; reindex must follow any change of its actions.
+func (e *elbState) putRule(r *rule) {
+	e.rules[*r.v.RuleArn] = r
+	if e.byListener[r.listener] == nil {
+		e.byListener[r.listener] = map[string]*rule{}
+	}
+	e.byListener[r.listener][*r.v.RuleArn] = r
+	e.reindex(r)
+}
+
+func (e *elbState) dropRule(r *rule) {
+	delete(e.rules, *r.v.RuleArn)
+	delete(e.byListener[r.listener], *r.v.RuleArn)
+	if len(e.byListener[r.listener]) == 0 {
+		delete(e.byListener, r.listener)
+	}
+	r.v.Actions = nil
+	e.reindex(r)
+}
+
+// reindex records which target groups a rule forwards to now.
+func (e *elbState) reindex(r *rule) {
+	arn := *r.v.RuleArn
+	for _, tg := range r.forwards {
+		delete(e.forwards[tg], arn)
+		if len(e.forwards[tg]) == 0 {
+			delete(e.forwards, tg)
+		}
+	}
+	r.forwards = forwardTargets(r.v.Actions)
+	for _, tg := range r.forwards {
+		if e.forwards[tg] == nil {
+			e.forwards[tg] = map[string]*rule{}
+		}
+		e.forwards[tg][arn] = r
+	}
 }
 
 // meta is what every stored resource has: its creation order, the reads it
@@ -73,9 +117,11 @@ type rule struct {
 	meta
 	v        elbtypes.Rule
 	listener string
+	forwards []string // the target groups its actions forward to, as indexed
 }
 
-// tagsOf returns the tags of any ELBv2 resource, and whether it exists.
+// meta returns the stored metadata (tags, visibility) of any ELBv2 resource,
+// and whether it exists.
 func (e *elbState) meta(arn string) (*meta, bool) {
 	switch arnKind(arn) {
 	case "loadbalancer":
@@ -127,11 +173,9 @@ func (e *elbState) listenersOf(lbARN string) []*listener {
 
 // rulesOf lists a listener's rules by priority, the default rule last.
 func (e *elbState) rulesOf(listenerARN string) []*rule {
-	var out []*rule
-	for _, r := range e.rules {
-		if r.listener == listenerARN {
-			out = append(out, r)
-		}
+	out := make([]*rule, 0, len(e.byListener[listenerARN]))
+	for _, r := range e.byListener[listenerARN] {
+		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return rulePriority(out[i]) < rulePriority(out[j]) })
 	return out
@@ -149,28 +193,28 @@ func rulePriority(r *rule) int {
 // to a target group.
 func (e *elbState) targetGroupUsers(tgARN string) []string {
 	set := map[string]bool{}
-	for _, r := range e.rules {
-		if forwardsTo(r.v.Actions, tgARN) {
-			set[*e.listeners[r.listener].v.LoadBalancerArn] = true
-		}
+	for _, r := range e.forwards[tgARN] {
+		set[*e.listeners[r.listener].v.LoadBalancerArn] = true
 	}
 	return sortedKeys(set)
 }
 
-func forwardsTo(actions []elbtypes.Action, tgARN string) bool {
+// forwardTargets lists the target groups actions forward to.
+func forwardTargets(actions []elbtypes.Action) []string {
+	var out []string
 	for _, a := range actions {
-		if a.TargetGroupArn != nil && *a.TargetGroupArn == tgARN {
-			return true
+		if a.TargetGroupArn != nil {
+			out = append(out, *a.TargetGroupArn)
 		}
 		if a.ForwardConfig != nil {
 			for _, t := range a.ForwardConfig.TargetGroups {
-				if t.TargetGroupArn != nil && *t.TargetGroupArn == tgARN {
-					return true
+				if t.TargetGroupArn != nil {
+					out = append(out, *t.TargetGroupArn)
 				}
 			}
 		}
 	}
-	return false
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -196,6 +240,9 @@ func tagMap(tags []elbtypes.Tag, limit int) (map[string]string, error) {
 	for _, t := range tags {
 		if t.Key == nil || *t.Key == "" || len(*t.Key) > 128 {
 			return nil, errValidation("a tag key must be 1 to 128 characters")
+		}
+		if strings.HasPrefix(*t.Key, "aws:") {
+			return nil, errValidation("Tag keys starting with 'aws:' are reserved")
 		}
 		if _, dup := out[*t.Key]; dup {
 			return nil, apiErr("DuplicateTagKeys", "Tag key '%s' is duplicated", *t.Key)

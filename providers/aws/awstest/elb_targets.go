@@ -51,6 +51,9 @@ func (s *Server) registerTargets(r *request, in *elb.RegisterTargetsInput) (smit
 	var bad []string
 	added := 0
 	for _, d := range in.Targets {
+		if p := tg.port(d); p < 1 || p > 65535 {
+			return nil, errValidation("Target port %d must be between 1 and 65535", p)
+		}
 		if !s.validTarget(tg, deref(d.Id), deref(d.AvailabilityZone)) {
 			bad = append(bad, deref(d.Id))
 		}
@@ -177,8 +180,10 @@ func (s *Server) healthOf(tg *targetGroup, t *target, used bool) elbtypes.Target
 		h = elbtypes.TargetHealth{State: elbtypes.TargetHealthStateEnumDraining,
 			Reason: elbtypes.TargetHealthReasonEnumDeregistrationInProgress, Description: ptr("Target deregistration is in progress")}
 	case !used:
+		// As AWS's own sample shows, an unused target has no health check port.
+		d.HealthCheckPort = nil
 		h = elbtypes.TargetHealth{State: elbtypes.TargetHealthStateEnumUnused,
-			Reason: elbtypes.TargetHealthReasonEnumNotInUse, Description: ptr("Target group is not configured to receive traffic from the load balancer")}
+			Reason: elbtypes.TargetHealthReasonEnumNotInUse, Description: ptr("Given target group is not configured to receive traffic from ELB")}
 	case t.forced != nil:
 		h = *t.forced
 	case t.initial > 0:

@@ -111,6 +111,9 @@ func TestRegisterTargetsChecksTargets(t *testing.T) {
 	wantCode(t, reg(ipTG, "10.0.0.1", "10.0.0.2", "10.0.0.3"), "TooManyTargets")
 	wantCode(t, reg(ipTG, "10.0.0.1", "10.0.0.2"), "")
 	wantCode(t, reg(ipTG, "10.0.0.1"), "") // again: no change
+	_, err = e.elb.RegisterTargets(e.ctx, &elb.RegisterTargetsInput{TargetGroupArn: ipTG.TargetGroupArn,
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("10.0.0.9"), Port: aws.Int32(70000)}}})
+	wantCode(t, err, "ValidationError")
 	if n := len(e.srv.Targets(*ipTG.TargetGroupArn)); n != 2 {
 		t.Errorf("targets = %d, want 2", n)
 	}
@@ -143,6 +146,8 @@ func TestTargetGroupIdempotentAndDuplicate(t *testing.T) {
 	}
 	_, err = e.elb.DescribeTargetGroups(e.ctx, &elb.DescribeTargetGroupsInput{Names: []string{"nope"}})
 	wantCode(t, err, "TargetGroupNotFound")
+	_, err = e.elb.DescribeTargetGroups(e.ctx, &elb.DescribeTargetGroupsInput{Names: []string{"tg"}, TargetGroupArns: []string{*a.TargetGroupArn}})
+	wantCode(t, err, "ValidationError")
 }
 
 func TestDescribeTargetGroupsByLoadBalancer(t *testing.T) {
@@ -194,6 +199,8 @@ func TestTagsRoundTrip(t *testing.T) {
 		many[i] = arns[0]
 	}
 	_, err = e.elb.DescribeTags(e.ctx, &elb.DescribeTagsInput{ResourceArns: many})
+	wantCode(t, err, "ValidationError")
+	_, err = e.elb.AddTags(e.ctx, &elb.AddTagsInput{ResourceArns: arns[:1], Tags: []elbtypes.Tag{{Key: aws.String("aws:owner"), Value: aws.String("x")}}})
 	wantCode(t, err, "ValidationError")
 	_, err = e.elb.DescribeTags(e.ctx, &elb.DescribeTagsInput{ResourceArns: []string{*tg.TargetGroupArn + "0"}})
 	wantCode(t, err, "TargetGroupNotFound")

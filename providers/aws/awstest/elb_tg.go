@@ -201,6 +201,15 @@ func (s *Server) describeTargetGroups(r *request, in *elb.DescribeTargetGroupsIn
 }
 
 func (s *Server) selectTargetGroups(in *elb.DescribeTargetGroupsInput) ([]*targetGroup, error) {
+	given := 0
+	for _, set := range []bool{len(in.TargetGroupArns) > 0, len(in.Names) > 0, in.LoadBalancerArn != nil} {
+		if set {
+			given++
+		}
+	}
+	if given > 1 {
+		return nil, errValidation("Only one of target group ARNs, names or a load balancer ARN can be specified")
+	}
 	var found []*targetGroup
 	switch {
 	case len(in.TargetGroupArns) > 0:
@@ -283,10 +292,8 @@ func (s *Server) deleteTargetGroup(r *request, in *elb.DeleteTargetGroupInput) (
 	if _, err := s.tgFor(r, arn); err != nil {
 		return nil, err
 	}
-	for _, rl := range s.elb.rules {
-		if forwardsTo(rl.v.Actions, arn) {
-			return nil, apiErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
-		}
+	if len(s.elb.forwards[arn]) > 0 {
+		return nil, apiErr("ResourceInUse", "Target group '%s' is currently in use by a listener or a rule", arn)
 	}
 	delete(s.elb.tgs, arn)
 	return &elb.DeleteTargetGroupOutput{}, nil

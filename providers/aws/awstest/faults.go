@@ -14,6 +14,10 @@ type Faults struct {
 	ThrottleRate float64
 	// ServerErrorRate is the share of calls that fail with a 500.
 	ServerErrorRate float64
+	// LostResponseRate is the share of writes that are applied but answered
+	// with a 500, as when an answer is lost on its way back: the SDK retries
+	// a change that already happened.
+	LostResponseRate float64
 	// Latency is added to every call, before it takes the server's lock.
 	Latency time.Duration
 	// Seed makes the injected failures reproducible.
@@ -24,6 +28,7 @@ type faultState struct {
 	cfg      Faults
 	rand     *rand.Rand
 	failNext []string // "throttle" or "server", for the next calls in order
+	lose     int      // the next writes whose answers are lost
 }
 
 func (f *faultState) set(cfg Faults) {
@@ -50,6 +55,22 @@ func (s *Server) failNext(kind string, n int) {
 	for range n {
 		s.faults.failNext = append(s.faults.failNext, kind)
 	}
+}
+
+// LoseNextResponses makes the next n writes apply and then answer a 500.
+func (s *Server) LoseNextResponses(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.lose += n
+}
+
+// loseResponse reports whether this applied write's answer is lost.
+func (f *faultState) loseResponse() bool {
+	if f.lose > 0 {
+		f.lose--
+		return true
+	}
+	return f.cfg.LostResponseRate > 0 && f.rand.Float64() < f.cfg.LostResponseRate
 }
 
 func (s *Server) latency() time.Duration {

@@ -74,7 +74,7 @@ func TestAuthorizeSeesResourcesAndTags(t *testing.T) {
 	}
 	_, err := e.elb.DeleteLoadBalancer(e.ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancerArn})
 	wantCode(t, err, "AccessDenied")
-	if _, ok, _ := lbExists(e, *lb.LoadBalancerArn); !ok {
+	if _, _, ok := e.srv.LoadBalancer(*lb.LoadBalancerArn); !ok {
 		t.Error("a denied delete deleted")
 	}
 	if _, err := e.elb.DescribeLoadBalancers(e.ctx, &elb.DescribeLoadBalancersInput{}); err != nil {
@@ -85,7 +85,36 @@ func TestAuthorizeSeesResourcesAndTags(t *testing.T) {
 	}
 }
 
-func lbExists(e *env, arn string) (elbtypes.LoadBalancer, bool, error) {
-	lb, _, ok := e.srv.LoadBalancer(arn)
-	return lb, ok, nil
+// TestLostResponses: a write whose answer is lost happened anyway, so the
+// SDK's retry meets what AWS answers a repeated call: the existing load
+// balancer, PriorityInUse for a rule, InvalidGroup.Duplicate for a group.
+func TestLostResponses(t *testing.T) {
+	e, l, tg := listenerEnv(t, awstest.Options{})
+	e.srv.LoseNextResponses(1)
+	lb, err := e.elb.CreateLoadBalancer(e.ctx, &elb.CreateLoadBalancerInput{Name: aws.String("lost"), Subnets: awstest.DefaultPublicSubnets})
+	if err != nil || *lb.LoadBalancers[0].LoadBalancerName != "lost" {
+		t.Fatalf("a retried create of a load balancer: %v", err)
+	}
+	e.srv.LoseNextResponses(1)
+	_, err = e.elb.CreateRule(e.ctx, &elb.CreateRuleInput{ListenerArn: l.ListenerArn, Priority: aws.Int32(1),
+		Conditions: hostPath("a.example.com", "/"), Actions: forward(*tg.TargetGroupArn)})
+	wantCode(t, err, "PriorityInUse")
+	e.srv.LoseNextResponses(1)
+	_, err = e.ec2.CreateSecurityGroup(e.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("lost"),
+		Description: aws.String("lost"), VpcId: aws.String(awstest.DefaultVPC)})
+	wantCode(t, err, "InvalidGroup.Duplicate")
+	lbs, rules, groups := 0, 0, 0
+	for _, r := range e.srv.Inventory() {
+		switch r.Kind {
+		case "LoadBalancer":
+			lbs++
+		case "Rule":
+			rules++
+		case "SecurityGroup":
+			groups++
+		}
+	}
+	if lbs != 2 || rules != 2 || groups != 2 {
+		t.Errorf("inventory has %d load balancers, %d rules, %d groups; want each change once (2, 2, 2)", lbs, rules, groups)
+	}
 }

@@ -3,8 +3,6 @@ package awstest
 import (
 	"fmt"
 	"sort"
-
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
 // Resource is one entry of the inventory.
@@ -52,79 +50,4 @@ func (s *Server) Inventory() []Resource {
 		return out[i].ID < out[j].ID
 	})
 	return out
-}
-
-// ListenerRules returns the rules of a load balancer's listener on a port as
-// DescribeRules returns them (by priority, the default rule last), for rule
-// evaluation; false if there is no such listener.
-func (s *Server) ListenerRules(lbARN string, port int32) ([]elbtypes.Rule, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, l := range s.elb.listenersOf(lbARN) {
-		if *l.v.Port == port {
-			var out []elbtypes.Rule
-			for _, r := range s.elb.rulesOf(*l.v.ListenerArn) {
-				out = append(out, r.v)
-			}
-			return out, true
-		}
-	}
-	return nil, false
-}
-
-// TargetGroup returns a target group as DescribeTargetGroups reports it.
-func (s *Server) TargetGroup(arn string) (elbtypes.TargetGroup, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tg, ok := s.elb.tgs[arn]
-	if !ok {
-		return elbtypes.TargetGroup{}, false
-	}
-	return s.tgView(tg), true
-}
-
-// Target is a registered target and the state DescribeTargetHealth would
-// report, without counting as a read.
-type Target struct {
-	ID    string
-	Port  int32
-	State elbtypes.TargetHealthStateEnum
-}
-
-// Targets lists a target group's targets (draining ones included, until
-// their delay passes), in registration order.
-func (s *Server) Targets(tgARN string) []Target {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tg, ok := s.elb.tgs[tgARN]
-	if !ok {
-		return nil
-	}
-	tg.prune(s.now())
-	used := len(s.elb.targetGroupUsers(tgARN)) > 0
-	var ts []*target
-	for _, t := range tg.targets {
-		ts = append(ts, t)
-	}
-	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })
-	out := make([]Target, 0, len(ts))
-	for _, t := range ts {
-		saved := t.initial
-		h := s.healthOf(tg, t, used)
-		t.initial = saved
-		out = append(out, Target{ID: t.id, Port: t.port, State: h.TargetHealth.State})
-	}
-	return out
-}
-
-// LoadBalancer returns a load balancer as DescribeLoadBalancers reports it,
-// with its attributes, without counting as a read.
-func (s *Server) LoadBalancer(arn string) (elbtypes.LoadBalancer, map[string]string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	lb, ok := s.elb.lbs[arn]
-	if !ok {
-		return elbtypes.LoadBalancer{}, nil, false
-	}
-	return lb.v, cloneTags(lb.attrs), true
 }

@@ -2,6 +2,7 @@ package awstest
 
 import (
 	"context"
+	"hash/fnv"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +37,11 @@ type Options struct {
 	// just created (by ARN they answer its *NotFound), as AWS's eventual
 	// consistency does.
 	VisibilityDelay int
+	// DependencyDelay is the number of DeleteSecurityGroup calls that still
+	// answer DependencyViolation after the load balancer using the group is
+	// deleted, as AWS releases a load balancer's network interfaces a while
+	// after the load balancer is gone.
+	DependencyDelay int
 	// Clock drives deregistration delays and creation times; nil is the wall clock.
 	Clock Clock
 	// Faults are injected from the start; SetFaults changes them.
@@ -126,7 +132,11 @@ func New(opts Options) *Server {
 		opts.Clock = wallClock{}
 	}
 	opts.Limits = opts.Limits.withDefaults()
-	s := &Server{opts: opts, ids: rand.New(rand.NewSource(1)), elb: newELBState(), ec2: newEC2State(), acm: newACMState()}
+	// Ids repeat from run to run but differ between regions and accounts, as
+	// a test with two servers (two regions) expects of AWS.
+	seed := fnv.New64a()
+	seed.Write([]byte(opts.Region + "/" + opts.AccountID))
+	s := &Server{opts: opts, ids: rand.New(rand.NewSource(int64(seed.Sum64()))), elb: newELBState(), ec2: newEC2State(), acm: newACMState()}
 	s.faults.set(opts.Faults)
 	s.http = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s

@@ -14,11 +14,11 @@ func TestEC2WireNamesCoverEveryField(t *testing.T) {
 	inputs := []any{ec2.DescribeVpcsInput{}, ec2.DescribeSubnetsInput{}, ec2.DescribeSecurityGroupsInput{},
 		ec2.CreateSecurityGroupInput{}, ec2.DeleteSecurityGroupInput{}, ec2.AuthorizeSecurityGroupIngressInput{},
 		ec2.RevokeSecurityGroupIngressInput{}, ec2.CreateTagsInput{}, ec2.DeleteTagsInput{},
-		ec2.DescribeInstancesInput{}, ec2.DescribeNetworkInterfacesInput{}}
+		ec2.DescribeInstancesInput{}, ec2.DescribeNetworkInterfacesInput{}, ec2.DescribeSecurityGroupRulesInput{}}
 	outputs := []any{ec2.DescribeVpcsOutput{}, ec2.DescribeSubnetsOutput{}, ec2.DescribeSecurityGroupsOutput{},
 		ec2.CreateSecurityGroupOutput{}, ec2.DeleteSecurityGroupOutput{}, ec2.AuthorizeSecurityGroupIngressOutput{},
 		ec2.RevokeSecurityGroupIngressOutput{}, ec2.CreateTagsOutput{}, ec2.DeleteTagsOutput{},
-		ec2.DescribeInstancesOutput{}, ec2.DescribeNetworkInterfacesOutput{}}
+		ec2.DescribeInstancesOutput{}, ec2.DescribeNetworkInterfacesOutput{}, ec2.DescribeSecurityGroupRulesOutput{}}
 	for _, v := range inputs {
 		checkNames(t, reflect.TypeOf(v), ec2QueryNames, map[reflect.Type]bool{})
 	}
