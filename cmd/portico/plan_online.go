@@ -154,6 +154,9 @@ func driftOf(ctx context.Context, live *liveCluster, lb *v1alpha1.LoadBalancer) 
 	if err != nil {
 		return nil, problem(string(model.SeverityError), "spec", fmt.Errorf("resolving its targets, certificates and class parameters: %w", err))
 	}
+	// Drift is what the cloud holds now: the status's fingerprints, which let a controller
+	// skip reads after a restart, would hide a change made behind portico's back.
+	want.Known = nil
 	rep, err := p.Report(ctx, want)
 	if err != nil {
 		return nil, problem(string(model.SeverityError), "spec.provider", fmt.Errorf("planning with provider %s: %w", lb.Spec.Provider, err))
