@@ -90,10 +90,7 @@ var _ providertest.Cloud = (*contractCloud)(nil)
 func newContractCloud(t testing.TB) providertest.Cloud {
 	c := &contractCloud{srvs: map[string]*awstest.Server{}, clients: map[string]*aws.Clients{}, fail: &failingTransport{}}
 	for _, region := range contractRegions {
-		// The read check makes 300 load balancers, each with a rule on the nodes' group:
-		// more than AWS's default 60 rules a group (a known limit of one rule per load
-		// balancer, which a quota increase or a shared backend group lifts).
-		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000, IngressRulesPerGroup: 1000}})
+		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000}})
 		t.Cleanup(srv.Close)
 		srv.SeedDefault()
 		for _, n := range contractNodes {
@@ -132,7 +129,7 @@ func (c *contractCloud) Provider(clusterID string) providers.Provider {
 	home := c.clients[contractRegions[0]]
 	return aws.New(aws.Options{ClusterID: clusterID, Region: contractRegions[0], VPC: awstest.DefaultVPC,
 		NodeSecurityGroups: []string{awstest.DefaultNodeSecurityGroup},
-		ELBV2: home.ELBV2, EC2: home.EC2, ACM: home.ACM,
+		ELBV2:              home.ELBV2, EC2: home.EC2, ACM: home.ACM,
 		Regional: func(_ context.Context, region string) (*aws.Clients, error) {
 			if cs, ok := c.clients[region]; ok {
 				return cs, nil
@@ -169,29 +166,41 @@ func (c *contractCloud) Resources() []providertest.Resource {
 			if r.Kind == "Rule" && r.Name == "default" {
 				continue // a listener's default rule is part of the listener
 			}
-			o, _ := providers.OwnerFromTags(r.Tags)
-			out = append(out, providertest.Resource{Location: region, Kind: kinds[r.Kind], Name: nameOf(r), Owner: o})
+			out = append(out, providertest.Resource{Location: region, Kind: kinds[r.Kind], Name: nameOf(r), Owner: ownerOfTags(r.Tags)})
 		}
 		out = append(out, nodeRules(region, srv)...)
 	}
 	return out
 }
 
-// nodeRules are the rules of the nodes' group that let a load balancer's group in, each
-// owned by the owner of its source group, named as the provider names it.
+// ownerOfTags is who tags say own a resource: a load balancer, or the cluster for what its
+// load balancers share (tags naming a cluster but no load balancer).
+func ownerOfTags(tags map[string]string) providers.Owner {
+	if o, ok := providers.OwnerFromTags(tags); ok {
+		return o
+	}
+	if tags[providers.TagManagedBy] == "portico" {
+		return providers.Owner{ClusterID: tags[providers.TagCluster]}
+	}
+	return providers.Owner{}
+}
+
+// nodeRules are the rules of the nodes' group that let one of the clusters' groups in,
+// each owned by the owner of its source group and named by the tag of that group.
 func nodeRules(region string, srv *awstest.Server) []providertest.Resource {
-	owners := map[string]providers.Owner{}
+	sources := map[string]awstest.Resource{}
 	for _, r := range srv.Inventory() {
-		if o, ok := providers.OwnerFromTags(r.Tags); ok && r.Kind == "SecurityGroup" {
-			owners[r.ID] = o
+		if r.Kind == "SecurityGroup" {
+			sources[r.ID] = r
 		}
 	}
 	g, _ := srv.SecurityGroup(awstest.DefaultNodeSecurityGroup)
 	var out []providertest.Resource
 	for _, p := range g.IpPermissions {
 		for _, pair := range p.UserIdGroupPairs {
-			o := owners[awssdk.ToString(pair.GroupId)]
-			name := providers.Namer{ClusterID: o.ClusterID, MaxLength: 32}.Name("sgr", o.LoadBalancer, awstest.DefaultNodeSecurityGroup)
+			src := sources[awssdk.ToString(pair.GroupId)]
+			o := ownerOfTags(src.Tags)
+			name := providers.Namer{ClusterID: o.ClusterID, MaxLength: 32}.Name("sgr", o.LoadBalancer, awstest.DefaultNodeSecurityGroup, src.Name)
 			out = append(out, providertest.Resource{Location: region, Kind: aws.KindSecurityGroupRule, Name: name, Owner: o})
 		}
 	}

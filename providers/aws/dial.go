@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -26,19 +27,27 @@ type Defaults struct {
 	// ClusterName is the EKS cluster's name, as the subnet and security group tags
 	// kubernetes.io/cluster/<name> say it.
 	ClusterName string
+	// NodeSecurityGroups are the nodes' security groups, besides those ClusterName's tag
+	// finds: the cluster's load balancers are let into each.
+	NodeSecurityGroups []string
 }
 
 // BindFlags defines the --aws-* flags.
 func (d *Defaults) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&d.Region, "aws-region", "", "AWS region of the classes whose IngressClassParams name none; default: $AWS_REGION or the shared config's")
 	fs.StringVar(&d.VPC, "aws-vpc", "", "VPC ID of the classes whose IngressClassParams name none")
-	fs.StringVar(&d.ClusterName, "aws-cluster-name", "", "EKS cluster name: subnets tagged kubernetes.io/cluster/<another cluster> are not used, and security groups tagged kubernetes.io/cluster/<name> are the nodes', which each load balancer is let into")
+	fs.StringVar(&d.ClusterName, "aws-cluster-name", "", "EKS cluster name: subnets tagged kubernetes.io/cluster/<another cluster> are not used, and security groups tagged kubernetes.io/cluster/<name> are the nodes', which the load balancers are let into")
+	fs.Func("aws-node-security-groups", "comma-separated security group IDs of the nodes, which the load balancers are let into, besides those --aws-cluster-name's tag finds", func(v string) error {
+		d.NodeSecurityGroups = strings.Split(v, ",")
+		return nil
+	})
 }
 
 var (
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	vpcRE     = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
 	clusterRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
+	sgRE      = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
 )
 
 // Validate checks the flags as the CRD checks spec.aws.
@@ -50,6 +59,11 @@ func (d Defaults) Validate() error {
 		return fmt.Errorf("--aws-vpc %q is not a VPC ID, such as vpc-0a1b2c3d", d.VPC)
 	case d.ClusterName != "" && !clusterRE.MatchString(d.ClusterName):
 		return fmt.Errorf("--aws-cluster-name %q is not an EKS cluster name", d.ClusterName)
+	}
+	for _, g := range d.NodeSecurityGroups {
+		if !sgRE.MatchString(g) {
+			return fmt.Errorf("--aws-node-security-groups: %q is not a security group ID, such as sg-0a1b2c3d", g)
+		}
 	}
 	return nil
 }
@@ -92,7 +106,8 @@ func NewFromEnvironment(clusterID string, observer providers.CallObserver, limit
 		region = os.Getenv("AWS_DEFAULT_REGION")
 	}
 	return New(Options{
-		ClusterID: clusterID, ClusterName: d.ClusterName, Region: region, VPC: d.VPC, Observer: observer, Limiter: limiter,
+		ClusterID: clusterID, ClusterName: d.ClusterName, NodeSecurityGroups: d.NodeSecurityGroups, Region: region, VPC: d.VPC,
+		Observer: observer, Limiter: limiter,
 		Regional: Dial,
 	}), nil
 }

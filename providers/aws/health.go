@@ -76,5 +76,5 @@ func stateOf(h *elbtypes.TargetHealth) string {
 
 // HealthHint implements providers.HealthHinter.
 func (p *Provider) HealthHint() string {
-	return "check that the nodes' security group lets the load balancer's security group in on the target ports, and that the health check path answers 200-399"
+	return "check that the nodes' security groups are the ones portico lets the cluster's backend security group into (--aws-cluster-name's tag, --aws-node-security-groups), and that the health check path answers 200-399"
 }

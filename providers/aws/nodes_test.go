@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -34,7 +35,7 @@ func nodeIngress(t *testing.T, cloud *testCloud) []string {
 
 func itoa(n int32) string { return strconv.Itoa(int(n)) }
 
-func TestTheLoadBalancerIsLetIntoTheNodesGroupOnItsTargetPorts(t *testing.T) {
+func TestTheClusterIsLetIntoTheNodesGroupByOneRuleWhateverTheLoadBalancers(t *testing.T) {
 	cloud := newTestCloud(t, awstest.Options{})
 	cloud.srv.AddInstance("i-0a0000000000000a1", awstest.DefaultVPC, awstest.DefaultPublicSubnets[0], "10.0.0.10", awstest.DefaultNodeSecurityGroup)
 	p := aws.New(aws.Options{ClusterID: testCluster, Region: "us-west-2", VPC: awstest.DefaultVPC, SnapshotTTL: -1,
@@ -43,23 +44,45 @@ func TestTheLoadBalancerIsLetIntoTheNodesGroupOnItsTargetPorts(t *testing.T) {
 	d.d.Spec.Backends = append(d.d.Spec.Backends, v1alpha1.Backend{Name: "api", TargetType: v1alpha1.TargetTypeInstance,
 		Service: v1alpha1.ServiceRef{Namespace: "shop", Name: "api", PortNumber: 80}})
 	d.d.Targets["api"] = []providers.Target{{IP: "10.0.0.10", Port: 30080, Node: "node-a", ProviderID: "aws:///us-west-2a/i-0a0000000000000a1"}}
-	obs := ensure(t, p, d.d)
-	var sg string
+	other := lbNamed("other").backend("web", "10.0.1.9").host("other.example.com", prefix("/", "web"))
+	ensure(t, p, d.d)
+	obs := ensure(t, p, other.d)
+	var backend string
 	for _, r := range obs.Resources {
-		if r.Kind == aws.KindSecurityGroup {
-			sg = r.ID
+		if r.Kind == aws.KindSecurityGroup && strings.Contains(r.Name, "backend") {
+			backend = r.ID
 		}
 	}
-	if got, want := nodeIngress(t, cloud), []string{sg + ":8080-30080"}; !slices.Equal(got, want) {
-		t.Errorf("the nodes' group lets in %v, want %v: the load balancer's group on its targets' ports", got, want)
+	if got, want := nodeIngress(t, cloud), []string{backend + ":0-65535"}; backend == "" || !slices.Equal(got, want) {
+		t.Errorf("the nodes' group lets in %v, want %v: one rule from the cluster's backend group for both load balancers", got, want)
 	}
-	if w := writesSince(cloud, func() { ensure(t, p, d.d) }); len(w) != 0 {
+	for _, r := range cloud.srv.Inventory() {
+		if r.Kind == "LoadBalancer" {
+			lb, _, _ := cloud.srv.LoadBalancer(r.ID)
+			if !slices.Contains(lb.SecurityGroups, backend) || len(lb.SecurityGroups) != 2 {
+				t.Errorf("%s has the security groups %v, want its own and the backend group %s", r.Name, lb.SecurityGroups, backend)
+			}
+		}
+	}
+	if w := writesSince(cloud, func() { ensure(t, p, d.d); ensure(t, p, other.d) }); len(w) != 0 {
 		t.Errorf("a resync wrote %v", w)
 	}
-	if err := p.Delete(context.Background(), providers.Ref{Name: "shop-web", Location: "us-west-2"}); err != nil {
+	ctx := context.Background()
+	if err := p.Delete(ctx, providers.Ref{Name: "shop-web", Location: "us-west-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := nodeIngress(t, cloud); len(got) != 1 {
+		t.Errorf("after deleting one load balancer the nodes' group lets in %v; the other still needs the rule", got)
+	}
+	if err := p.Delete(ctx, providers.Ref{Name: "other", Location: "us-west-2"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := nodeIngress(t, cloud); len(got) != 0 {
-		t.Errorf("after delete the nodes' group still lets in %v", got)
+		t.Errorf("after deleting the last load balancer the nodes' group still lets in %v", got)
+	}
+	for _, r := range cloud.srv.Inventory() {
+		if r.Kind == "SecurityGroup" && r.ID != awstest.DefaultNodeSecurityGroup {
+			t.Errorf("the security group %s is left after the last load balancer went", r.Name)
+		}
 	}
 }

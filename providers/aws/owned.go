@@ -19,6 +19,8 @@ import (
 type passInfo struct {
 	await map[string]bool
 	trust *trusted
+	// shared are the resources of the cluster the load balancer uses (see sgrules.go).
+	shared []plan.Key
 }
 
 // owned returns what a load balancer owns in a region: every listed kind from the shared
@@ -39,6 +41,15 @@ func (r *reads) owned(ctx context.Context, region string, o providers.Owner, pas
 			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)
 		}
 		byKind[kind] = rs
+	}
+	for _, k := range pass.shared {
+		res, ok, err := r.cache.Get(ctx, region, k.Kind, k.Name)
+		if err != nil {
+			return nil, fmt.Errorf("read load balancer %s: %w", o.LoadBalancer, err)
+		}
+		if ok {
+			byKind[k.Kind] = append(byKind[k.Kind], res)
+		}
 	}
 	sgNames, certNames := map[string]string{}, map[string]string{}
 	for _, sg := range byKind[KindSecurityGroup] {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
@@ -66,6 +67,9 @@ type Provider struct {
 	reads   *reads
 	// nets holds the subnets and nodes' security groups read of each VPC.
 	nets *snapshot.Cache[netItem]
+	// sharedMu is held for reading by every Ensure and for writing by the Delete that
+	// removes what the cluster's load balancers share (see shared.go).
+	sharedMu sync.RWMutex
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -144,7 +148,7 @@ func (p *Provider) prepare(ctx context.Context, want *providers.Desired) (string
 	if err := p.refuseOthersCertificates(ctx, loc, want, g); err != nil {
 		return loc, g, nil, err
 	}
-	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), &passInfo{await: awaitingGroups(want, g), trust: trustOf(want, g)})
+	have, err := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), &passInfo{await: awaitingGroups(want, g), trust: trustOf(want, g), shared: sharedKeys(g)})
 	if err != nil {
 		return loc, g, nil, err
 	}
@@ -163,6 +167,8 @@ func (p *Provider) Plan(ctx context.Context, want *providers.Desired) (*provider
 
 // Ensure implements providers.Provider.
 func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*providers.Observed, error) {
+	p.sharedMu.RLock()
+	defer p.sharedMu.RUnlock()
 	loc, g, have, err := p.prepare(ctx, want)
 	if err != nil {
 		return &providers.Observed{}, err
@@ -173,7 +179,7 @@ func (p *Provider) Ensure(ctx context.Context, want *providers.Desired) (*provid
 		return &providers.Observed{}, err
 	}
 	res := p.engine.Apply(ctx, c, pl)
-	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), &passInfo{await: awaitingGroups(want, g)})
+	after, rerr := p.reads.owned(ctx, loc, p.owner(want.Ref.Name), &passInfo{await: awaitingGroups(want, g), shared: sharedKeys(g)})
 	if rerr != nil {
 		return &providers.Observed{Changes: res.Changes}, cmp.Or(res.Err, rerr)
 	}
@@ -196,16 +202,18 @@ func (p *Provider) Delete(ctx context.Context, lb providers.Ref) error {
 	if err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
 	}
-	if len(have) == 0 {
-		return nil
+	if len(have) > 0 {
+		c, err := p.client(ctx, loc)
+		if err != nil {
+			return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
+		}
+		res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc}, have))
+		if res.Err != nil {
+			return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
+		}
 	}
-	c, err := p.client(ctx, loc)
-	if err != nil {
+	if err := p.deleteSharedIfUnused(ctx, loc); err != nil {
 		return fmt.Errorf("delete load balancer %s: %w", lb.Name, err)
-	}
-	res := p.engine.Apply(ctx, c, p.engine.Plan(plan.Graph{Scope: loc}, have))
-	if res.Err != nil {
-		return fmt.Errorf("delete load balancer %s: %w", lb.Name, res.Err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -318,39 +319,46 @@ func (r *reads) listSecurityGroups(ctx context.Context, cs *Clients) ([]plan.Res
 }
 
 // listSecurityGroupRules reads the rules of the nodes' security groups that let one of
-// this cluster's load balancers in: a rule whose source is a load balancer's security
-// group belongs to that load balancer, as the group does, so it needs no tag of its own.
+// this cluster's security groups in. AWS lists a group's rules without tags, so a rule
+// belongs to the owner of its source group: the cluster, for its backend group; a load
+// balancer, for the rule an earlier version made from the load balancer's own group, which
+// the load balancer's next pass deletes.
 func (r *reads) listSecurityGroupRules(ctx context.Context, region string, cs *Clients) ([]plan.Resource, error) {
 	nodes, err := r.nodeGroups(ctx, cs)
 	if err != nil {
 		return nil, err
 	}
-	owners := map[string]providers.Owner{}
-	lbGroups, err := r.cache.All(ctx, region, KindSecurityGroup)
+	groups, err := r.cache.All(ctx, region, KindSecurityGroup)
 	if err != nil {
 		return nil, err
 	}
-	for _, g := range lbGroups {
-		if o, ok := ownerOf(g); ok {
-			owners[g.Spec.(sgSpec).ID] = o
-		}
+	sources := map[string]plan.Resource{}
+	for _, g := range groups {
+		sources[g.Spec.(sgSpec).ID] = g
 	}
 	var res []plan.Resource
 	for _, g := range nodes {
 		for _, p := range g.IpPermissions {
 			for _, pair := range p.UserIdGroupPairs {
-				o, ok := owners[aws.ToString(pair.GroupId)]
-				if !ok {
-					continue
+				if src, ok := sources[aws.ToString(pair.GroupId)]; ok {
+					res = append(res, r.nodeRule(aws.ToString(g.GroupId), p, src))
 				}
-				group := aws.ToString(g.GroupId)
-				name := r.p.namer.Name(abbrevs[KindSecurityGroupRule], o.LoadBalancer, group)
-				spec := sgRuleSpec{Group: group, From: aws.ToInt32(p.FromPort), To: aws.ToInt32(p.ToPort), Tags: o.Tags(), SourceID: aws.ToString(pair.GroupId)}
-				res = append(res, observed(KindSecurityGroupRule, name, spec))
 			}
 		}
 	}
 	return res, nil
+}
+
+// nodeRule is a rule of a nodes' group whose source is one of the cluster's groups.
+func (r *reads) nodeRule(group string, p ec2types.IpPermission, src plan.Resource) plan.Resource {
+	tags := maps.Clone(tagsOf(src.Spec))
+	name := nodeRuleName(r.p.namer, group, src.Name)
+	if o, ok := ownerOf(src); ok {
+		name = r.p.namer.Name(abbrevs[KindSecurityGroupRule], o.LoadBalancer, group)
+	}
+	tags[TagResource] = name
+	spec := sgRuleSpec{Group: group, From: aws.ToInt32(p.FromPort), To: aws.ToInt32(p.ToPort), Tags: tags, SourceID: src.Spec.(sgSpec).ID}
+	return observed(KindSecurityGroupRule, name, spec)
 }
 
 // nodeGroups reads the nodes' security groups: those the options name, and those tagged

@@ -219,8 +219,12 @@ func pickSubnets(all []netItem, cluster, vpc, role string) ([]string, error) {
 	return out, nil
 }
 
-// claimedByOther reports whether a subnet is tagged for another cluster and not this one.
+// claimedByOther reports whether a subnet is tagged for another cluster and not this one;
+// never when this cluster's name is not known, as nothing then tells another from it.
 func claimedByOther(tags map[string]string, cluster string) bool {
+	if cluster == "" {
+		return false
+	}
 	mine, other := false, false
 	for k := range tags {
 		if name, ok := strings.CutPrefix(k, tagClusterPrefix); ok {

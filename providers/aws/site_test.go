@@ -41,3 +41,14 @@ func TestSubnetErrorBlocksOnlyTheLoadBalancer(t *testing.T) {
 		t.Errorf("blocked %v, want the load balancer alone (its referrers follow in the plan)", g.Blocked)
 	}
 }
+
+func TestWithoutAClusterNameClusterTagsExcludeNoSubnet(t *testing.T) {
+	all := []netItem{
+		{ID: "subnet-a", Zone: "us-west-2a", Tags: map[string]string{tagClusterPrefix + "prod": "shared"}},
+		{ID: "subnet-b", Zone: "us-west-2b", Tags: map[string]string{tagClusterPrefix + "prod": "owned"}},
+	}
+	got, err := pickSubnets(all, "", testVPC, tagRoleELB)
+	if err != nil || !slices.Equal(got, []string{"subnet-a", "subnet-b"}) {
+		t.Errorf("subnets %v, %v; want both: without --aws-cluster-name no tag says a subnet is another cluster's", got, err)
+	}
+}

@@ -77,14 +77,17 @@ func (c config) graph(want *providers.Desired, scope string) (plan.Graph, error)
 	}
 	b := &builder{cfg: c, want: want, g: plan.Graph{Scope: scope, Blocked: map[plan.Key]error{}}, tgs: map[string]string{}}
 	sg := b.addSecurityGroup()
+	groups := []plan.Key{sg}
+	if backend, ok := b.addBackend(); ok {
+		groups = append(groups, backend)
+	}
 	for _, be := range want.Spec.Backends {
 		b.addTargetGroup(be)
 	}
-	b.addNodeRules(sg)
 	if !want.Spec.Frontends.HTTP && !want.Spec.Frontends.HTTPS {
 		return b.g, nil
 	}
-	lb := b.addLoadBalancer(sg)
+	lb := b.addLoadBalancer(groups...)
 	if err := b.addListeners(lb); err != nil {
 		return plan.Graph{}, err
 	}
@@ -135,14 +138,18 @@ func (b *builder) addSecurityGroup() plan.Key {
 
 // addLoadBalancer adds the ALB. Its scheme is part of its name: AWS cannot change it, so
 // a new scheme is a new load balancer, made before the old one goes.
-func (b *builder) addLoadBalancer(sg plan.Key) plan.Key {
+func (b *builder) addLoadBalancer(groups ...plan.Key) plan.Key {
 	scheme := b.cfg.scheme
 	name := b.name(KindLoadBalancer, digest(scheme))
-	spec := lbSpec{SecurityGroups: []string{sg.Name}, Create: &elbv2.CreateLoadBalancerInput{
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.Name)
+	}
+	spec := lbSpec{SecurityGroups: names, Create: &elbv2.CreateLoadBalancerInput{
 		Name: aws.String(name), Type: elbtypes.LoadBalancerTypeEnumApplication, Scheme: elbtypes.LoadBalancerSchemeEnum(scheme),
 		IpAddressType: elbtypes.IpAddressTypeIpv4, Subnets: slices.Clone(b.cfg.subnets), Tags: elbTags(b.tags(nil)),
 	}}
-	k := b.add(KindLoadBalancer, name, scheme+" Application Load Balancer", spec, sg)
+	k := b.add(KindLoadBalancer, name, scheme+" Application Load Balancer", spec, groups...)
 	if b.cfg.subnetErr != nil {
 		b.g.Blocked[k] = b.cfg.subnetErr
 	}
