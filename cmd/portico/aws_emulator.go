@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,14 +29,18 @@ const (
 // real SDK exactly as it would in the account.
 type awsEmulator struct {
 	clusterName string
+	// nodeGroups are the security groups --aws-node-security-groups names: provider seeds
+	// them in its VPC, and the plan's assumptions say so.
+	nodeGroups []string
 
 	mu      sync.Mutex
 	servers map[string]*awstest.Server
 	vpcs    map[string]bool // "region/vpc" seeded
 }
 
-func newAWSEmulator(clusterName string) *awsEmulator {
-	return &awsEmulator{clusterName: clusterName, servers: map[string]*awstest.Server{}, vpcs: map[string]bool{}}
+func newAWSEmulator(d aws.Defaults) *awsEmulator {
+	return &awsEmulator{clusterName: d.ClusterName, nodeGroups: d.NodeSecurityGroups,
+		servers: map[string]*awstest.Server{}, vpcs: map[string]bool{}}
 }
 
 // provider returns the aws provider over the emulator, with the controller's defaults and
@@ -43,8 +48,11 @@ func newAWSEmulator(clusterName string) *awsEmulator {
 func (e *awsEmulator) provider(clusterID string, d aws.Defaults, snapshotTTL time.Duration) *aws.Provider {
 	region, vpc := cmp.Or(d.Region, emulatedRegion), cmp.Or(d.VPC, emulatedVPC)
 	e.seed(region, vpc)
-	return aws.New(aws.Options{ClusterID: clusterID, ClusterName: d.ClusterName, Region: region, VPC: vpc,
-		Regional: e.clients, SnapshotTTL: snapshotTTL})
+	for _, g := range d.NodeSecurityGroups {
+		e.server(region).AddSecurityGroup(g, vpc, g, nil)
+	}
+	return aws.New(aws.Options{ClusterID: clusterID, ClusterName: d.ClusterName, NodeSecurityGroups: d.NodeSecurityGroups,
+		Region: region, VPC: vpc, Regional: e.clients, SnapshotTTL: snapshotTTL})
 }
 
 // server returns the emulator of a region, started on first use.
@@ -102,6 +110,9 @@ func (e *awsEmulator) assumption(region, vpc string) string {
 		vpc, region, region, region, region)
 	if e.clusterName != "" {
 		s += fmt.Sprintf(", and the nodes' security group %s tagged kubernetes.io/cluster/%s", emulatedNodeGroup(vpc), e.clusterName)
+	}
+	if len(e.nodeGroups) > 0 {
+		s += fmt.Sprintf("; the nodes' security groups %s exist in the provider's VPC", strings.Join(e.nodeGroups, ", "))
 	}
 	return s
 }

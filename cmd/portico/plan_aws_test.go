@@ -179,3 +179,30 @@ func forwardTo(actions []elbtypes.Action) string {
 	}
 	return ""
 }
+
+// TestPlanAWSLetsTheLoadBalancersIntoTheNamedNodeGroups: with --aws-node-security-groups, as
+// the controller's flag, the plan authorizes the load balancers into that group, and says it
+// assumed the group exists.
+func TestPlanAWSLetsTheLoadBalancersIntoTheNamedNodeGroups(t *testing.T) {
+	const group = "sg-0123456789abcdef0"
+	file := filepath.Join("..", "..", "docs", "examples", "cart.yaml")
+	code, out, errOut := runPortico(t, "plan", "-f", file, "--provider", "aws", "--aws-node-security-groups", group, "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc := parsePlan(t, out)
+	into := 0
+	for _, lb := range doc.LoadBalancers {
+		for _, r := range lb.Resources {
+			if in, ok := parseAWS(t, r).(*ec2.AuthorizeSecurityGroupIngressInput); ok && r.Kind == "SecurityGroupRule" && aws.ToString(in.GroupId) == group {
+				into++
+			}
+		}
+	}
+	if into == 0 {
+		t.Errorf("no SecurityGroupRule lets the load balancers into %s:\n%s", group, out)
+	}
+	if !strings.Contains(strings.Join(doc.Assumptions, "\n"), group) {
+		t.Errorf("the assumptions do not say that %s exists: %q", group, doc.Assumptions)
+	}
+}

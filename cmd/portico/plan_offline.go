@@ -98,7 +98,7 @@ func offlineGCP(clusterID, project string) *planProvider {
 // discovers in an account: no credentials, no call leaves the machine, and the plan is the
 // one Ensure would make in an account holding only the VPC.
 func offlineAWS(clusterID string, d aws.Defaults) *planProvider {
-	emu := newAWSEmulator(d.ClusterName)
+	emu := newAWSEmulator(d)
 	p := emu.provider(clusterID, d, -1)
 	return &planProvider{Provider: p, Reporter: p, close: emu.close, prepare: emu.prepare(p, d)}
 }
@@ -128,12 +128,15 @@ func bindPlanAWSFlags(cmd *cobra.Command, d *aws.Defaults) {
 	fs := flag.NewFlagSet("aws", flag.ContinueOnError)
 	d.BindFlags(fs)
 	offline := map[string]string{
-		"aws-region":       "offline: the region of the emulated account (default " + emulatedRegion + ")",
-		"aws-vpc":          "offline: the VPC of the emulated account (default " + emulatedVPC + ")",
-		"aws-cluster-name": "offline: the EKS cluster the emulated subnets and nodes' security group are tagged for",
+		"aws-region":               "offline: the region of the emulated account (default " + emulatedRegion + ")",
+		"aws-vpc":                  "offline: the VPC of the emulated account (default " + emulatedVPC + ")",
+		"aws-cluster-name":         "offline: the EKS cluster the emulated subnets and nodes' security group are tagged for",
+		"aws-node-security-groups": "offline: security groups the emulated VPC holds as the nodes'",
 	}
 	fs.VisitAll(func(f *flag.Flag) {
-		f.Usage = offline[f.Name] + "; online, as the controller's flag: " + f.Usage
+		if o, ok := offline[f.Name]; ok {
+			f.Usage = o + "; online, as the controller's flag: " + f.Usage
+		}
 	})
 	cmd.Flags().AddGoFlagSet(fs)
 }

@@ -15,7 +15,7 @@ import (
 // awsPlanCloud is an awstest account, reached through the real SDK by the controller and
 // the plan, as `portico plan --provider aws` emulates it offline.
 func awsPlanCloud(t *testing.T) planCloud {
-	emu := newAWSEmulator("")
+	emu := newAWSEmulator(awsprovider.Defaults{})
 	t.Cleanup(emu.close)
 	return planCloud{
 		controller: func(clusterID string) providers.Provider {
