@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -204,5 +205,57 @@ func TestPlanAWSLetsTheLoadBalancersIntoTheNamedNodeGroups(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(doc.Assumptions, "\n"), group) {
 		t.Errorf("the assumptions do not say that %s exists: %q", group, doc.Assumptions)
+	}
+}
+
+// TestPlanAWSTakesTheClassesRegionAndVPC: a class whose IngressClassParams name a region, a
+// VPC and the internal scheme is planned there, on the internal subnets the emulated VPC
+// holds in that region, and the plan says what it assumed of that VPC.
+func TestPlanAWSTakesTheClassesRegionAndVPC(t *testing.T) {
+	file := writeManifest(t, `
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: internal}
+spec:
+  controller: portico.dev/ingress-controller
+  parameters: {apiGroup: portico.dev, kind: IngressClassParams, name: internal}
+---
+apiVersion: portico.dev/v1alpha1
+kind: IngressClassParams
+metadata: {name: internal}
+spec:
+  provider: aws
+  aws: {region: eu-central-1, vpc: vpc-0123456789abcdef0, scheme: internal}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: api, namespace: shop}
+spec:
+  ingressClassName: internal
+  rules:
+  - host: api.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}]}
+`)
+	code, out, errOut := runPortico(t, "plan", "-f", file, "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc := parsePlan(t, out)
+	if len(doc.LoadBalancers) != 1 || doc.LoadBalancers[0].Location != "eu-central-1" {
+		t.Fatalf("want one load balancer in eu-central-1: %+v", doc.LoadBalancers)
+	}
+	for _, r := range doc.LoadBalancers[0].Resources {
+		lb, ok := parseAWS(t, r).(*elbv2.CreateLoadBalancerInput)
+		if !ok {
+			continue
+		}
+		want := []string{emulatedSubnet("vpc-0123456789abcdef0", "private", "a"), emulatedSubnet("vpc-0123456789abcdef0", "private", "b"), emulatedSubnet("vpc-0123456789abcdef0", "private", "c")}
+		slices.Sort(want)
+		if lb.Scheme != "internal" || !slices.Equal(slices.Sorted(slices.Values(lb.Subnets)), want) {
+			t.Errorf("the ALB is %s on %v, want internal on the private subnets %v", lb.Scheme, lb.Subnets, want)
+		}
+	}
+	if !strings.Contains(strings.Join(doc.Assumptions, "\n"), "the VPC vpc-0123456789abcdef0 of region eu-central-1") {
+		t.Errorf("the assumptions do not name the class's VPC: %q", doc.Assumptions)
 	}
 }
