@@ -28,10 +28,10 @@ const (
 // security group), so that the real provider discovers subnets and node groups through the
 // real SDK exactly as it would in the account.
 type awsEmulator struct {
-	clusterName string
-	// nodeGroups are the security groups --aws-node-security-groups names: provider seeds
-	// them in its VPC, and the plan's assumptions say so.
-	nodeGroups []string
+	// defaults are the --aws-* flags: the provider's region and VPC (else emulatedRegion and
+	// emulatedVPC), the cluster name the seeded resources are tagged for, and the nodes'
+	// security groups its VPC holds.
+	defaults aws.Defaults
 
 	mu      sync.Mutex
 	servers map[string]*awstest.Server
@@ -39,13 +39,13 @@ type awsEmulator struct {
 }
 
 func newAWSEmulator(d aws.Defaults) *awsEmulator {
-	return &awsEmulator{clusterName: d.ClusterName, nodeGroups: d.NodeSecurityGroups,
-		servers: map[string]*awstest.Server{}, vpcs: map[string]bool{}}
+	return &awsEmulator{defaults: d, servers: map[string]*awstest.Server{}, vpcs: map[string]bool{}}
 }
 
-// provider returns the aws provider over the emulator, with the controller's defaults and
+// provider returns the aws provider over the emulator, with the emulator's defaults and
 // the TTL of its shared reads (negative: none).
-func (e *awsEmulator) provider(clusterID string, d aws.Defaults, snapshotTTL time.Duration) *aws.Provider {
+func (e *awsEmulator) provider(clusterID string, snapshotTTL time.Duration) *aws.Provider {
+	d := e.defaults
 	region, vpc := cmp.Or(d.Region, emulatedRegion), cmp.Or(d.VPC, emulatedVPC)
 	e.seed(region, vpc)
 	for _, g := range d.NodeSecurityGroups {
@@ -90,8 +90,8 @@ func (e *awsEmulator) seed(region, vpc string) (assumption string) {
 		srv.AddSubnet(emulatedSubnet(vpc, "private", zone), vpc, az, fmt.Sprintf("10.0.%d.0/20", 128+i*16), e.subnetTags("kubernetes.io/role/internal-elb", "private-"+zone))
 	}
 	groupTags := map[string]string{"Name": "nodes"}
-	if e.clusterName != "" {
-		groupTags["kubernetes.io/cluster/"+e.clusterName] = "owned"
+	if name := e.defaults.ClusterName; name != "" {
+		groupTags["kubernetes.io/cluster/"+name] = "owned"
 	}
 	srv.AddSecurityGroup(emulatedNodeGroup(vpc), vpc, "nodes", groupTags)
 	return e.assumption(region, vpc)
@@ -99,8 +99,8 @@ func (e *awsEmulator) seed(region, vpc string) (assumption string) {
 
 func (e *awsEmulator) subnetTags(role, name string) map[string]string {
 	tags := map[string]string{role: "1", "Name": name}
-	if e.clusterName != "" {
-		tags["kubernetes.io/cluster/"+e.clusterName] = "shared"
+	if name := e.defaults.ClusterName; name != "" {
+		tags["kubernetes.io/cluster/"+name] = "shared"
 	}
 	return tags
 }
@@ -108,11 +108,11 @@ func (e *awsEmulator) subnetTags(role, name string) map[string]string {
 func (e *awsEmulator) assumption(region, vpc string) string {
 	s := fmt.Sprintf("the VPC %s of region %s (10.0.0.0/16) has public and private subnets in zones %sa, %sb and %sc, tagged kubernetes.io/role/elb and kubernetes.io/role/internal-elb",
 		vpc, region, region, region, region)
-	if e.clusterName != "" {
-		s += fmt.Sprintf(", and the nodes' security group %s tagged kubernetes.io/cluster/%s", emulatedNodeGroup(vpc), e.clusterName)
+	if name := e.defaults.ClusterName; name != "" {
+		s += fmt.Sprintf(", and the nodes' security group %s tagged kubernetes.io/cluster/%s", emulatedNodeGroup(vpc), name)
 	}
-	if len(e.nodeGroups) > 0 {
-		s += fmt.Sprintf("; the nodes' security groups %s exist in the provider's VPC", strings.Join(e.nodeGroups, ", "))
+	if groups := e.defaults.NodeSecurityGroups; len(groups) > 0 {
+		s += fmt.Sprintf("; the nodes' security groups %s exist in the provider's VPC", strings.Join(groups, ", "))
 	}
 	return s
 }
@@ -147,9 +147,9 @@ func hexID(s string) string {
 
 // prepare seeds the VPC a load balancer's class names (or the provider's) before it is
 // planned, as the user made it in their account, and returns what was assumed.
-func (e *awsEmulator) prepare(p *aws.Provider, d aws.Defaults) func(context.Context, *providers.Desired) ([]string, error) {
+func (e *awsEmulator) prepare(p *aws.Provider) func(context.Context, *providers.Desired) ([]string, error) {
 	return func(_ context.Context, want *providers.Desired) ([]string, error) {
-		vpc := cmp.Or(d.VPC, emulatedVPC)
+		vpc := cmp.Or(e.defaults.VPC, emulatedVPC)
 		if want.Params != nil && want.Params.AWS != nil {
 			vpc = cmp.Or(want.Params.AWS.VPC, vpc)
 		}

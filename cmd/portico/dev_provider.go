@@ -50,9 +50,8 @@ func newDevCloud(provider, clusterID string) (*devCloud, error) {
 		return &devCloud{provider: provider, extra: []providers.Provider{p}, close: srv.Close,
 			nodes: devVMs{srv: srv, project: devProject}}, nil
 	case v1alpha1.ProviderAWS:
-		d := aws.Defaults{ClusterName: devAWSCluster}
-		emu := newAWSEmulator(d)
-		p := emu.provider(clusterID, d, 0)
+		emu := newAWSEmulator(aws.Defaults{ClusterName: devAWSCluster})
+		p := emu.provider(clusterID, 0)
 		return &devCloud{provider: provider, extra: []providers.Provider{p}, close: emu.close,
 			nodes: &devInstances{emu: emu, region: emulatedRegion}}, nil
 	default:

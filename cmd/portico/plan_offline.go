@@ -99,8 +99,8 @@ func offlineGCP(clusterID, project string) *planProvider {
 // one Ensure would make in an account holding only the VPC.
 func offlineAWS(clusterID string, d aws.Defaults) *planProvider {
 	emu := newAWSEmulator(d)
-	p := emu.provider(clusterID, d, -1)
-	return &planProvider{Provider: p, Reporter: p, close: emu.close, prepare: emu.prepare(p, d)}
+	p := emu.provider(clusterID, -1)
+	return &planProvider{Provider: p, Reporter: p, close: emu.close, prepare: emu.prepare(p)}
 }
 
 // reserveGCPAddress reserves a global address in the emulator, as the user did in Google.

@@ -19,7 +19,7 @@ func awsPlanCloud(t *testing.T) planCloud {
 	t.Cleanup(emu.close)
 	return planCloud{
 		controller: func(clusterID string) providers.Provider {
-			return emu.provider(clusterID, awsprovider.Defaults{}, -1)
+			return emu.provider(clusterID, -1)
 		},
 		// The HTTP listener goes, and AWS deletes its rules with it: the load balancer of
 		// planIngress has no other listener, so every rule is that listener's.
