@@ -20,6 +20,10 @@ export PORTICO_BENCH_INGRESSES
 # controller against gcptest, under 20 writes per second.
 PORTICO_BENCH_GCP_LBS ?= 1000
 export PORTICO_BENCH_GCP_LBS
+# PORTICO_BENCH_AWS_LBS sets how many load balancers the AWS benchmark creates through the
+# controller against awstest, under 20 writes per second.
+PORTICO_BENCH_AWS_LBS ?= 1000
+export PORTICO_BENCH_AWS_LBS
 
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash -o pipefail
@@ -91,7 +95,7 @@ test-full: vet ## Run the provider tests with the contract suite's full sweeps (
 	PORTICO_CONTRACT_CRASH=all go test $(TEST_FLAGS) ./providers/...
 
 .PHONY: bench
-bench: controlplane bench-nginx ## Run the benchmarks: translation and routing, the nginx mode, convergence at scale on a real API server, and the GCP scenario.
+bench: controlplane bench-nginx ## Run the benchmarks: translation and routing, the nginx mode, convergence at scale on a real API server, and the GCP and AWS scenarios.
 	go test -run '^$$' -bench . -benchmem ./model
 	go test -run '^$$' -bench . -benchtime 1x -timeout 120m ./test/bench
 

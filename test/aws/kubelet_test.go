@@ -1,0 +1,172 @@
+package aws
+
+import (
+	"context"
+	"sort"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/portico-dev/portico/api/v1alpha1"
+)
+
+// (A copy of test/gcp/kubelet_test.go: test packages cannot share test files; it belongs
+// in a shared test helper package.)
+//
+// kubelet plays the kubelet and the EndpointSlice controller for the pods of one Service,
+// which envtest does not run: it creates pods with portico's readiness gate, and publishes
+// the Service's EndpointSlice with each endpoint's ready, serving and terminating
+// conditions as Kubernetes would derive them from the pods.
+type kubelet struct {
+	t       *testing.T
+	ns, svc string
+	ips     map[string]string // pod name → IP
+}
+
+// podFinalizer keeps a deleted pod terminating until the test lets it stop, as a pod
+// serving through its grace period does.
+const podFinalizer = "test.portico.dev/serving"
+
+// newKubelet plays the kubelet for the pods of the Service svc, which selects app=svc.
+func newKubelet(t *testing.T, ns, svc string) *kubelet {
+	return &kubelet{t: t, ns: ns, svc: svc, ips: map[string]string{}}
+}
+
+// service creates the Service, on port http (80 → the container port named http, 8080).
+func (k *kubelet) service() {
+	k.t.Helper()
+	s := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: k.ns, Name: k.svc},
+		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": k.svc},
+			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http")}}}}
+	if err := env.Client.Create(context.Background(), s); err != nil {
+		k.t.Fatal(err)
+	}
+}
+
+// start creates a pod with the readiness gate and an HTTP readiness probe on its serving
+// port, gives it an IP, and publishes it: not ready, as the gate holds it.
+func (k *kubelet) start(name, ip, probePath string) {
+	k.t.Helper()
+	k.run(name, ip, corev1.PodSpec{
+		ReadinessGates: []corev1.PodReadinessGate{{ConditionType: v1alpha1.PodConditionLoadBalancerReady}},
+		Containers: []corev1.Container{{Name: "app", Image: "shop:" + name,
+			Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				HTTPGet: &corev1.HTTPGetAction{Path: probePath, Port: intstr.FromString("http")}}}}},
+	})
+}
+
+// run creates a pod of the spec (a Deployment's template, say), gives it an IP, and
+// publishes it.
+func (k *kubelet) run(name, ip string, spec corev1.PodSpec) {
+	k.t.Helper()
+	ctx := context.Background()
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: k.ns, Name: name, Labels: map[string]string{"app": k.svc}, Finalizers: []string{podFinalizer}},
+		Spec:       spec,
+	}
+	if err := env.Client.Create(ctx, pod); err != nil {
+		k.t.Fatal(err)
+	}
+	// A strategic merge, as the kubelet's: portico may have set its condition already.
+	orig := pod.DeepCopy()
+	pod.Status = corev1.PodStatus{Phase: corev1.PodRunning, PodIP: ip, PodIPs: []corev1.PodIP{{IP: ip}},
+		Conditions: []corev1.PodCondition{{Type: corev1.ContainersReady, Status: corev1.ConditionTrue}}}
+	if err := env.Client.Status().Patch(ctx, pod, client.StrategicMergeFrom(orig)); err != nil {
+		k.t.Fatal(err)
+	}
+	k.ips[name] = ip
+	k.publish()
+}
+
+// pod reads a pod; nil once it is gone.
+func (k *kubelet) pod(name string) *corev1.Pod {
+	k.t.Helper()
+	pod := &corev1.Pod{}
+	err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: k.ns, Name: name}, pod)
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	return pod
+}
+
+// gate returns portico's condition on a pod; nil while it has none.
+func (k *kubelet) gate(name string) *corev1.PodCondition {
+	k.t.Helper()
+	for _, c := range k.pod(name).Status.Conditions {
+		if string(c.Type) == v1alpha1.PodConditionLoadBalancerReady {
+			return &c
+		}
+	}
+	return nil
+}
+
+// terminate deletes a pod: it keeps serving (terminating, serving, not ready) until stop.
+func (k *kubelet) terminate(name string) {
+	k.t.Helper()
+	if err := env.Client.Delete(context.Background(), k.pod(name)); err != nil {
+		k.t.Fatal(err)
+	}
+	k.publish()
+}
+
+// stop lets a terminating pod go, and drops it from the EndpointSlice.
+func (k *kubelet) stop(name string) {
+	k.t.Helper()
+	pod := k.pod(name)
+	orig := pod.DeepCopy()
+	pod.Finalizers = nil
+	if err := env.Client.Patch(context.Background(), pod, client.MergeFrom(orig)); err != nil {
+		k.t.Fatal(err)
+	}
+	delete(k.ips, name)
+	k.publish()
+}
+
+// publish writes the Service's EndpointSlice from the pods: a pod is ready when its gate is
+// True (its containers are), and a deleted pod is terminating and not ready, but serving.
+func (k *kubelet) publish() {
+	k.t.Helper()
+	ctx := context.Background()
+	names := make([]string, 0, len(k.ips))
+	for name := range k.ips {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	slice := &discoveryv1.EndpointSlice{ObjectMeta: metav1.ObjectMeta{Namespace: k.ns, Name: k.svc + "-1"}}
+	err := env.Client.Get(ctx, client.ObjectKeyFromObject(slice), slice)
+	exists := err == nil
+	if err != nil && !apierrors.IsNotFound(err) {
+		k.t.Fatal(err)
+	}
+	slice.Labels = map[string]string{discoveryv1.LabelServiceName: k.svc}
+	slice.AddressType = discoveryv1.AddressTypeIPv4
+	slice.Ports = []discoveryv1.EndpointPort{{Name: ptr.To("http"), Port: ptr.To[int32](8080)}}
+	slice.Endpoints = nil
+	for _, name := range names {
+		pod := k.pod(name)
+		terminating := pod.DeletionTimestamp != nil
+		gate := k.gate(name)
+		ready := !terminating && gate != nil && gate.Status == corev1.ConditionTrue
+		slice.Endpoints = append(slice.Endpoints, discoveryv1.Endpoint{Addresses: []string{k.ips[name]},
+			TargetRef:  &corev1.ObjectReference{Kind: "Pod", Namespace: k.ns, Name: name, UID: pod.UID},
+			Conditions: discoveryv1.EndpointConditions{Ready: ptr.To(ready), Serving: ptr.To(true), Terminating: ptr.To(terminating)}})
+	}
+	if exists {
+		err = env.Client.Update(ctx, slice)
+	} else {
+		err = env.Client.Create(ctx, slice)
+	}
+	if err != nil {
+		k.t.Fatal(err)
+	}
+}
