@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/portico-dev/portico/providers"
 	awsprovider "github.com/portico-dev/portico/providers/aws"
+	"github.com/portico-dev/portico/providers/catalog"
 )
 
 // awsPlanCloud is an awstest account, reached through the real SDK by the controller and
@@ -20,6 +22,14 @@ func awsPlanCloud(t *testing.T) planCloud {
 	return planCloud{
 		controller: func(clusterID string) providers.Provider {
 			return emu.provider(clusterID, -1)
+		},
+		// The plan builds the live provider with the --aws-* flags, as the controller does.
+		flags: []string{"--aws-region", emulatedRegion, "--aws-vpc", emulatedVPC},
+		accepts: func(s catalog.Settings) error {
+			if s.AWS.Region != emulatedRegion || s.AWS.VPC != emulatedVPC {
+				return fmt.Errorf("the plan built the aws provider with %+v, not the --aws-* flags", s.AWS)
+			}
+			return nil
 		},
 		// The HTTP listener goes, and AWS deletes its rules with it: the load balancer of
 		// planIngress has no other listener, so every rule is that listener's.

@@ -67,6 +67,11 @@ func startPlanCluster(t *testing.T, provider string) *planCluster {
 		if name != provider || s.ClusterID != env.ClusterID {
 			return before(name, s)
 		}
+		if cloud.accepts != nil {
+			if err := cloud.accepts(s); err != nil {
+				return nil, err
+			}
+		}
 		if cloud.controller != nil {
 			return cloud.controller(s.ClusterID), nil
 		}
@@ -89,7 +94,7 @@ func startPlanCluster(t *testing.T, provider string) *planCluster {
 	if _, err := env.WaitProgrammed(wait, "shop", "web"); err != nil {
 		t.Fatal(err)
 	}
-	pc := &planCluster{env: env, online: []string{"plan", "--kubeconfig", kubeconfig}}
+	pc := &planCluster{env: env, online: append([]string{"plan", "--kubeconfig", kubeconfig}, cloud.flags...)}
 	pc.deleteFrontend = cloud.deleteFrontend
 	if pc.deleteFrontend == nil {
 		pc.deleteFrontend = func(t *testing.T) []string {
@@ -113,6 +118,10 @@ func startPlanCluster(t *testing.T, provider string) *planCluster {
 type planCloud struct {
 	controller     func(clusterID string) providers.Provider
 	deleteFrontend func(t *testing.T) []string
+	// flags are given to every online plan, as the controller's; accepts checks that the
+	// plan built its provider with them.
+	flags   []string
+	accepts func(catalog.Settings) error
 }
 
 var planClouds = map[string]func(t *testing.T) planCloud{
