@@ -3,6 +3,7 @@ package aws_test
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -142,5 +143,23 @@ func TestSSLPolicyNamesTheHTTPSListenersPolicy(t *testing.T) {
 		if l.Protocol == elbtypes.ProtocolEnumHttps && awssdk.ToString(l.SslPolicy) != "ELBSecurityPolicy-TLS13-1-2-Res-2021-06" {
 			t.Errorf("the HTTPS listener's policy is %q, want the one ssl-policy names", awssdk.ToString(l.SslPolicy))
 		}
+	}
+}
+
+// While AWS provisions the ALB the provider says so, and stops saying it once it is active.
+func TestAProvisioningLoadBalancerIsPending(t *testing.T) {
+	cloud := newTestCloud(t, awstest.Options{ProvisioningReads: 10})
+	p := cloud.provider(testCluster)
+	obs := ensure(t, p, shop().d)
+	if !strings.Contains(obs.Pending, "provisioning") {
+		t.Fatalf("a new ALB gives Pending %q, want that AWS is provisioning it", obs.Pending)
+	}
+	for range 20 {
+		if obs = ensure(t, p, shop().d); obs.Pending == "" {
+			break
+		}
+	}
+	if obs.Pending != "" {
+		t.Errorf("an active ALB still gives Pending %q", obs.Pending)
 	}
 }
