@@ -12,7 +12,7 @@ fail() {
 }
 
 # Every directory or file that `make generate manifests` writes.
-generated=(api/v1alpha1/zz_generated.deepcopy.go config/crd/bases config/rbac docs/annotations.md docs/testing.md docs/install.md docs/install-gcp.md providers/gcp/gcptest/compute-schemas.json)
+generated=(api/v1alpha1/zz_generated.deepcopy.go config/crd/bases config/rbac docs/annotations.md docs/testing.md docs/install.md docs/install-gcp.md providers/gcp/gcptest/compute-schemas.json providers/aws/awstest/aws-models.json providers/aws/awstest/ec2_wirenames.go)
 
 snapshot() {
   find "${generated[@]}" -type f 2>/dev/null | LC_ALL=C sort | xargs -r sha256sum

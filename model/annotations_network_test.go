@@ -85,3 +85,30 @@ metadata: {name: young, annotations: {portico.dev/group: g, portico.dev/inbound-
 		t.Errorf("after an invalid edit the inbound CIDRs are %v; want 192.168.0.0/16 kept", got)
 	}
 }
+
+// On AWS a spec.tls entry without secretName asks for the certificates ACM holds for its
+// hosts, as the AWS Load Balancer Controller's discovery does; elsewhere it stays a warning.
+func TestTLSWithoutSecretIsDiscoveredOnAWSOnly(t *testing.T) {
+	const noSecret = `
+spec:
+  tls: [{hosts: [shop.example.com]}]
+  rules:
+  - host: shop.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+`
+	aws := translateGroup(t, offline(), mustIngress(t, `
+metadata: {name: a, annotations: {portico.dev/provider: aws}}`+noSecret))
+	if len(aws.Spec.TLS) != 1 || !aws.Spec.TLS[0].Discovered || len(aws.Spec.TLS[0].Hosts) != 1 || !aws.Spec.Frontends.HTTPS {
+		t.Errorf("on AWS the entry gives TLS %+v, frontends %+v; want one discovered certificate for shop.example.com on HTTPS", aws.Spec.TLS, aws.Spec.Frontends)
+	}
+	fake := translateGroup(t, offline(), mustIngress(t, `
+metadata: {name: a, annotations: {portico.dev/provider: fake}}`+noSecret))
+	if len(fake.Spec.TLS) != 0 || problemText(fake, "a", ReasonInvalidTLS) == "" {
+		t.Errorf("on fake the entry gives TLS %+v and problems %v; want it dropped with an InvalidTLS warning", fake.Spec.TLS, fake.Problems)
+	}
+	hostless := translateGroup(t, offline(), mustIngress(t, `
+metadata: {name: a, annotations: {portico.dev/provider: aws}}`+strings.Replace(noSecret, "hosts: [shop.example.com]", "hosts: []", 1)))
+	if msg := problemText(hostless, "a", ReasonInvalidTLS); !strings.Contains(msg, "no hosts") {
+		t.Errorf("an entry without secretName or hosts gives %q; want a warning that asks for hosts", msg)
+	}
+}

@@ -191,6 +191,9 @@ func describeCertificate(c v1alpha1.TLSCertificate) string {
 	if c.SecretRef != nil {
 		return "Secret " + c.SecretRef.Namespace + "/" + c.SecretRef.Name
 	}
+	if c.Discovered {
+		return "the certificate the provider finds for the host (ACM on AWS)"
+	}
 	return "pre-shared " + c.PreShared
 }
 

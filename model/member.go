@@ -178,8 +178,7 @@ func (d *draft) addTLS(l Lookup, ps *problems) {
 			continue
 		}
 		if t.SecretName == "" {
-			ps.add(d.id, SeverityWarning, field+".secretName", ReasonInvalidTLS,
-				"no secretName: portico has no default certificate; name a kubernetes.io/tls Secret or use the %s annotation", AnnotationPreSharedCerts)
+			d.addDiscoveredTLS(field, hosts, ps)
 			continue
 		}
 		if !checkSecret(d.id, t.SecretName, field+".secretName", l, ps) {
@@ -192,6 +191,22 @@ func (d *draft) addTLS(l Lookup, ps *problems) {
 	}
 	for _, name := range d.settings.preSharedCerts {
 		d.tls = append(d.tls, tlsEntry{field: annotationField(AnnotationPreSharedCerts), cert: v1alpha1.TLSCertificate{PreShared: name}})
+	}
+}
+
+// addDiscoveredTLS serves the hosts of a spec.tls entry without secretName with the
+// certificates the provider finds for them, where it can (AWS, in ACM); elsewhere the entry
+// is dropped with a warning, as portico has no default certificate.
+func (d *draft) addDiscoveredTLS(field string, hosts []v1alpha1.Hostname, ps *problems) {
+	switch {
+	case d.provider != v1alpha1.ProviderAWS:
+		ps.add(d.id, SeverityWarning, field+".secretName", ReasonInvalidTLS,
+			"no secretName: portico has no default certificate; name a kubernetes.io/tls Secret or use the %s annotation", AnnotationPreSharedCerts)
+	case len(hosts) == 0:
+		ps.add(d.id, SeverityWarning, field+".hosts", ReasonInvalidTLS,
+			"no secretName and no hosts: on AWS portico finds a certificate in ACM for each host listed here; list the hosts, or name a kubernetes.io/tls Secret")
+	default:
+		d.tls = append(d.tls, tlsEntry{field: field, cert: v1alpha1.TLSCertificate{Discovered: true, Hosts: hosts}})
 	}
 }
 

@@ -189,6 +189,10 @@ func certKey(c v1alpha1.TLSCertificate) string {
 	if c.SecretRef != nil {
 		return "secret:" + c.SecretRef.Namespace + "/" + c.SecretRef.Name
 	}
+	if c.Discovered {
+		// One entry for every discovered host: the provider finds each host's certificate.
+		return "discovered"
+	}
 	return "preshared:" + c.PreShared
 }
 

@@ -124,6 +124,10 @@ type Observed struct {
 	Resources []v1alpha1.CloudResource
 	// Changes lists what this call created, updated or deleted, in the order it happened.
 	Changes []Change
+	// Pending says what the cloud is still bringing up and serves no traffic yet (an
+	// Application Load Balancer that AWS is provisioning); empty once everything is up. The
+	// controller reports it in the Ready condition and looks again soon.
+	Pending string
 	// Health maps each backend name to the health of its targets as the cloud's health
 	// checks see them, one entry per target of Desired.Targets in the same order. Nil when
 	// the provider checks no health (nginx): then an attached target counts as healthy.

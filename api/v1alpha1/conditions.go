@@ -33,6 +33,9 @@ const (
 	ReasonReady          = "Ready"
 	ReasonNotProgrammed  = "NotProgrammed"
 	ReasonNoReadyTargets = "NoReadyTargets"
+	// ReasonProvisioning: the cloud is still bringing the load balancer up (an ALB takes a
+	// few minutes); it serves no traffic yet.
+	ReasonProvisioning = "Provisioning"
 
 	ReasonClaimed        = "Claimed"
 	ReasonClaimedByOlder = "ClaimedByOlder"

@@ -196,7 +196,8 @@ var TLSVersions = []string{"1.0", "1.1", "1.2", "1.3"}
 
 // TLSCertificate is one certificate on the HTTPS frontend: either a Kubernetes TLS Secret or a
 // certificate that already exists in the cloud.
-// +kubebuilder:validation:XValidation:rule="has(self.secretRef) != has(self.preShared)",message="set exactly one of secretRef and preShared"
+// +kubebuilder:validation:XValidation:rule="(has(self.secretRef) ? 1 : 0) + (has(self.preShared) ? 1 : 0) + (has(self.discovered) && self.discovered ? 1 : 0) == 1",message="set exactly one of secretRef, preShared and discovered"
+// +kubebuilder:validation:XValidation:rule="!has(self.discovered) || !self.discovered || (has(self.hosts) && size(self.hosts) > 0)",message="a discovered certificate needs hosts"
 // +kubebuilder:validation:XValidation:rule="!has(self.preShared) || (!self.preShared.contains('..') && !self.preShared.contains('//'))",message="preShared must not contain '..' or '//'"
 type TLSCertificate struct {
 	// SecretRef names a Secret of type kubernetes.io/tls.
@@ -209,6 +210,12 @@ type TLSCertificate struct {
 	// +kubebuilder:validation:MaxLength=255
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][-A-Za-z0-9_.:/]*$`
 	PreShared string `json:"preShared,omitempty"`
+
+	// Discovered asks the provider for a certificate it already holds for Hosts: on AWS, an
+	// issued ACM certificate of the region whose names cover each host (an Ingress's
+	// spec.tls entry without secretName).
+	// +optional
+	Discovered bool `json:"discovered,omitempty"`
 
 	// Hosts the certificate is served for; empty means every host.
 	// +optional

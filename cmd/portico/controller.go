@@ -25,6 +25,7 @@ import (
 	"github.com/portico-dev/portico/controllers/publish"
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/catalog"
 	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/ratelimit"
@@ -56,6 +57,7 @@ type controllerOptions struct {
 	healthResync    time.Duration
 	rateLimits      ratelimit.Config
 	gcp             gcp.Defaults
+	aws             aws.Defaults
 	nginx           nginxOptions
 	zap             zap.Options
 }
@@ -104,6 +106,9 @@ func newControllerCommand() *cobra.Command {
 	gcpFlags := flag.NewFlagSet("gcp", flag.ContinueOnError)
 	opts.gcp.BindFlags(gcpFlags)
 	f.AddGoFlagSet(gcpFlags)
+	awsFlags := flag.NewFlagSet("aws", flag.ContinueOnError)
+	opts.aws.BindFlags(awsFlags)
+	f.AddGoFlagSet(awsFlags)
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	opts.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
@@ -144,6 +149,9 @@ func (o controllerOptions) validate() error {
 		return fmt.Errorf("--cloud-* rate limits: %w", err)
 	}
 	if err := o.gcp.Validate(); err != nil {
+		return err
+	}
+	if err := o.aws.Validate(); err != nil {
 		return err
 	}
 	return nil
@@ -216,7 +224,7 @@ func openCluster(ctx context.Context, cfg *rest.Config, opts controllerOptions) 
 
 // newRegistry builds the providers the flags ask for, from the catalog.
 func newRegistry(opts controllerOptions, clusterID string, pub *publish.Source) (*providers.Registry, error) {
-	s := catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: opts.rateLimits, GCP: opts.gcp}
+	s := catalog.Settings{ClusterID: clusterID, Observer: metrics.CallObserver{}, RateLimits: opts.rateLimits, GCP: opts.gcp, AWS: opts.aws}
 	if contains(opts.providers, v1alpha1.ProviderNginx) {
 		var err error
 		if s.Nginx, err = opts.nginx.settings(pub); err != nil {

@@ -36,7 +36,7 @@ func newDevCommand() *cobra.Command {
 	var opts devOptions
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run portico on a local control plane with the fake or gcp provider, no cluster or cloud needed",
+		Short: "Run portico on a local control plane with the fake, gcp or aws provider, no cluster or cloud needed",
 		Long: `dev starts a local kube-apiserver and etcd (built from source the first time),
 installs portico's CRDs and an IngressClass for the provider, runs the controller,
 applies the samples of config/samples, and writes a kubeconfig so that you can look with
@@ -44,8 +44,10 @@ kubectl. When nginx is on PATH it also runs the nginx mode on 127.0.0.1, which s
 sample Ingress hello from an echo server, so that you can curl through it. With --provider gcp the controller provisions, through the real Google Cloud SDK,
 into an emulator of the compute API running in the same process, so that
 kubectl describe loadbalancer shows the GCE resources portico would create; each Node you
-apply gets a VM of its name in its zone there, so that target type instance works too. It
-runs until interrupted.`,
+apply gets a VM of its name in its zone there, so that target type instance works too.
+With --provider aws it provisions Application Load Balancers, through the real AWS SDK, into
+an emulator of ELBv2, EC2 and ACM holding a VPC with tagged subnets; each Node you apply gets
+an EC2 instance there, named in its spec.providerID. It runs until interrupted.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
@@ -54,7 +56,7 @@ runs until interrupted.`,
 	f.StringVar(&opts.kubeconfig, "kubeconfig-out", defaultDevKubeconfig(), "where to write the kubeconfig of the local control plane")
 	f.StringVar(&opts.samples, "samples", "", "directory of manifests to apply once portico runs; default: the built-in samples of config/samples")
 	f.BoolVar(&opts.noSamples, "no-samples", false, "apply no samples")
-	f.StringVar(&opts.provider, "provider", "fake", "the provider to run: fake, or gcp against an in-process emulator of the compute API")
+	f.StringVar(&opts.provider, "provider", "fake", "the provider to run: fake, gcp against an in-process emulator of the compute API, or aws against one of ELBv2, EC2 and ACM")
 	f.IntVar(&opts.nginxHTTPPort, "nginx-http-port", defaultNginxHTTPPort, "port on 127.0.0.1 where nginx serves the Ingresses of provider nginx (when nginx is on PATH)")
 	f.IntVar(&opts.nginxHTTPSPort, "nginx-https-port", defaultNginxHTTPSPort, "HTTPS port on 127.0.0.1 of the nginx mode")
 	f.StringVar(&opts.logFile, "log-file", filepath.Join(filepath.Dir(defaultDevKubeconfig()), "portico.log"), "where the controller's logs go")
@@ -214,8 +216,11 @@ func printDevHelp(w io.Writer, env *testenv.Env, opts devOptions, nx *devNginx) 
 
 // providerPhrase says what the controller provisions into.
 func providerPhrase(provider string) string {
-	if provider == v1alpha1.ProviderGCP {
+	switch provider {
+	case v1alpha1.ProviderGCP:
 		return "gcp provider, provisioning into an in-process emulator of the Google Cloud compute API (project " + devProject + ")"
+	case v1alpha1.ProviderAWS:
+		return "aws provider, provisioning into an in-process emulator of ELBv2, EC2 and ACM (region " + emulatedRegion + ", " + emulatedVPC + ")"
 	}
 	return provider + " provider"
 }

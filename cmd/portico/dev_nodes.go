@@ -25,17 +25,22 @@ type devVMs struct {
 
 // watch registers the VMs of the cluster's Nodes until ctx ends.
 func (v devVMs) watch(ctx context.Context, cfg *rest.Config) error {
+	return watchNodes(ctx, cfg, cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { v.add(obj) },
+		UpdateFunc: func(old, obj any) { v.update(old, obj) },
+		DeleteFunc: func(obj any) { v.remove(obj) },
+	})
+}
+
+// watchNodes tells h about the cluster's Nodes until ctx ends, from the Nodes there are
+// once it returns.
+func watchNodes(ctx context.Context, cfg *rest.Config, h cache.ResourceEventHandler) error {
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
 	factory := informers.NewSharedInformerFactory(cs, 0)
-	_, err = factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { v.add(obj) },
-		UpdateFunc: func(old, obj any) { v.update(old, obj) },
-		DeleteFunc: func(obj any) { v.remove(obj) },
-	})
-	if err != nil {
+	if _, err := factory.Core().V1().Nodes().Informer().AddEventHandler(h); err != nil {
 		return err
 	}
 	factory.Start(ctx.Done())

@@ -5,7 +5,10 @@ import (
 	"fmt"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
+	"k8s.io/client-go/rest"
+
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
 	"github.com/portico-dev/portico/testenv"
@@ -15,6 +18,11 @@ import (
 // the in-process emulator.
 const devProject = "portico-dev"
 
+// devAWSCluster is the EKS cluster name of `portico dev --provider aws`: the emulated
+// subnets and nodes' security group are tagged for it, so that each load balancer is let
+// into the nodes' group as on EKS.
+const devAWSCluster = "portico-dev"
+
 // devCloud is the cloud `portico dev` provisions into: the fake provider's, or the GCP
 // provider's over gcptest, so that a newcomer sees what portico creates in Google Cloud
 // (real compute API names and ids, made by the real SDK) without an account.
@@ -22,7 +30,10 @@ type devCloud struct {
 	provider string
 	extra    []providers.Provider
 	close    func()
-	vms      *devVMs // the Nodes' VMs, in the gcp cloud only
+	// nodes gives the Nodes their machines in the cloud (VMs in gcp, instances in aws).
+	nodes interface {
+		watch(ctx context.Context, cfg *rest.Config) error
+	}
 }
 
 // newDevCloud returns the cloud of --provider; close it once the controller has stopped.
@@ -37,9 +48,14 @@ func newDevCloud(provider, clusterID string) (*devCloud, error) {
 			Dial: func(ctx context.Context) (*gcp.Clients, error) { return gcp.Dial(ctx, srv.ClientOptions()...) },
 		})
 		return &devCloud{provider: provider, extra: []providers.Provider{p}, close: srv.Close,
-			vms: &devVMs{srv: srv, project: devProject}}, nil
+			nodes: devVMs{srv: srv, project: devProject}}, nil
+	case v1alpha1.ProviderAWS:
+		emu := newAWSEmulator(aws.Defaults{ClusterName: devAWSCluster})
+		p := emu.provider(clusterID, 0)
+		return &devCloud{provider: provider, extra: []providers.Provider{p}, close: emu.close,
+			nodes: &devInstances{emu: emu, region: emulatedRegion}}, nil
 	default:
-		return nil, usageError{fmt.Errorf("--provider %q: portico dev runs fake or gcp", provider)}
+		return nil, usageError{fmt.Errorf("--provider %q: portico dev runs fake, gcp or aws", provider)}
 	}
 }
 
@@ -52,10 +68,11 @@ func (c *devCloud) options(clusterID string) testenv.Options {
 	}
 }
 
-// started follows the cluster the controller runs in: in the gcp cloud, each Node gets its VM.
+// started follows the cluster the controller runs in: in the gcp cloud each Node gets its
+// VM, in the aws cloud its instance.
 func (c *devCloud) started(ctx context.Context, env *testenv.Env) error {
-	if c.vms == nil {
+	if c.nodes == nil {
 		return nil
 	}
-	return c.vms.watch(ctx, env.Config)
+	return c.nodes.watch(ctx, env.Config)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/controllers/cluster"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/plan"
 )
 
@@ -22,7 +23,10 @@ type planOptions struct {
 	defaultProvider string
 	clusterID       string
 	project         string
-	out             outputFormat
+	// aws are the --aws-* flags: offline, where the emulated account is; online, the
+	// controller's defaults, which the live provider needs as the controller does.
+	aws aws.Defaults
+	out outputFormat
 	// Online: the cluster to read, and the controller's namespace holding its cluster record.
 	kubeconfig string
 	inCluster  bool
@@ -57,16 +61,19 @@ const defaultPlanClusterID = "cluster"
 func newPlanCommand() *cobra.Command {
 	var opts planOptions
 	cmd := &cobra.Command{
-		Use:   "plan -f FILE... [--provider fake|gcp|nginx] | plan --kubeconfig PATH [-f FILE...]",
+		Use:   "plan -f FILE... [--provider fake|gcp|aws|nginx] | plan --kubeconfig PATH [-f FILE...]",
 		Short: "Show every cloud resource (or the nginx configuration) that Ingresses would get, offline, or what they would change in a live cluster",
 		Long: `plan reads Ingress manifests (and optionally Services, EndpointSlices, Secrets,
 IngressClasses and IngressClassParams) without a cluster and without a cloud, checks each
 object as the API server would, groups and translates the Ingresses as the controller does,
 and asks the provider what it would create in an empty cloud: every resource of every load
 balancer, by kind and name, with the fields that decide routing. Services and Secrets that
-the files do not contain are assumed to exist. fake and gcp plan offline; gcp runs the real
-SDK against an emulator of the compute API in this process, and with -o json prints each
-resource as the compute API's JSON. It exits 1 when an object or an Ingress has an error.
+the files do not contain are assumed to exist. fake, gcp and aws plan offline; gcp runs the
+real SDK against an emulator of the compute API in this process, and with -o json prints each
+resource as the compute API's JSON; aws runs the real SDK against an emulator of ELBv2, EC2
+and ACM holding a VPC with tagged subnets (--aws-region, --aws-vpc, --aws-cluster-name), and
+with -o json prints each resource as the input of the call that creates it, in the APIs' own
+shapes. It exits 1 when an object or an Ingress has an error.
 
 With --provider nginx it prints instead the complete nginx configuration that the Ingresses
 render to, runnable as is: every path in it is relative to nginx's prefix, so
@@ -79,12 +86,16 @@ With --kubeconfig (or --in-cluster) it plans against the cluster and its live cl
 files merged into the live groups, or without files the drift of every live load balancer,
 what the controller's next reconcile would create, update and delete; drift exits 1.`,
 		Example: `  portico plan -f ingress.yaml --provider gcp -o json
+  portico plan -f ingress.yaml --provider aws --aws-region eu-west-1 --aws-cluster-name shop -o json
   portico plan -f app/ -f classes.yaml --provider fake
   portico plan -f app/ --provider nginx --write-dir /tmp/portico-nginx && nginx -p /tmp/portico-nginx -c nginx.conf
   portico plan --kubeconfig ~/.kube/config -f ingress.yaml
   portico plan --kubeconfig ~/.kube/config    # drift; exit 1 when the cloud differs`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.clusterIDSet = cmd.Flags().Changed("cluster-id")
+			if err := opts.aws.Validate(); err != nil {
+				return usageError{err}
+			}
 			switch {
 			case opts.online():
 				if err := opts.validateOnline(cmd); err != nil {
@@ -109,6 +120,7 @@ what the controller's next reconcile would create, update and delete; drift exit
 	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "plan online against this cluster and its live cloud: with -f, the files merged into the live groups; without, the drift of every live load balancer")
 	f.BoolVar(&opts.inCluster, "in-cluster", false, "plan online with the in-cluster config of the pod portico plan runs in, as --kubeconfig")
 	f.StringVar(&opts.namespace, "namespace", "", "online: the controller's namespace, whose cluster record gives the cluster ID; default: $POD_NAMESPACE, else "+cluster.DefaultNamespace)
+	bindPlanAWSFlags(cmd, &opts.aws)
 	addNginxPlanFlags(cmd, &opts)
 	opts.out.addFlag(cmd)
 	return cmd

@@ -91,6 +91,7 @@ func reportOf(ctx context.Context, p *planProvider, res *model.Result, want *pro
 	if err != nil {
 		return nil, fmt.Errorf("load balancer %s: %w", res.Name, err)
 	}
+	rep.Members = nil // the accepted members, in the translation's order, whatever the provider said
 	for _, m := range res.Accepted() {
 		rep.Members = append(rep.Members, m.String())
 	}

@@ -123,6 +123,9 @@ func (l *liveCluster) desire(files *model.Objects) desireFunc {
 		lb.Name, lb.Spec = res.Name, *res.Spec.DeepCopy()
 		lb.Spec.Provider = p.Name() // --provider may override the Ingresses' choice
 		want, err := loadbalancer.Resolve(ctx, c, p.Provider, lb)
+		if want != nil {
+			want.Known = nil // plan against what the cloud holds, not the status's fingerprints
+		}
 		return want, nil, err
 	}
 }

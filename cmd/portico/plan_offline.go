@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/gcp/gcptest"
@@ -40,10 +43,12 @@ func newOfflineProvider(name string, opts planOptions) (*planProvider, error) {
 		return offlineFake(opts.clusterID), nil
 	case v1alpha1.ProviderGCP:
 		return offlineGCP(opts.clusterID, opts.project), nil
+	case v1alpha1.ProviderAWS:
+		return offlineAWS(opts.clusterID, opts.aws), nil
 	case v1alpha1.ProviderNginx:
 		return nil, errors.New("provider nginx has no offline plan of cloud resources; --provider nginx prints the configuration nginx would serve")
 	}
-	return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake or gcp", quoteText(name))
+	return nil, fmt.Errorf("provider %s has no offline plan in this build; plan with --provider fake, gcp or aws", quoteText(name))
 }
 
 func offlineFake(clusterID string) *planProvider {
@@ -88,6 +93,16 @@ func offlineGCP(clusterID, project string) *planProvider {
 	}}
 }
 
+// offlineAWS plans with the real aws provider and the real SDK against an emulator of
+// ELBv2, EC2 and ACM in this process, seeded with the VPC and tagged subnets the provider
+// discovers in an account: no credentials, no call leaves the machine, and the plan is the
+// one Ensure would make in an account holding only the VPC.
+func offlineAWS(clusterID string, d aws.Defaults) *planProvider {
+	emu := newAWSEmulator(d)
+	p := emu.provider(clusterID, -1)
+	return &planProvider{Provider: p, Reporter: p, close: emu.close, prepare: emu.prepare(p)}
+}
+
 // reserveGCPAddress reserves a global address in the emulator, as the user did in Google.
 func reserveGCPAddress(ctx context.Context, srv *gcptest.Server, project, name string) error {
 	api, err := srv.Clients(ctx)
@@ -105,4 +120,23 @@ func reserveGCPAddress(ctx context.Context, srv *gcptest.Server, project, name s
 
 func reservedAssumption(name, loc string) []string {
 	return []string{fmt.Sprintf("the static address %s is reserved in location %s", quoteText(name), loc)}
+}
+
+// bindPlanAWSFlags defines the controller's --aws-* flags on plan, saying what each means
+// offline, where no account is read.
+func bindPlanAWSFlags(cmd *cobra.Command, d *aws.Defaults) {
+	fs := flag.NewFlagSet("aws", flag.ContinueOnError)
+	d.BindFlags(fs)
+	offline := map[string]string{
+		"aws-region":               "offline: the region of the emulated account (default " + emulatedRegion + ")",
+		"aws-vpc":                  "offline: the VPC of the emulated account (default " + emulatedVPC + ")",
+		"aws-cluster-name":         "offline: the EKS cluster the emulated subnets and nodes' security group are tagged for",
+		"aws-node-security-groups": "offline: security groups the emulated VPC holds as the nodes'",
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if o, ok := offline[f.Name]; ok {
+			f.Usage = o + "; online, as the controller's flag: " + f.Usage
+		}
+	})
+	cmd.Flags().AddGoFlagSet(fs)
 }

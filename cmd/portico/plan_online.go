@@ -15,6 +15,7 @@ import (
 	porticoscheme "github.com/portico-dev/portico/internal/scheme"
 	"github.com/portico-dev/portico/model"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/catalog"
 	"github.com/portico-dev/portico/providers/plan"
 	"github.com/portico-dev/portico/providers/ratelimit"
@@ -22,7 +23,8 @@ import (
 
 // newPlanProvider builds the provider an online plan reads the live cloud through, from the
 // catalog, as `portico controller` builds it (gcp: Application Default Credentials and
-// GOOGLE_CLOUD_PROJECT). A fake provider built here holds an empty cloud of its own, the
+// GOOGLE_CLOUD_PROJECT; aws: the SDK's default credential chain, and the --aws-* flags given
+// to plan, which should be the controller's). A fake provider built here holds an empty cloud of its own, the
 // controller's being in the controller's memory; the tests give the one their controller runs.
 var newPlanProvider = func(name string, s catalog.Settings) (providers.Provider, error) {
 	e, ok := catalog.Lookup(name)
@@ -37,7 +39,10 @@ var newPlanProvider = func(name string, s catalog.Settings) (providers.Provider,
 type liveCluster struct {
 	client    client.Client
 	clusterID string
-	built     map[string]*planProvider
+	// aws are the --aws-* flags, which the aws provider needs online as the controller
+	// does: the region and VPC of classes that name none.
+	aws   aws.Defaults
+	built map[string]*planProvider
 }
 
 // connect reaches the cluster and reads the controller's cluster ID from its record, unless
@@ -55,7 +60,7 @@ func connect(ctx context.Context, opts planOptions) (*liveCluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating a client: %w", err)
 	}
-	live := &liveCluster{client: liveClient{c}, clusterID: opts.clusterID, built: map[string]*planProvider{}}
+	live := &liveCluster{client: liveClient{c}, clusterID: opts.clusterID, aws: opts.aws, built: map[string]*planProvider{}}
 	if !opts.clusterIDSet {
 		info, err := cluster.Read(ctx, c, cluster.Namespace(opts.namespace))
 		if err != nil {
@@ -83,7 +88,7 @@ func (l *liveCluster) provider(name string) (*planProvider, error) {
 	if p, ok := l.built[name]; ok {
 		return p, nil
 	}
-	p, err := newPlanProvider(name, catalog.Settings{ClusterID: l.clusterID, Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig()})
+	p, err := newPlanProvider(name, catalog.Settings{ClusterID: l.clusterID, Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig(), AWS: l.aws})
 	if err != nil {
 		return nil, fmt.Errorf("provider %s: %w", quoteText(name), err)
 	}
@@ -149,10 +154,14 @@ func driftOf(ctx context.Context, live *liveCluster, lb *v1alpha1.LoadBalancer) 
 	if err != nil {
 		return nil, problem(string(model.SeverityError), "spec", fmt.Errorf("resolving its targets, certificates and class parameters: %w", err))
 	}
+	// Drift is what the cloud holds now: the status's fingerprints, which let a controller
+	// skip reads after a restart, would hide a change made behind portico's back.
+	want.Known = nil
 	rep, err := p.Report(ctx, want)
 	if err != nil {
 		return nil, problem(string(model.SeverityError), "spec.provider", fmt.Errorf("planning with provider %s: %w", lb.Spec.Provider, err))
 	}
+	rep.Members = nil // the LoadBalancer's members, whatever the provider said
 	for _, m := range lb.Spec.Members {
 		rep.Members = append(rep.Members, m.Namespace+"/"+m.Name)
 	}

@@ -35,9 +35,9 @@ metadata: {name: shop}
 type planCluster struct {
 	env    *testenv.Env
 	online []string
-	// deleteForwardingRule deletes the load balancer's forwarding rule in the cloud, behind
-	// portico's back, and returns its name.
-	deleteForwardingRule func(t *testing.T) string
+	// deleteFrontend deletes the load balancer's frontend in the cloud (a forwarding rule, an
+	// AWS listener), behind portico's back, and returns what went, as "Kind Name".
+	deleteFrontend func(t *testing.T) []string
 }
 
 // startPlanCluster starts a planCluster with the fake provider, or gcp against gcptest. The
@@ -67,6 +67,11 @@ func startPlanCluster(t *testing.T, provider string) *planCluster {
 		if name != provider || s.ClusterID != env.ClusterID {
 			return before(name, s)
 		}
+		if cloud.accepts != nil {
+			if err := cloud.accepts(s); err != nil {
+				return nil, err
+			}
+		}
 		if cloud.controller != nil {
 			return cloud.controller(s.ClusterID), nil
 		}
@@ -89,35 +94,40 @@ func startPlanCluster(t *testing.T, provider string) *planCluster {
 	if _, err := env.WaitProgrammed(wait, "shop", "web"); err != nil {
 		t.Fatal(err)
 	}
-	pc := &planCluster{env: env, online: []string{"plan", "--kubeconfig", kubeconfig}}
-	pc.deleteForwardingRule = cloud.deleteForwardingRule
-	if pc.deleteForwardingRule == nil {
-		pc.deleteForwardingRule = func(t *testing.T) string {
+	pc := &planCluster{env: env, online: append([]string{"plan", "--kubeconfig", kubeconfig}, cloud.flags...)}
+	pc.deleteFrontend = cloud.deleteFrontend
+	if pc.deleteFrontend == nil {
+		pc.deleteFrontend = func(t *testing.T) []string {
 			for _, r := range env.OwnedInventory() {
 				if r.Kind == fake.KindForwardingRule {
 					if err := env.Cloud.Delete(ctx, r.Kind, r.Name); err != nil {
 						t.Fatal(err)
 					}
-					return r.Name
+					return []string{r.Kind + " " + r.Name}
 				}
 			}
 			t.Fatal("no forwarding rule in the fake cloud")
-			return ""
+			return nil
 		}
 	}
 	return pc
 }
 
 // planCloud is a cloud besides the fake's: the provider the controller and the plan run
-// (nil: the fake), and how to delete a forwarding rule in it.
+// (nil: the fake), and how to delete its frontend.
 type planCloud struct {
-	controller           func(clusterID string) providers.Provider
-	deleteForwardingRule func(t *testing.T) string
+	controller     func(clusterID string) providers.Provider
+	deleteFrontend func(t *testing.T) []string
+	// flags are given to every online plan, as the controller's; accepts checks that the
+	// plan built its provider with them.
+	flags   []string
+	accepts func(catalog.Settings) error
 }
 
 var planClouds = map[string]func(t *testing.T) planCloud{
 	"fake": func(*testing.T) planCloud { return planCloud{} },
 	"gcp":  gcpPlanCloud,
+	"aws":  awsPlanCloud,
 }
 
 // gcpPlanCloud is gcptest, reached through the real SDK by the controller and the plan.
@@ -130,7 +140,7 @@ func gcpPlanCloud(t *testing.T) planCloud {
 			return gcp.New(gcp.Options{ClusterID: clusterID, Project: project, SnapshotTTL: -1,
 				Dial: func(ctx context.Context) (*gcp.Clients, error) { return gcp.Dial(ctx, srv.ClientOptions()...) }})
 		},
-		deleteForwardingRule: func(t *testing.T) string {
+		deleteFrontend: func(t *testing.T) []string {
 			ctx := context.Background()
 			api, err := srv.Clients(ctx)
 			if err != nil {
@@ -146,11 +156,11 @@ func gcpPlanCloud(t *testing.T) planCloud {
 					if err != nil {
 						t.Fatal(err)
 					}
-					return name
+					return []string{"ForwardingRule " + name}
 				}
 			}
 			t.Fatalf("no forwarding rule in gcptest: %v", srv.Inventory())
-			return ""
+			return nil
 		},
 	}
 }
@@ -158,28 +168,37 @@ func gcpPlanCloud(t *testing.T) planCloud {
 // TestPlanOnlineShowsDrift: a load balancer the cloud matches plans nothing and exits 0; once
 // a resource is deleted behind portico's back, the plan lists its re-creation and exits 1.
 func TestPlanOnlineShowsDrift(t *testing.T) {
-	for _, provider := range []string{"fake", "gcp"} {
+	for _, provider := range []string{"fake", "gcp", "aws"} {
 		t.Run(provider, func(t *testing.T) {
 			pc := startPlanCluster(t, provider)
 			code, out, errOut := runPortico(t, pc.online...)
 			if code != exitOK || !strings.Contains(out, "members: shop/web") || !strings.Contains(out, "no change: the cloud matches") {
 				t.Fatalf("no drift: exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 			}
-			rule := pc.deleteForwardingRule(t)
+			// The controller stops first: it would mend the drift on its next pass (the aws
+			// provider's comes within seconds, polling its new targets' health).
+			if err := pc.env.StopController(); err != nil {
+				t.Fatal(err)
+			}
+			gone := pc.deleteFrontend(t)
 			code, out, errOut = runPortico(t, append(pc.online, "-o", "json")...)
-			if code != exitFinding || !strings.Contains(errOut, "drift: 1 change(s) to 1 load balancer(s)") {
-				t.Errorf("a deleted forwarding rule: exit %d, want 1 saying drift\nstderr:\n%s", code, errOut)
+			if code != exitFinding || !strings.Contains(errOut, fmt.Sprintf("drift: %d change(s) to 1 load balancer(s)", len(gone))) {
+				t.Errorf("a deleted frontend (%v): exit %d, want 1 saying drift\nstderr:\n%s", gone, code, errOut)
 			}
 			doc := parsePlan(t, out)
 			if provider == "gcp" {
 				code, out, errOut = runPortico(t, pc.online...)
 				compareDocBlock(t, "drift", fmt.Sprintf("$ portico plan --kubeconfig ~/.kube/config\n%s%s$ echo $?\n%d", out, errOut, code))
 			}
-			if len(doc.LoadBalancers) != 1 || len(doc.LoadBalancers[0].Resources) != 1 {
-				t.Fatalf("the drift lists %+v, want the one forwarding rule", doc.LoadBalancers)
+			if len(doc.LoadBalancers) != 1 {
+				t.Fatalf("the drift lists %+v, want the one load balancer", doc.LoadBalancers)
 			}
-			if r := doc.LoadBalancers[0].Resources[0]; r.Op != "Create" || r.Kind != "ForwardingRule" || r.Name != rule {
-				t.Errorf("the drift is %s %s %s, want Create ForwardingRule %s", r.Op, r.Kind, r.Name, rule)
+			var drift []string
+			for _, r := range doc.LoadBalancers[0].Resources {
+				drift = append(drift, r.Op+" "+r.Kind+" "+r.Name)
+			}
+			if want := "Create " + strings.Join(gone, ", Create "); strings.Join(drift, ", ") != want {
+				t.Errorf("the drift is %q, want %q", drift, want)
 			}
 		})
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // TestPlanGolden plans the samples and the docs' examples, and compares the text and JSON
-// outputs of the fake and gcp providers with testdata/plan (go test -update rewrites them).
+// outputs of the fake, gcp and aws providers with testdata/plan (go test -update rewrites them).
 func TestPlanGolden(t *testing.T) {
 	cases := []struct {
 		name, file string
@@ -23,7 +23,7 @@ func TestPlanGolden(t *testing.T) {
 		{"storefront", filepath.Join("..", "..", "docs", "examples", "storefront.yaml"), exitOK},
 	}
 	for _, tc := range cases {
-		for _, provider := range []string{"fake", "gcp"} {
+		for _, provider := range []string{"fake", "gcp", "aws"} {
 			for _, format := range []string{"text", "json"} {
 				code, out, errOut := runPortico(t, "plan", "-f", tc.file, "--provider", provider, "-o", format)
 				if code != tc.exit {
@@ -308,7 +308,8 @@ func TestPlanUsageErrors(t *testing.T) {
 		{[]string{"plan", "-f", file, "--no-such-flag"}, "unknown flag"},
 		{[]string{"plan", "-f", file, "-o", "xml"}, "unknown output format"},
 		{[]string{"plan", "-f", filepath.Join(t.TempDir(), "missing.yaml")}, "missing.yaml"},
-		{[]string{"plan", "-f", file, "--provider", "aws"}, "provider aws has no offline plan"},
+		{[]string{"plan", "-f", file, "--provider", "azure"}, "provider azure has no offline plan"},
+		{[]string{"plan", "-f", file, "--provider", "aws", "--aws-vpc", "default"}, "--aws-vpc \"default\" is not a VPC ID"},
 		{[]string{"plan", "-f", nginx}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file}, "provider nginx has no offline plan"},
 		{[]string{"plan", "-f", file, "extra"}, "unknown command"},

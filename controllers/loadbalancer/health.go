@@ -142,6 +142,19 @@ func (r *Reconciler) healthPoll(res ctrl.Result, reported bool, health map[strin
 	return res
 }
 
+// pendingPoll asks for another pass soon while the cloud is still bringing the load
+// balancer up: its state changes without any Kubernetes event.
+func (r *Reconciler) pendingPoll(res ctrl.Result, observed *providers.Observed) ctrl.Result {
+	if observed == nil || observed.Pending == "" {
+		return res
+	}
+	poll := cmp.Or(r.HealthPoll, DefaultHealthPoll)
+	if res.RequeueAfter == 0 || res.RequeueAfter > poll {
+		res.RequeueAfter = poll
+	}
+	return res
+}
+
 // hasTargets reports whether a provider reported the health of any target: a load balancer
 // without targets has no health to check again.
 func hasTargets(health map[string][]providers.TargetHealth) bool {

@@ -34,21 +34,24 @@ func gatedPod(name string, open bool) *corev1.Pod {
 func TestEndpointsOfAPodRollout(t *testing.T) {
 	slice := discoveryv1.EndpointSlice{Ports: []discoveryv1.EndpointPort{{Name: ptr.To("http"), Port: ptr.To[int32](8080)}},
 		Endpoints: []discoveryv1.Endpoint{
-			endpoint("old", "10.0.0.1", false, true),     // terminating, still serving
-			endpoint("kept", "10.0.0.2", true, false),    // ready
-			endpoint("new", "10.0.0.3", false, false),    // held by the gate
-			endpoint("plain", "10.0.0.4", false, false),  // not ready, no gate
-			endpoint("opened", "10.0.0.5", false, false), // gate True, not ready for its own reasons
+			endpoint("old", "10.0.0.1", false, true),      // terminating, still serving
+			endpoint("kept", "10.0.0.2", true, false),     // ready
+			endpoint("new", "10.0.0.3", false, false),     // held by the gate
+			endpoint("plain", "10.0.0.4", false, false),   // not ready, no gate
+			endpoint("opened", "10.0.0.5", false, false),  // gate True, not ready for its own reasons
+			endpoint("opening", "10.0.0.6", false, false), // gate just opened, the slice not yet ready
 		}}
+	opening := gatedPod("opening", true)
+	opening.Status.Conditions = append(opening.Status.Conditions, corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionTrue})
 	pods := map[string]*corev1.Pod{"old": gatedPod("old", true), "kept": gatedPod("kept", true), "new": gatedPod("new", false),
-		"plain": {ObjectMeta: metav1.ObjectMeta{Name: "plain"}}, "opened": gatedPod("opened", true)}
+		"plain": {ObjectMeta: metav1.ObjectMeta{Name: "plain"}}, "opened": gatedPod("opened", true), "opening": opening}
 	got := endpointsOf([]discoveryv1.EndpointSlice{slice}, &corev1.ServicePort{Name: "http"}, pods)
 	var ips []string
 	for _, t := range got.targets {
 		ips = append(ips, t.IP)
 	}
-	if strings.Join(ips, ",") != "10.0.0.2,10.0.0.3" {
-		t.Errorf("targets %v, want the ready 10.0.0.2 and the held 10.0.0.3", ips)
+	if strings.Join(ips, ",") != "10.0.0.2,10.0.0.3,10.0.0.6" {
+		t.Errorf("targets %v, want the ready 10.0.0.2, the held 10.0.0.3 and the opening 10.0.0.6", ips)
 	}
 	if len(got.held) != 1 || got.held[0].key.Name != "new" || got.held[0].ip != "10.0.0.3" {
 		t.Errorf("held %v, want pod new at 10.0.0.3", got.held)

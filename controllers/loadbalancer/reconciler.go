@@ -151,7 +151,8 @@ func (r *Reconciler) ensure(ctx context.Context, lb *v1alpha1.LoadBalancer) (ctr
 	if err != nil {
 		return res, err
 	}
-	return r.healthPoll(res, observed != nil && hasTargets(observed.Health), health, targets, sick), nil
+	res = r.healthPoll(res, observed != nil && hasTargets(observed.Health), health, targets, sick)
+	return r.pendingPoll(res, observed), nil
 }
 
 // setNotEnabled reports a provider that this controller does not run.

@@ -27,6 +27,7 @@ func (r *Reconciler) computeStatus(status *v1alpha1.LoadBalancerStatus, lb *v1al
 	setObserved(status, lb, observed, keepsObservation(observed, err, p.moving()))
 	setProgrammed(status, lb.Generation, err, r.nextStep(err))
 	setReady(status, lb.Generation, want)
+	setPending(status, lb.Generation, observed)
 	status.Provider, status.Location = p.fromProvider, p.from.Location
 	if err == nil {
 		status.Provider, status.Location = p.toProvider, p.to.Location
@@ -77,6 +78,15 @@ func setReady(status *v1alpha1.LoadBalancerStatus, gen int64, want *providers.De
 	}
 	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonReady,
 		"programmed, and every backend has ready targets")
+}
+
+// setPending turns Ready False while the cloud is still bringing the load balancer up,
+// whatever the targets say: nothing serves until it is up.
+func setPending(status *v1alpha1.LoadBalancerStatus, gen int64, observed *providers.Observed) {
+	if observed == nil || observed.Pending == "" || !meta.IsStatusConditionTrue(status.Conditions, v1alpha1.ConditionProgrammed) {
+		return
+	}
+	setCondition(status, gen, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonProvisioning, observed.Pending)
 }
 
 // setObserved copies what the provider observed into the status, when keep says it should,

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
@@ -195,3 +197,31 @@ func TestComputeStatusRecordsThePlaceThatServes(t *testing.T) {
 		t.Errorf("after the move status.location is %q", status.Location)
 	}
 }
+
+// A load balancer the cloud is still provisioning is not Ready, whatever its targets, and
+// the controller looks again soon; once up, Ready follows the targets again.
+func TestAPendingLoadBalancerIsNotReadyAndPolled(t *testing.T) {
+	status := &v1alpha1.LoadBalancerStatus{}
+	setProgrammed(status, 3, nil, "")
+	setReady(status, 3, &providers.Desired{})
+	setPending(status, 3, &providers.Observed{Pending: "AWS is provisioning the Application Load Balancer pt-lb-x"})
+	if c := condition(t, status, v1alpha1.ConditionReady); c.Status != "False" || c.Reason != v1alpha1.ReasonProvisioning || !strings.Contains(c.Message, "pt-lb-x") {
+		t.Errorf("pending: Ready %+v, want False Provisioning naming the load balancer", c)
+	}
+	r := &Reconciler{}
+	if res := r.pendingPoll(ctrlResult(0), &providers.Observed{Pending: "x"}); res.RequeueAfter != DefaultHealthPoll {
+		t.Errorf("pending: requeue after %v, want %v", res.RequeueAfter, DefaultHealthPoll)
+	}
+	if res := r.pendingPoll(ctrlResult(0), &providers.Observed{}); res.RequeueAfter != 0 {
+		t.Errorf("up: requeue after %v, want none", res.RequeueAfter)
+	}
+	up := &v1alpha1.LoadBalancerStatus{}
+	setProgrammed(up, 3, nil, "")
+	setReady(up, 3, &providers.Desired{})
+	setPending(up, 3, &providers.Observed{})
+	if c := condition(t, up, v1alpha1.ConditionReady); c.Status != "True" {
+		t.Errorf("up: Ready %+v, want True", c)
+	}
+}
+
+func ctrlResult(after time.Duration) ctrl.Result { return ctrl.Result{RequeueAfter: after} }

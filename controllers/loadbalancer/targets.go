@@ -125,7 +125,8 @@ type endpoints struct {
 // endpointsOf returns the endpoints of a Service port that should receive traffic, sorted
 // and without repeats: the ready ones, and those of pods the readiness gate holds (not
 // ready only because the cloud has not found them healthy yet, so they must be attached
-// for its health checks to reach them). A terminating endpoint is left out at once, even
+// for its health checks to reach them), and those of pods the gate has just let through,
+// until their EndpointSlice catches up. A terminating endpoint is left out at once, even
 // while it still serves, so that it is detached (and drained) before its pod stops.
 func endpointsOf(slices []discoveryv1.EndpointSlice, port *corev1.ServicePort, pods map[string]*corev1.Pod) endpoints {
 	seen := map[providers.Target]bool{}
@@ -140,7 +141,7 @@ func endpointsOf(slices []discoveryv1.EndpointSlice, port *corev1.ServicePort, p
 		for _, ep := range slice.Endpoints {
 			pod := podOf(ep, pods)
 			held := readiness.Held(pod)
-			if terminating(ep) || (!endpointReady(ep) && !held) {
+			if terminating(ep) || (!endpointReady(ep) && !held && !readiness.Opening(pod)) {
 				continue
 			}
 			for _, addr := range ep.Addresses {

@@ -55,6 +55,26 @@ func Held(pod *corev1.Pod) bool {
 	return pod != nil && pod.DeletionTimestamp == nil && HasGate(pod) && !GateOpen(pod)
 }
 
+// Opening reports whether the gate has just let the pod through: the condition is True and
+// the containers are ready, but the pod's Ready condition (and so its EndpointSlice) has
+// not caught up yet. Its endpoints stay attached: the cloud has just found them healthy, and
+// detaching them now would drain them as the Deployment counts the pod ready. A pod whose
+// containers are not ready is not opening: it fails its own readiness probe.
+func Opening(pod *corev1.Pod) bool {
+	return pod != nil && pod.DeletionTimestamp == nil && HasGate(pod) && GateOpen(pod) &&
+		podCondition(pod, corev1.ContainersReady) == corev1.ConditionTrue
+}
+
+// podCondition returns the status of one of the pod's conditions, "" when it has none.
+func podCondition(pod *corev1.Pod, t corev1.PodConditionType) corev1.ConditionStatus {
+	for _, c := range pod.Status.Conditions {
+		if c.Type == t {
+			return c.Status
+		}
+	}
+	return ""
+}
+
 func condition(pod *corev1.Pod) *corev1.PodCondition {
 	for i := range pod.Status.Conditions {
 		if string(pod.Status.Conditions[i].Type) == v1alpha1.PodConditionLoadBalancerReady {

@@ -102,3 +102,27 @@ func TestStripKeepsWhatPorticoReads(t *testing.T) {
 		t.Errorf("Strip lost what portico reads: %+v", got)
 	}
 }
+
+func TestOpening(t *testing.T) {
+	ready := func(p *corev1.Pod, containers corev1.ConditionStatus) *corev1.Pod {
+		p.Status.Conditions = append(p.Status.Conditions, corev1.PodCondition{Type: corev1.ContainersReady, Status: containers})
+		return p
+	}
+	deleting := ready(pod("a").gated(corev1.ConditionTrue).p, corev1.ConditionTrue)
+	deleting.DeletionTimestamp = &metav1.Time{Time: time.Unix(2000, 0)}
+	for name, c := range map[string]struct {
+		pod  *corev1.Pod
+		want bool
+	}{
+		"gate True, containers ready":     {ready(pod("a").gated(corev1.ConditionTrue).p, corev1.ConditionTrue), true},
+		"gate True, containers not ready": {ready(pod("a").gated(corev1.ConditionTrue).p, corev1.ConditionFalse), false},
+		"gate False, containers ready":    {ready(pod("a").gated(corev1.ConditionFalse).p, corev1.ConditionTrue), false},
+		"no gate, containers ready":       {ready(pod("a").p, corev1.ConditionTrue), false},
+		"terminating":                     {deleting, false},
+		"no pod":                          {nil, false},
+	} {
+		if got := Opening(c.pod); got != c.want {
+			t.Errorf("%s: Opening %v, want %v", name, got, c.want)
+		}
+	}
+}

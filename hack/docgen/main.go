@@ -1,8 +1,8 @@
 // Command docgen writes the reference pages of docs/ that are generated from the code, so that
 // they never drift from it: docs/annotations.md from model.Annotations and model.ReasonDocs,
 // docs/testing.md around testenv's example, the provider table of docs/install.md from
-// providers/catalog, and the custom role of docs/install-gcp.md from the gcp provider's
-// permission lists.
+// providers/catalog, the custom role of docs/install-gcp.md from the gcp provider's
+// permission lists, and the IAM policy of docs/install-aws.md from the aws provider's.
 // `make generate` runs it and `make verify` checks that its output is current.
 package main
 
@@ -16,6 +16,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/model"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/catalog"
 	"github.com/portico-dev/portico/providers/gcp"
 )
@@ -38,6 +39,9 @@ func main() {
 	}
 	if err == nil {
 		err = replaceRegion(filepath.Join(docs, "install-gcp.md"), "gcp-role", gcpRole())
+	}
+	if err == nil {
+		err = replaceRegion(filepath.Join(docs, "install-aws.md"), "aws-policy", awsPolicy())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -212,6 +216,12 @@ func replaceRegion(path, region, content string) error {
 	}
 	begin += strings.Index(page[begin:], "\n") + 1
 	return os.WriteFile(path, []byte(page[:begin]+content+page[end:]), 0o644)
+}
+
+// awsPolicy is the IAM policy of the aws provider, verbatim: the one awstest enforces in the
+// provider's suite, so that the policy a user copies allows every call and no other.
+func awsPolicy() string {
+	return "```json\n" + string(aws.PolicyJSON()) + "```\n"
 }
 
 // gcpRole is the custom role of the gcp provider, as gcloud reads it from a file: every

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/plan"
 )
@@ -38,6 +39,10 @@ func (b *builder) addCertificates() ([]certRef, []plan.Key, error) {
 			refs = append(refs, certRef{ARN: tls.PreShared})
 			continue
 		}
+		if tls.Discovered {
+			refs = b.addDiscovered(refs, tls.Hosts)
+			continue
+		}
 		if tls.SecretRef == nil {
 			continue
 		}
@@ -56,6 +61,9 @@ func (b *builder) addCertificates() ([]certRef, []plan.Key, error) {
 		}
 		refs = append(refs, certRef{Resource: name})
 	}
+	if b.cfg.discoverErr != nil {
+		errs = append(errs, b.cfg.discoverErr.Error())
+	}
 	switch {
 	case len(errs) > 0:
 		return refs, keys, providers.Invalid("CertificateInvalid", nil, "%s", strings.Join(errs, "; "))
@@ -63,6 +71,17 @@ func (b *builder) addCertificates() ([]certRef, []plan.Key, error) {
 		return nil, keys, providers.Invalid("CertificateMissing", nil, "the HTTPS frontend has no certificate: list one in spec.tls")
 	}
 	return refs, keys, nil
+}
+
+// addDiscovered adds the certificates found for the hosts, each once.
+func (b *builder) addDiscovered(refs []certRef, hosts []v1alpha1.Hostname) []certRef {
+	for _, h := range hosts {
+		a, ok := b.cfg.discovered[string(h)]
+		if ok && !slices.Contains(refs, certRef{ARN: a}) {
+			refs = append(refs, certRef{ARN: a})
+		}
+	}
+	return refs
 }
 
 // checkPreShared accepts an ACM certificate ARN of the load balancer's region, or an IAM

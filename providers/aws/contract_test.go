@@ -36,9 +36,19 @@ var contractNodes = []struct{ id, subnet, ip, zone string }{
 }
 
 // TestContract runs the provider contract suite against awstest, through the real SDK.
+// Every cloud grants exactly the IAM policy of docs/install-aws.md: a call it does not allow
+// fails with AccessDenied, and after the suite every action of the policy must have been
+// allowed at least once, so the policy holds nothing the provider does not use.
 func TestContract(t *testing.T) {
+	policy, err := awstest.PolicyAuthorizer(aws.PolicyJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { checkPolicyUsed(t, policy) })
+	t.Run("PolicyOfDiscoveredCertificates", func(t *testing.T) { discoveryUnderPolicy(t, policy) })
+	t.Run("PolicyOfUpdatesInPlace", func(t *testing.T) { updatesUnderPolicy(t, policy) })
 	providertest.Run(t, providertest.Harness{
-		NewCloud: newContractCloud,
+		NewCloud: func(t testing.TB) providertest.Cloud { return newContractCloud(t, policy) },
 		Kinds:    append(slices.Clone(aws.Kinds), aws.KindListenerRule),
 		// AWS reads listeners per load balancer, rules per listener, targets per target
 		// group, and each certificate's tags once; the contract's resources of these kinds
@@ -87,10 +97,11 @@ type contractCloud struct {
 
 var _ providertest.Cloud = (*contractCloud)(nil)
 
-func newContractCloud(t testing.TB) providertest.Cloud {
+func newContractCloud(t testing.TB, policy *awstest.Policy) providertest.Cloud {
 	c := &contractCloud{srvs: map[string]*awstest.Server{}, clients: map[string]*aws.Clients{}, fail: &failingTransport{}}
 	for _, region := range contractRegions {
-		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000}})
+		srv := awstest.New(awstest.Options{Region: region, Limits: awstest.Limits{LoadBalancers: 1000, TargetGroups: 5000},
+			Authorize: policy.Authorize})
 		t.Cleanup(srv.Close)
 		srv.SeedDefault()
 		for _, n := range contractNodes {

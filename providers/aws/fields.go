@@ -9,6 +9,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers/aws/albrules"
 )
 
@@ -78,10 +79,34 @@ func targetList(ts []elbtypes.TargetDescription) string {
 	return sortedJoin(out)
 }
 
-// ingressFromAnywhere is the ingress of a listener port from every IPv4 address.
-func ingressFromAnywhere(port int32) ec2types.IpPermission {
-	return ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port),
-		IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}
+// listenerIngress is the ingress of a listener port from the client ranges: IPv4 ranges
+// as IpRanges, IPv6 ones as Ipv6Ranges, as EC2 keeps them apart.
+func listenerIngress(port int32, cidrs []string) ec2types.IpPermission {
+	perm := ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port)}
+	for _, c := range cidrs {
+		if strings.Contains(c, ":") {
+			perm.Ipv6Ranges = append(perm.Ipv6Ranges, ec2types.Ipv6Range{CidrIpv6: aws.String(c)})
+		} else {
+			perm.IpRanges = append(perm.IpRanges, ec2types.IpRange{CidrIp: aws.String(c)})
+		}
+	}
+	return perm
+}
+
+// clientRanges are the ranges a load balancer's listeners accept: the spec's inbound CIDRs,
+// else every IPv4 address, and every IPv6 address too when it is dualstack.
+func clientRanges(spec v1alpha1.LoadBalancerSpec) []string {
+	if len(spec.Frontends.InboundCIDRs) > 0 {
+		out := make([]string, 0, len(spec.Frontends.InboundCIDRs))
+		for _, c := range spec.Frontends.InboundCIDRs {
+			out = append(out, string(c))
+		}
+		return out
+	}
+	if spec.IPAddressType == v1alpha1.IPAddressTypeDualstack {
+		return []string{"0.0.0.0/0", "::/0"}
+	}
+	return []string{"0.0.0.0/0"}
 }
 
 // ingressKeys lists the (protocol, ports, CIDR) of each range of the permissions.
@@ -91,6 +116,9 @@ func ingressKeys(perms []ec2types.IpPermission) []string {
 		head := aws.ToString(p.IpProtocol) + ":" + itoa(aws.ToInt32(p.FromPort)) + "-" + itoa(aws.ToInt32(p.ToPort)) + ":"
 		for _, r := range p.IpRanges {
 			out = append(out, head+aws.ToString(r.CidrIp))
+		}
+		for _, r := range p.Ipv6Ranges {
+			out = append(out, head+aws.ToString(r.CidrIpv6))
 		}
 	}
 	slices.Sort(out)

@@ -14,11 +14,11 @@ import (
 // providerCalls are the API operations the provider makes, by IAM action: the policy must allow
 // each, and nothing else.
 var providerCalls = []string{
-	"acm:AddTagsToCertificate", "acm:DeleteCertificate", "acm:DescribeCertificate",
+	"acm:AddTagsToCertificate", "acm:DeleteCertificate",
 	"acm:ImportCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate",
 	"ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
-	"ec2:DeleteSecurityGroup", "ec2:DeleteTags", "ec2:DescribeInstances",
-	"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+	"ec2:DeleteSecurityGroup",
+	"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
 	"ec2:DescribeVpcs", "ec2:RevokeSecurityGroupIngress",
 	"elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:AddTags",
 	"elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateLoadBalancer",
@@ -26,14 +26,14 @@ var providerCalls = []string{
 	"elasticloadbalancing:DeleteListener", "elasticloadbalancing:DeleteLoadBalancer",
 	"elasticloadbalancing:DeleteRule", "elasticloadbalancing:DeleteTargetGroup",
 	"elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:DescribeListenerCertificates",
-	"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+	"elasticloadbalancing:DescribeListeners",
 	"elasticloadbalancing:DescribeLoadBalancers",
 	"elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags",
-	"elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
-	"elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyLoadBalancerAttributes",
+	"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+	"elasticloadbalancing:ModifyListener",
 	"elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyTargetGroup",
 	"elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterTargets",
-	"elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:RemoveTags",
+	"elasticloadbalancing:RemoveListenerCertificates",
 	"elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetRulePriorities",
 	"elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
 }

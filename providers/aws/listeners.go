@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"cmp"
 	"fmt"
 
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -65,7 +66,9 @@ func (b *builder) addListeners(lb plan.Key) error {
 		if !ok {
 			return providers.Invalid("MinTLSVersionInvalid", nil, "spec.frontends.minTLSVersion %q is not one of %v", fe.MinTLSVersion, v1alpha1.TLSVersions)
 		}
-		spec.SSLPolicy = policy
+		// A policy named by the ssl-policy annotation takes precedence; AWS refuses one it
+		// does not know, and that refusal reaches the user as the listener's error.
+		spec.SSLPolicy = cmp.Or(fe.SSLPolicy, policy)
 		certs, certKeys, err := b.addCertificates()
 		spec.Certificates = certs
 		k := b.addListener(lb, spec, routes.rules, certKeys...)

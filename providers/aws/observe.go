@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
@@ -34,6 +35,10 @@ func (p *Provider) observe(want *providers.Desired, after []plan.Resource, cause
 	}
 	if alb != nil && alb.DNSName != "" {
 		obs.Addresses = []v1alpha1.Address{{Hostname: alb.DNSName}}
+	}
+	if alb != nil && alb.State == string(elbtypes.LoadBalancerStateEnumProvisioning) {
+		obs.Pending = "AWS is provisioning the Application Load Balancer " + aws.ToString(alb.Create.Name) +
+			"; it serves traffic once active, usually within a few minutes"
 	}
 	fe := want.Spec.Frontends
 	for _, port := range []int32{80, 443} {

@@ -68,7 +68,7 @@ func (c *client) patchSecurityGroup(ctx context.Context, have, want plan.Resourc
 	hs, ws := have.Spec.(sgSpec).Ingress, want.Spec.(sgSpec).Ingress
 	hk, wk := ingressKeys(hs), ingressKeys(ws)
 	var add, remove []ec2types.IpPermission
-	for _, p := range ws {
+	for _, p := range splitRanges(ws) {
 		if !slices.Contains(hk, ingressKeys([]ec2types.IpPermission{p})[0]) {
 			add = append(add, p)
 		}
@@ -98,6 +98,9 @@ func splitRanges(perms []ec2types.IpPermission) []ec2types.IpPermission {
 	for _, p := range perms {
 		for _, r := range p.IpRanges {
 			out = append(out, ec2types.IpPermission{IpProtocol: p.IpProtocol, FromPort: p.FromPort, ToPort: p.ToPort, IpRanges: []ec2types.IpRange{{CidrIp: r.CidrIp}}})
+		}
+		for _, r := range p.Ipv6Ranges {
+			out = append(out, ec2types.IpPermission{IpProtocol: p.IpProtocol, FromPort: p.FromPort, ToPort: p.ToPort, Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: r.CidrIpv6}}})
 		}
 	}
 	return out

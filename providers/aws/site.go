@@ -24,11 +24,14 @@ const (
 	tagClusterPrefix   = "kubernetes.io/cluster/"
 )
 
-// netItem is a subnet or a security group, as the site reads them.
+// netItem is a subnet, a security group, a VPC's block or an ACM certificate, as the site
+// reads them.
 type netItem struct {
 	ID   string
 	Zone string
 	Tags map[string]string
+	// Cert is the certificate's summary, for an item of kind "acm".
+	Cert *acmCertificate
 }
 
 // siteReads reads the subnets and the nodes' security groups of a VPC, one call per VPC
@@ -47,6 +50,8 @@ func newSiteCache(p *Provider, c caller) *snapshot.Cache[netItem] {
 				return listSubnets(ctx, c, cs, parts[1], parts[2])
 			case "vpc":
 				return listCIDRs(ctx, c, cs, parts[1])
+			case "acm":
+				return listACM(ctx, c, cs)
 			}
 			return listNodeGroups(ctx, c, cs, parts[1], p.opts.ClusterName)
 		},
@@ -139,7 +144,13 @@ func (p *Provider) site(ctx context.Context, region string, want *providers.Desi
 	if s.vpc == "" {
 		return s, nil // the graph says what is missing
 	}
-	for _, id := range aws.Subnets {
+	// The load balancer's own subnets (the portico.dev/subnets annotation) come before the
+	// class's.
+	subnets := want.Spec.Subnets
+	if len(subnets) == 0 {
+		subnets = aws.Subnets
+	}
+	for _, id := range subnets {
 		s.subnets = append(s.subnets, string(id))
 	}
 	if len(s.subnets) == 0 {
@@ -148,6 +159,9 @@ func (p *Provider) site(ctx context.Context, region string, want *providers.Desi
 			return s, err
 		}
 		s.subnets, s.subnetErr = subnets, err
+	}
+	if err := p.discover(ctx, region, want, &s); err != nil {
+		return s, err
 	}
 	cidrs, err := p.nets.All(ctx, region, "vpc|"+s.vpc)
 	if err != nil {

@@ -34,6 +34,10 @@ type site struct {
 	// cidrs are the VPC's address blocks: a pod IP outside them is registered in every
 	// zone ("all"), as AWS wants for a peered or on-premises address.
 	cidrs []netip.Prefix
+	// discovered maps each host of a discovered certificate entry to the ACM certificate
+	// found for it; discoverErr names the hosts none was found for.
+	discovered  map[string]string
+	discoverErr error
 }
 
 // inVPC reports whether an IP is in the VPC; true when the VPC's blocks are not known.
@@ -128,9 +132,10 @@ func (b *builder) addSecurityGroup() plan.Key {
 	spec := sgSpec{Create: &ec2CreateSG{GroupName: name, VpcID: b.cfg.vpc, Tags: b.tags(nil),
 		Description: "portico load balancer " + b.want.Ref.Name}}
 	fe := b.want.Spec.Frontends
+	ranges := clientRanges(b.want.Spec)
 	for _, port := range []int32{80, 443} {
 		if port == 80 && fe.HTTP || port == 443 && fe.HTTPS {
-			spec.Ingress = append(spec.Ingress, ingressFromAnywhere(port))
+			spec.Ingress = append(spec.Ingress, listenerIngress(port, ranges))
 		}
 	}
 	return b.add(KindSecurityGroup, name, "security group of the load balancer in "+b.cfg.vpc, spec)
@@ -147,13 +152,21 @@ func (b *builder) addLoadBalancer(groups ...plan.Key) plan.Key {
 	}
 	spec := lbSpec{SecurityGroups: names, Create: &elbv2.CreateLoadBalancerInput{
 		Name: aws.String(name), Type: elbtypes.LoadBalancerTypeEnumApplication, Scheme: elbtypes.LoadBalancerSchemeEnum(scheme),
-		IpAddressType: elbtypes.IpAddressTypeIpv4, Subnets: slices.Clone(b.cfg.subnets), Tags: elbTags(b.tags(nil)),
+		IpAddressType: addressType(b.want.Spec), Subnets: slices.Clone(b.cfg.subnets), Tags: elbTags(b.tags(nil)),
 	}}
 	k := b.add(KindLoadBalancer, name, scheme+" Application Load Balancer", spec, groups...)
 	if b.cfg.subnetErr != nil {
 		b.g.Blocked[k] = b.cfg.subnetErr
 	}
 	return k
+}
+
+// addressType is the ALB's IP address type: dualstack when the spec asks, else ipv4.
+func addressType(spec v1alpha1.LoadBalancerSpec) elbtypes.IpAddressType {
+	if spec.IPAddressType == v1alpha1.IPAddressTypeDualstack {
+		return elbtypes.IpAddressTypeDualstack
+	}
+	return elbtypes.IpAddressTypeIpv4
 }
 
 // schemeOf is the load balancer's scheme: the spec's, else the class's, else internet-facing.

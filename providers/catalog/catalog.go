@@ -13,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/api/v1alpha1"
 	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/fake"
 	"github.com/portico-dev/portico/providers/gcp"
 	"github.com/portico-dev/portico/providers/ratelimit"
@@ -29,6 +30,8 @@ type Settings struct {
 	RateLimits ratelimit.Config
 	// GCP are the gcp provider's defaults (the --gcp-* flags).
 	GCP gcp.Defaults
+	// AWS are the aws provider's defaults (the --aws-* flags).
+	AWS aws.Defaults
 	// Nginx configures the nginx mode: its binary, prefix, ports, reload interval, metrics
 	// and the shared address (the controller's --nginx-* and --publish-* flags).
 	Nginx nginxfallback.ProviderOptions
@@ -49,6 +52,7 @@ type Entry struct {
 
 // entries lists the providers of this build, one line each.
 var entries = []Entry{
+	{v1alpha1.ProviderAWS, "an AWS Application Load Balancer, through the ELBv2, EC2 and ACM APIs with the SDK's default credential chain", newAWS},
 	{v1alpha1.ProviderGCP, "a Google Cloud global external Application Load Balancer, through the compute API with Application Default Credentials", newGCP},
 	{v1alpha1.ProviderNginx, "nginx, run by the controller in the cluster, serving every load balancer of provider nginx on one address", newNginx},
 	{v1alpha1.ProviderFake, "an in-memory cloud for tests, demos and dry runs: it creates no real resource", newFake},
@@ -56,6 +60,13 @@ var entries = []Entry{
 
 func newGCP(s Settings) (providers.Provider, error) {
 	return gcp.NewFromEnvironment(s.ClusterID, s.Observer, s.RateLimits, s.GCP)
+}
+
+// newAWS builds the aws provider; its clients load the credential chain on first use, so
+// that a controller without AWS credentials still starts, and says so on the load
+// balancers that need them.
+func newAWS(s Settings) (providers.Provider, error) {
+	return aws.NewFromEnvironment(s.ClusterID, s.Observer, s.RateLimits, s.AWS)
 }
 
 func newNginx(s Settings) (providers.Provider, error) {

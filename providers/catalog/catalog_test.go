@@ -14,6 +14,7 @@ import (
 	"github.com/portico-dev/portico/model"
 	nginxfallback "github.com/portico-dev/portico/nginx-fallback"
 	"github.com/portico-dev/portico/providers"
+	"github.com/portico-dev/portico/providers/aws"
 	"github.com/portico-dev/portico/providers/ratelimit"
 )
 
@@ -118,4 +119,28 @@ func sorted(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// The aws entry takes the controller's --aws-* defaults: one that is not valid stops the
+// provider from starting, with the flag named.
+func TestAWSEntryTakesTheFlagsDefaults(t *testing.T) {
+	e, ok := Lookup(v1alpha1.ProviderAWS)
+	if !ok {
+		t.Fatal("the catalog has no aws provider")
+	}
+	s := Settings{ClusterID: "catalog-test", Observer: providers.NopObserver{}, RateLimits: ratelimit.DefaultConfig(),
+		AWS: aws.Defaults{Region: "eu-west-1", VPC: "vpc-0a1b2c3d", ClusterName: "shop"}}
+	p, err := e.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc := p.(interface {
+		Location(*v1alpha1.IngressClassParamsSpec) string
+	}).Location(nil); loc != "eu-west-1" {
+		t.Errorf("the aws provider's region is %q, want --aws-region's eu-west-1", loc)
+	}
+	s.AWS.VPC = "default"
+	if _, err := e.New(s); err == nil || !strings.Contains(err.Error(), "--aws-vpc") {
+		t.Errorf("a VPC that is no VPC ID gave %v, want an error naming --aws-vpc", err)
+	}
 }

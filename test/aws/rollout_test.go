@@ -37,8 +37,6 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	waitUntil(t, "the held pod shop-a registered", func() bool { return targetState(tg, "10.0.4.1") != "" })
 	waitGate(t, k, "shop-a", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
 	waitGate(t, k, "shop-a", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
-	// The controller deregisters a pod whose gate just opened until its EndpointSlice says
-	// it is ready (TestAnOpenedGateKeepsItsTarget): wait for the target to be back.
 	k.publish()
 	waitTargetHealthy(t, tg, "10.0.4.1")
 	waitHealthCheckPath(t, tg, "/ready")
@@ -82,9 +80,6 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 // Deployment counts a pod ready whose target AWS is draining and will check again from
 // "initial", and goes on to stop the old pods.
 func TestAnOpenedGateKeepsItsTarget(t *testing.T) {
-	t.Skip("blocked: controllers/loadbalancer/targets.go endpointsOf leaves out an endpoint that is not ready and whose pod the gate no longer holds " +
-		"(readiness.Held is false once the gate opens), so the reconcile the gate's opening triggers deregisters the target AWS just found healthy; " +
-		"it is registered again (initial) only when the EndpointSlice says ready (the pass writes DeregisterTargets)")
 	ns := newNamespace(t)
 	k := newKubelet(t, ns, "shop")
 	k.service()

@@ -153,7 +153,31 @@ func TestCRDValidationRejects(t *testing.T) {
 			}}
 			return lb
 		}(),
-		message: []string{"spec.tls[0]", "set exactly one of secretRef and preShared"},
+		message: []string{"spec.tls[0]", "set exactly one of secretRef, preShared and discovered"},
+	}, {
+		name: "TLS entry both discovered and pre-shared",
+		obj: func() client.Object {
+			lb := validLoadBalancer("bad-discovered")
+			lb.Spec.TLS = []porticov1alpha1.TLSCertificate{{PreShared: "shop-cert", Discovered: true, Hosts: []porticov1alpha1.Hostname{"shop.example.com"}}}
+			return lb
+		}(),
+		message: []string{"spec.tls[0]", "set exactly one of secretRef, preShared and discovered"},
+	}, {
+		name: "discovered TLS entry without hosts",
+		obj: func() client.Object {
+			lb := validLoadBalancer("hostless-discovered")
+			lb.Spec.TLS = []porticov1alpha1.TLSCertificate{{Discovered: true}}
+			return lb
+		}(),
+		message: []string{"spec.tls[0]", "a discovered certificate needs hosts"},
+	}, {
+		name: "inbound CIDR that is not a range",
+		obj: func() client.Object {
+			lb := validLoadBalancer("bad-cidr")
+			lb.Spec.Frontends.InboundCIDRs = []porticov1alpha1.CIDR{"everyone"}
+			return lb
+		}(),
+		message: []string{"spec.frontends.inboundCIDRs[0]", "should match"},
 	}, {
 		name: "AWS subnet that is not a subnet ID",
 		obj: &porticov1alpha1.IngressClassParams{

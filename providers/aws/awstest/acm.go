@@ -176,12 +176,17 @@ func sortedByCreation(certs map[string]*certificate) []string {
 
 // certFor looks up a certificate a write names, after IAM has seen it.
 func (s *Server) certFor(r *request, arn string, requestTags map[string]string) (*certificate, error) {
+	return s.certAfter(arn, func(res []AuthResource) error { return s.authorize(r, res, requestTags, nil) })
+}
+
+// certAfter looks up a certificate after ask has put it to IAM with its tags.
+func (s *Server) certAfter(arn string, ask func([]AuthResource) error) (*certificate, error) {
 	c, ok := s.acm.certs[arn]
 	var tags map[string]string
 	if ok {
 		tags = c.tags
 	}
-	if err := s.authorize(r, []AuthResource{resource(arn, tags)}, requestTags, nil); err != nil {
+	if err := ask([]AuthResource{resource(arn, tags)}); err != nil {
 		return nil, err
 	}
 	if !ok {
@@ -229,7 +234,11 @@ func (s *Server) addTagsToCertificate(r *request, in *acm.AddTagsToCertificateIn
 }
 
 func (s *Server) removeTagsFromCertificate(r *request, in *acm.RemoveTagsFromCertificateInput) (any, error) {
-	c, err := s.certFor(r, deref(in.CertificateArn), nil)
+	var keys []string
+	for _, t := range in.Tags {
+		keys = append(keys, deref(t.Key))
+	}
+	c, err := s.certAfter(deref(in.CertificateArn), func(res []AuthResource) error { return s.authorizeUntag(r, res, keys) })
 	if err != nil {
 		return nil, err
 	}
@@ -241,4 +250,25 @@ func (s *Server) removeTagsFromCertificate(r *request, in *acm.RemoveTagsFromCer
 	}
 	c.tags = next
 	return &acm.RemoveTagsFromCertificateOutput{}, nil
+}
+
+// readResources are what IAM checks a read on: ACM's reads of one certificate are
+// resource-level (the certificate, with its tags, as the Service Authorization Reference
+// lists DescribeCertificate and ListTagsForCertificate); the other reads served here,
+// and a dry run, are on "*".
+func (s *Server) readResources(in any) []AuthResource {
+	var arn string
+	switch in := in.(type) {
+	case *acm.DescribeCertificateInput:
+		arn = deref(in.CertificateArn)
+	case *acm.ListTagsForCertificateInput:
+		arn = deref(in.CertificateArn)
+	default:
+		return []AuthResource{{ARN: "*"}}
+	}
+	var tags map[string]string
+	if c, ok := s.acm.certs[arn]; ok {
+		tags = c.tags
+	}
+	return []AuthResource{resource(arn, tags)}
 }

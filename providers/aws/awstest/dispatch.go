@@ -63,6 +63,9 @@ type request struct {
 	service, action string
 	id              string
 	authorized      bool
+	// dryRun is an EC2 write with DryRun; more says an authorization question
+	// of the call is still to come, so a dry run must not stop at this one.
+	dryRun, more bool
 }
 
 func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
@@ -153,17 +156,19 @@ func (s *Server) run(r *request, opn operation, known bool, form url.Values, bod
 	if err := decodeInput(r.service, form, body, in); err != nil {
 		return nil, err
 	}
-	if !opn.write || r.service == serviceEC2 && form.Get("DryRun") == "true" {
-		if err := s.authorize(r, []AuthResource{{ARN: "*"}}, nil, nil); err != nil {
+	dry := r.service == serviceEC2 && form.Get("DryRun") == "true"
+	if !opn.write {
+		if err := s.authorize(r, s.readResources(in), nil, nil); err != nil {
 			return nil, err
 		}
-		if r.service == serviceEC2 && form.Get("DryRun") == "true" {
-			// EC2 answers a permitted dry run with an error and changes nothing.
-			return nil, &APIError{Status: http.StatusPreconditionFailed, Code: "DryRunOperation",
-				Message: "Request would have succeeded, but DryRun flag is set."}
+		if dry {
+			return nil, errDryRun()
 		}
 	}
-	if f := s.faults.fault(r.service); f != nil {
+	// A write's dry run goes through its handler, which asks IAM about the resources
+	// the call would act on and stops there (ask).
+	r.dryRun = dry
+	if f := s.faults.fault(r.service); f != nil && !dry {
 		return nil, f
 	}
 	out, err := opn.handle(s, r, in)

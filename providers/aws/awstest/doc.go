@@ -48,7 +48,7 @@
 // initial for Options.HealthyAfterReads, unused while no listener uses their
 // group, draining for their deregistration delay on Options.Clock; a test
 // sets a target's health with SetTargetHealth. An EC2 call with DryRun asks
-// IAM and answers DryRunOperation.
+// IAM about what the call would act on and answers DryRunOperation.
 //
 // For tests it injects faults (throttling, 500s, answers lost after a write
 // was applied, latency), hides a new resource from Options.VisibilityDelay

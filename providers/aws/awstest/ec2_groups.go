@@ -153,7 +153,9 @@ func (s *Server) createSecurityGroup(r *request, in *ec2.CreateSecurityGroupInpu
 		return nil, err
 	}
 	id := "sg-0" + s.hex(16)
-	if err := s.authorizeCreate(r, s.groupARN(id), tags); err != nil {
+	// IAM checks CreateSecurityGroup on the new group and on the VPC it goes into.
+	res := []AuthResource{resource(s.groupARN(id), nil), resource(s.ec2ARN("vpc/"+vpcID), s.ec2.tags[vpcID])}
+	if err := s.authorizeCreateOf(r, res, []string{s.groupARN(id)}, tags); err != nil {
 		return nil, err
 	}
 	if _, ok := s.ec2.vpcs[vpcID]; !ok {
@@ -169,15 +171,20 @@ func (s *Server) createSecurityGroup(r *request, in *ec2.CreateSecurityGroupInpu
 	return &ec2.CreateSecurityGroupOutput{GroupId: ptr(id), SecurityGroupArn: ptr(s.groupARN(id)), Tags: s.ec2.tagList(id)}, nil
 }
 
+// findGroup is the group a write names by id, or by name in the default VPC; nil if none.
+func (s *Server) findGroup(id, name string) *securityGroup {
+	if id == "" && name != "" {
+		return s.groupByName("", name)
+	}
+	return s.ec2.groups[id]
+}
+
 // groupFor looks up the group a write names by id (or name), after IAM has seen it.
 func (s *Server) groupFor(r *request, id, name string) (*securityGroup, error) {
-	g, ok := s.ec2.groups[id]
-	if id == "" && name != "" {
-		g = s.groupByName("", name)
-		ok = g != nil
-		if ok {
-			id = g.id
-		}
+	g := s.findGroup(id, name)
+	ok := g != nil
+	if ok {
+		id = g.id
 	}
 	if err := s.authorize(r, []AuthResource{resource(s.groupARN(id), s.ec2.tags[id])}, nil, nil); err != nil {
 		return nil, err
@@ -202,6 +209,10 @@ func (s *Server) deleteSecurityGroup(r *request, in *ec2.DeleteSecurityGroupInpu
 	}
 	delete(s.ec2.groups, g.id)
 	delete(s.ec2.tags, g.id)
+	delete(s.ec2.tags, g.egressID)
+	for _, p := range g.ingress {
+		delete(s.ec2.tags, p.id)
+	}
 	delete(s.ec2.lingering, g.id)
 	return &ec2.DeleteSecurityGroupOutput{Return: ptr(true), GroupId: ptr(g.id)}, nil
 }
@@ -255,7 +266,7 @@ func (s *Server) describeSecurityGroupRules(r *request, in *ec2.DescribeSecurity
 		}
 		rules = append(rules, ec2types.SecurityGroupRule{SecurityGroupRuleId: ptr(g.egressID), GroupId: ptr(g.id),
 			GroupOwnerId: ptr(s.opts.AccountID), IsEgress: ptr(true), IpProtocol: ptr("-1"), FromPort: ptr(int32(-1)),
-			ToPort: ptr(int32(-1)), CidrIpv4: ptr("0.0.0.0/0")})
+			ToPort: ptr(int32(-1)), CidrIpv4: ptr("0.0.0.0/0"), Tags: s.ec2.tagList(g.egressID)})
 		for _, rule := range rules {
 			if len(want) > 0 && !want[*rule.SecurityGroupRuleId] {
 				continue

@@ -38,33 +38,42 @@ func (p ingressRule) String() string {
 	return fmt.Sprintf(`peer: %s, %s, from port: %d, to port: %d, ALLOW`, peer, strings.ToUpper(p.proto), p.from, p.to)
 }
 
+// protocolOf checks a permission's protocol and ports, as EC2 names them: numbers are
+// spelt as names, and "all" (-1) covers every port.
+func protocolOf(p ec2types.IpPermission) (ingressRule, error) {
+	proto := strings.ToLower(deref(p.IpProtocol))
+	switch proto {
+	case "6":
+		proto = "tcp"
+	case "17":
+		proto = "udp"
+	case "1":
+		proto = "icmp"
+	}
+	from, to := deref(p.FromPort), deref(p.ToPort)
+	switch proto {
+	case "-1", "all":
+		proto, from, to = "-1", 0, 0
+	case "tcp", "udp":
+		if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
+			return ingressRule{}, apiErr("InvalidParameterValue", "Invalid port range %d-%d for protocol %s", from, to, proto)
+		}
+	case "icmp":
+	default:
+		return ingressRule{}, apiErr("InvalidParameterValue", "Invalid value '%s' for IP protocol", deref(p.IpProtocol))
+	}
+	return ingressRule{proto: proto, from: from, to: to}, nil
+}
+
 // expand splits IpPermissions into atomic rules, checking protocols, ports,
 // CIDRs and referenced groups.
 func (s *Server) expand(perms []ec2types.IpPermission) ([]ingressRule, error) {
 	var out []ingressRule
 	for _, p := range perms {
-		proto := strings.ToLower(deref(p.IpProtocol))
-		switch proto {
-		case "6":
-			proto = "tcp"
-		case "17":
-			proto = "udp"
-		case "1":
-			proto = "icmp"
+		base, err := protocolOf(p)
+		if err != nil {
+			return nil, err
 		}
-		from, to := deref(p.FromPort), deref(p.ToPort)
-		switch proto {
-		case "-1", "all":
-			proto, from, to = "-1", 0, 0
-		case "tcp", "udp":
-			if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
-				return nil, apiErr("InvalidParameterValue", "Invalid port range %d-%d for protocol %s", from, to, proto)
-			}
-		case "icmp":
-		default:
-			return nil, apiErr("InvalidParameterValue", "Invalid value '%s' for IP protocol", deref(p.IpProtocol))
-		}
-		base := ingressRule{proto: proto, from: from, to: to}
 		for _, rg := range p.IpRanges {
 			pr, err := netip.ParsePrefix(deref(rg.CidrIp))
 			if err != nil || !pr.Addr().Is4() {
@@ -135,41 +144,73 @@ func optional(s string) *string {
 	return &s
 }
 
+// authorizeIngress adds rules to a group. IAM sees the group; with TagSpecifications,
+// and only then (the Service Authorization Reference says so), also the new rules, and
+// ec2:CreateTags on them with ec2:CreateAction, as for every EC2 create that tags.
 func (s *Server) authorizeIngress(r *request, in *ec2.AuthorizeSecurityGroupIngressInput) (any, error) {
-	g, err := s.groupFor(r, deref(in.GroupId), deref(in.GroupName))
+	tags, err := specTags(in.TagSpecifications, ec2types.ResourceTypeSecurityGroupRule)
 	if err != nil {
+		return nil, err
+	}
+	g := s.findGroup(deref(in.GroupId), deref(in.GroupName))
+	if g == nil {
+		_, err := s.groupFor(r, deref(in.GroupId), deref(in.GroupName))
 		return nil, err
 	}
 	add, err := s.expand(in.IpPermissions)
 	if err != nil {
 		return nil, err
 	}
+	var arns []string
+	for i := range add {
+		add[i].id = "sgr-0" + s.hex(16)
+		if len(in.TagSpecifications) > 0 {
+			arns = append(arns, s.ruleARN(add[i].id))
+		}
+	}
+	res := []AuthResource{resource(s.groupARN(g.id), s.ec2.tags[g.id])}
+	for _, arn := range arns {
+		res = append(res, resource(arn, nil))
+	}
+	if err := s.authorizeCreateOf(r, res, arns, tags); err != nil {
+		return nil, err
+	}
+	if err := s.checkNewRules(g, add); err != nil {
+		return nil, err
+	}
+	out := &ec2.AuthorizeSecurityGroupIngressOutput{Return: ptr(true)}
+	for _, p := range add {
+		s.ec2.setTags(p.id, tags)
+		out.SecurityGroupRules = append(out.SecurityGroupRules, s.ruleView(g, p))
+	}
+	g.ingress = append(g.ingress, add...)
+	return out, nil
+}
+
+func (s *Server) ruleARN(id string) string { return s.ec2ARN("security-group-rule/" + id) }
+
+// checkNewRules refuses rules a group already has, and more rules than a group may hold.
+func (s *Server) checkNewRules(g *securityGroup, add []ingressRule) error {
 	have := map[string]bool{}
 	for _, p := range g.ingress {
 		have[p.key()] = true
 	}
 	for _, p := range add {
 		if have[p.key()] {
-			return nil, apiErr("InvalidPermission.Duplicate", `the specified rule "%s" already exists`, p)
+			return apiErr("InvalidPermission.Duplicate", `the specified rule "%s" already exists`, p)
 		}
 		have[p.key()] = true
 	}
 	if len(g.ingress)+len(add) > s.opts.Limits.IngressRulesPerGroup {
-		return nil, apiErr("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
+		return apiErr("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
 	}
-	out := &ec2.AuthorizeSecurityGroupIngressOutput{Return: ptr(true)}
-	for i := range add {
-		add[i].id = "sgr-0" + s.hex(16)
-		out.SecurityGroupRules = append(out.SecurityGroupRules, s.ruleView(g, add[i]))
-	}
-	g.ingress = append(g.ingress, add...)
-	return out, nil
+	return nil
 }
 
 func (s *Server) ruleView(g *securityGroup, p ingressRule) ec2types.SecurityGroupRule {
 	v := ec2types.SecurityGroupRule{SecurityGroupRuleId: ptr(p.id), GroupId: ptr(g.id), GroupOwnerId: ptr(s.opts.AccountID),
 		IsEgress: ptr(false), IpProtocol: ptr(p.proto), FromPort: ptr(p.from), ToPort: ptr(p.to), Description: optional(p.desc),
-		CidrIpv4: optional(p.cidr), CidrIpv6: optional(p.cidr6)}
+		CidrIpv4: optional(p.cidr), CidrIpv6: optional(p.cidr6), Tags: s.ec2.tagList(p.id)}
 	if p.proto == "-1" {
 		v.FromPort, v.ToPort = ptr(int32(-1)), ptr(int32(-1))
 	}
@@ -198,11 +239,12 @@ func (s *Server) revokeIngress(r *request, in *ec2.RevokeSecurityGroupIngressInp
 			drop[p.key()] = true
 		}
 	}
-	var keep []ingressRule
+	var keep, gone []ingressRule
 	for _, p := range g.ingress {
 		if drop[p.key()] || drop[p.id] {
 			delete(drop, p.key())
 			delete(drop, p.id)
+			gone = append(gone, p)
 			continue
 		}
 		keep = append(keep, p)
@@ -211,6 +253,9 @@ func (s *Server) revokeIngress(r *request, in *ec2.RevokeSecurityGroupIngressInp
 		return nil, apiErr("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
 	}
 	g.ingress = keep
+	for _, p := range gone {
+		delete(s.ec2.tags, p.id)
+	}
 	return &ec2.RevokeSecurityGroupIngressOutput{Return: ptr(true)}, nil
 }
 
@@ -225,6 +270,7 @@ func (s *Server) taggable(id string) (string, bool) {
 		{"vpc-", "vpc", func() bool { _, ok := s.ec2.vpcs[id]; return ok }},
 		{"i-", "instance", func() bool { _, ok := s.ec2.insts[id]; return ok }},
 		{"eni-", "network-interface", func() bool { _, ok := s.ec2.enis[id]; return ok }},
+		{"sgr-", "security-group-rule", func() bool { return s.hasRule(id) }},
 	}
 	for _, k := range kinds {
 		if strings.HasPrefix(id, k.prefix) {
@@ -234,7 +280,25 @@ func (s *Server) taggable(id string) (string, bool) {
 	return "", false
 }
 
-func (s *Server) tagTargets(r *request, ids []string, tags map[string]string) error {
+// hasRule reports whether a security group rule (an ingress rule or a group's default
+// egress rule) has the id.
+func (s *Server) hasRule(id string) bool {
+	for _, g := range s.ec2.groups {
+		if g.egressID == id {
+			return true
+		}
+		for _, p := range g.ingress {
+			if p.id == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tagTargets checks the resources a CreateTags or DeleteTags names, after IAM has seen
+// them with the tags set or, for a DeleteTags, the keys removed.
+func (s *Server) tagTargets(r *request, ids []string, tags map[string]string, removed []string) error {
 	if len(ids) == 0 {
 		return apiErr("MissingParameter", "The request must contain the parameter resourceIdSet")
 	}
@@ -243,7 +307,11 @@ func (s *Server) tagTargets(r *request, ids []string, tags map[string]string) er
 		arn, _ := s.taggable(id)
 		res = append(res, resource(arn, s.ec2.tags[id]))
 	}
-	if err := s.authorize(r, res, tags, nil); err != nil {
+	ask := func() error { return s.authorize(r, res, tags, nil) }
+	if r.action == "DeleteTags" {
+		ask = func() error { return s.authorizeUntag(r, res, removed) }
+	}
+	if err := ask(); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -265,7 +333,7 @@ func (s *Server) createTags(r *request, in *ec2.CreateTagsInput) (any, error) {
 		}
 		tags[deref(t.Key)] = deref(t.Value)
 	}
-	if err := s.tagTargets(r, in.Resources, tags); err != nil {
+	if err := s.tagTargets(r, in.Resources, tags, nil); err != nil {
 		return nil, err
 	}
 	for _, id := range in.Resources {
@@ -283,12 +351,21 @@ func (s *Server) createTags(r *request, in *ec2.CreateTagsInput) (any, error) {
 	return &ec2.CreateTagsOutput{}, nil
 }
 
-// deleteTags removes tags by key, or by key and value when a value is given.
+// deleteTags removes tags by key, or by key and value when a value is given; with no
+// tags named it removes every tag, as EC2 documents, and IAM then sees no aws:TagKeys.
 func (s *Server) deleteTags(r *request, in *ec2.DeleteTagsInput) (any, error) {
-	if err := s.tagTargets(r, in.Resources, nil); err != nil {
+	var keys []string
+	for _, t := range in.Tags {
+		keys = append(keys, deref(t.Key))
+	}
+	if err := s.tagTargets(r, in.Resources, nil, keys); err != nil {
 		return nil, err
 	}
 	for _, id := range in.Resources {
+		if len(in.Tags) == 0 {
+			delete(s.ec2.tags, id)
+			continue
+		}
 		for _, t := range in.Tags {
 			v, ok := s.ec2.tags[id][deref(t.Key)]
 			if ok && (t.Value == nil || *t.Value == v) {

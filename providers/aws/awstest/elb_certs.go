@@ -68,7 +68,7 @@ func (s *Server) describeListenerCertificates(r *request, in *elb.DescribeListen
 	if !ok || !l.seen() {
 		return nil, errNotFound("ListenerNotFound", "Listener '%s' not found", deref(in.ListenerArn))
 	}
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}

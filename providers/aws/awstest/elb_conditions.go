@@ -75,42 +75,62 @@ func normalizeCondition(c *elbtypes.RuleCondition) (int, error) {
 		c.PathPatternConfig = &elbtypes.PathPatternConditionConfig{Values: slices.Clone(vals), RegexValues: slices.Clone(regexes)}
 		return len(vals) + len(regexes), err
 	case "http-header":
-		h := c.HttpHeaderConfig
-		if h == nil || deref(h.HttpHeaderName) == "" || len(h.Values)+len(h.RegexValues)+len(c.RegexValues) == 0 {
-			return 0, errValidation("An http-header condition needs a header name and values")
-		}
-		if strings.EqualFold(*h.HttpHeaderName, "host") {
-			return 0, errValidation("An http-header condition cannot match the Host header; use a host-header condition")
-		}
-		regexes := h.RegexValues
-		if len(regexes) == 0 {
-			regexes = c.RegexValues
-		}
-		for _, re := range regexes {
-			if err := checkRegex(re); err != nil {
-				return 0, err
-			}
-		}
-		c.RegexValues = nil
-		c.HttpHeaderConfig = &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: h.HttpHeaderName, Values: h.Values, RegexValues: regexes}
-		return len(h.Values) + len(regexes), nil
-	case "query-string":
-		if c.QueryStringConfig == nil || len(c.QueryStringConfig.Values) == 0 {
-			return 0, errValidation("A query-string condition needs values")
-		}
-		return len(c.QueryStringConfig.Values), nil
-	case "http-request-method":
-		if c.HttpRequestMethodConfig == nil || len(c.HttpRequestMethodConfig.Values) == 0 {
-			return 0, errValidation("An http-request-method condition needs values")
-		}
-		return len(c.HttpRequestMethodConfig.Values), nil
-	case "source-ip":
-		if c.SourceIpConfig == nil || len(c.SourceIpConfig.Values) == 0 {
-			return 0, errValidation("A source-ip condition needs values")
-		}
-		return len(c.SourceIpConfig.Values), nil
+		return normalizeHeader(c)
 	}
-	return 0, errValidation("Condition field '%s' is not valid", field)
+	return countOther(c, field)
+}
+
+// normalizeHeader fills in an http-header condition and returns its value count.
+func normalizeHeader(c *elbtypes.RuleCondition) (int, error) {
+	h := c.HttpHeaderConfig
+	if h == nil || deref(h.HttpHeaderName) == "" || len(h.Values)+len(h.RegexValues)+len(c.RegexValues) == 0 {
+		return 0, errValidation("An http-header condition needs a header name and values")
+	}
+	if strings.EqualFold(*h.HttpHeaderName, "host") {
+		return 0, errValidation("An http-header condition cannot match the Host header; use a host-header condition")
+	}
+	regexes := h.RegexValues
+	if len(regexes) == 0 {
+		regexes = c.RegexValues
+	}
+	for _, re := range regexes {
+		if err := checkRegex(re); err != nil {
+			return 0, err
+		}
+	}
+	c.RegexValues = nil
+	c.HttpHeaderConfig = &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: h.HttpHeaderName, Values: h.Values, RegexValues: regexes}
+	return len(h.Values) + len(regexes), nil
+}
+
+// countOther returns the value count of a query-string, http-request-method or source-ip
+// condition, which must have values.
+func countOther(c *elbtypes.RuleCondition, field string) (int, error) {
+	var n int
+	var what string
+	switch field {
+	case "query-string":
+		what = "A query-string"
+		if c.QueryStringConfig != nil {
+			n = len(c.QueryStringConfig.Values)
+		}
+	case "http-request-method":
+		what = "An http-request-method"
+		if c.HttpRequestMethodConfig != nil {
+			n = len(c.HttpRequestMethodConfig.Values)
+		}
+	case "source-ip":
+		what = "A source-ip"
+		if c.SourceIpConfig != nil {
+			n = len(c.SourceIpConfig.Values)
+		}
+	default:
+		return 0, errValidation("Condition field '%s' is not valid", field)
+	}
+	if n == 0 {
+		return 0, errValidation("%s condition needs values", what)
+	}
+	return n, nil
 }
 
 // mergeValues takes a host or path condition's wildcard values and regular

@@ -1,6 +1,7 @@
 package awstest
 
 import (
+	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -189,7 +190,7 @@ func (s *Server) lbView(lb *loadBalancer) elbtypes.LoadBalancer {
 }
 
 func (s *Server) describeLoadBalancers(r *request, in *elb.DescribeLoadBalancersInput) (smithy.Serializable, error) {
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +260,7 @@ func (s *Server) deleteLoadBalancer(r *request, in *elb.DeleteLoadBalancerInput)
 	arn := deref(in.LoadBalancerArn)
 	lb, err := s.lbFor(r, arn)
 	if err != nil {
-		if e, ok := err.(*APIError); ok && e.Code == "LoadBalancerNotFound" {
+		if e := (*APIError)(nil); errors.As(err, &e) && e.Code == "LoadBalancerNotFound" {
 			return &elb.DeleteLoadBalancerOutput{}, nil // AWS: deleting what is gone succeeds
 		}
 		return nil, err

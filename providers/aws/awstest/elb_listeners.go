@@ -47,12 +47,11 @@ func (s *Server) createListener(r *request, in *elb.CreateListenerInput) (smithy
 	if err != nil {
 		return nil, err
 	}
-	ctx := map[string]string{"elasticloadbalancing:CreateAction": r.action}
 	for _, l := range s.elb.listenersOf(lbARN) {
 		if *l.v.Port != *want.Port {
 			continue
 		}
-		if err := s.authorize(r, []AuthResource{resource(*l.v.ListenerArn, l.tags)}, tags, ctx); err != nil {
+		if err := s.authorizeCreateOf(r, []AuthResource{resource(lbARN, lb.tags)}, []string{*l.v.ListenerArn}, tags); err != nil {
 			return nil, err
 		}
 		if !sameListener(l.v, want) {
@@ -60,7 +59,8 @@ func (s *Server) createListener(r *request, in *elb.CreateListenerInput) (smithy
 		}
 		return &elb.CreateListenerOutput{Listeners: []elbtypes.Listener{l.v}}, nil
 	}
-	if err := s.authorizeCreate(r, *want.ListenerArn, tags); err != nil {
+	// IAM checks CreateListener on the load balancer, and the tags on the new listener.
+	if err := s.authorizeCreateOf(r, []AuthResource{resource(lbARN, lb.tags)}, []string{*want.ListenerArn}, tags); err != nil {
 		return nil, err
 	}
 	if len(s.elb.listenersOf(lbARN)) >= s.opts.Limits.ListenersPerLB {
@@ -150,7 +150,7 @@ func (s *Server) putDefaultRule(l *listener) {
 }
 
 func (s *Server) describeListeners(r *request, in *elb.DescribeListenersInput) (smithy.Serializable, error) {
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}

@@ -37,11 +37,8 @@ func (s *Server) createRule(r *request, in *elb.CreateRuleInput) (smithy.Seriali
 	if ok {
 		ltags = l.tags
 	}
-	if err := s.authorizeCreate(r, newARN, tags); err != nil {
-		return nil, err
-	}
-	// Creating a rule also acts on its listener, which IAM sees with its tags.
-	if err := s.authorize(r, []AuthResource{resource(lARN, ltags)}, tags, nil); err != nil {
+	// IAM checks CreateRule on the listener, with its tags, and the tags on the new rule.
+	if err := s.authorizeCreateOf(r, []AuthResource{resource(lARN, ltags)}, []string{newARN}, tags); err != nil {
 		return nil, err
 	}
 	if !ok {
@@ -76,7 +73,7 @@ func (s *Server) createRule(r *request, in *elb.CreateRuleInput) (smithy.Seriali
 }
 
 func (s *Server) describeRules(r *request, in *elb.DescribeRulesInput) (smithy.Serializable, error) {
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}

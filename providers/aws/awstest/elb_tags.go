@@ -17,8 +17,9 @@ func init() {
 	})
 }
 
-// taggedFor looks up every resource a tag write names, after IAM has seen them.
-func (s *Server) taggedFor(r *request, arns []string, requestTags map[string]string) ([]*meta, error) {
+// taggedFor looks up every resource a tag write names, after IAM has seen them
+// with the tags set or the keys removed.
+func (s *Server) taggedFor(r *request, arns []string, requestTags map[string]string, removed []string) ([]*meta, error) {
 	if len(arns) == 0 {
 		return nil, errValidation("At least one resource ARN must be specified")
 	}
@@ -33,7 +34,11 @@ func (s *Server) taggedFor(r *request, arns []string, requestTags map[string]str
 		res = append(res, resource(arn, tags))
 		metas = append(metas, m)
 	}
-	if err := s.authorize(r, res, requestTags, nil); err != nil {
+	ask := func() error { return s.authorize(r, res, requestTags, nil) }
+	if removed != nil {
+		ask = func() error { return s.authorizeUntag(r, res, removed) }
+	}
+	if err := ask(); err != nil {
 		return nil, err
 	}
 	for i, m := range metas {
@@ -49,7 +54,7 @@ func (s *Server) addTags(r *request, in *elb.AddTagsInput) (smithy.Serializable,
 	if err != nil {
 		return nil, err
 	}
-	metas, err := s.taggedFor(r, in.ResourceArns, tags)
+	metas, err := s.taggedFor(r, in.ResourceArns, tags, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +77,10 @@ func (s *Server) addTags(r *request, in *elb.AddTagsInput) (smithy.Serializable,
 }
 
 func (s *Server) removeTags(r *request, in *elb.RemoveTagsInput) (smithy.Serializable, error) {
-	metas, err := s.taggedFor(r, in.ResourceArns, nil)
+	if len(in.TagKeys) == 0 {
+		return nil, errValidation("At least one tag key must be specified")
+	}
+	metas, err := s.taggedFor(r, in.ResourceArns, nil, in.TagKeys)
 	if err != nil {
 		return nil, err
 	}

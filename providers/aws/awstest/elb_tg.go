@@ -178,7 +178,7 @@ func (s *Server) tgView(tg *targetGroup) elbtypes.TargetGroup {
 }
 
 func (s *Server) describeTargetGroups(r *request, in *elb.DescribeTargetGroupsInput) (smithy.Serializable, error) {
-	size, err := s.pageSize(int(deref(in.PageSize)), 1, 400, 400)
+	size, err := s.pageSize(int(deref(in.PageSize)))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package awstest
 import (
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -54,8 +55,8 @@ func validationCode(service string) string {
 // asAPIError turns any error into what the caller sees; an error that is not
 // an APIError is the emulator's own fault and answers 500.
 func asAPIError(service string, err error) *APIError {
-	e, ok := err.(*APIError)
-	if !ok {
+	var e *APIError
+	if !errors.As(err, &e) {
 		return &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
 	}
 	if e.Code == codeValidation {

@@ -2,6 +2,7 @@ package awstest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -35,10 +36,9 @@ func PolicyAuthorizer(policyJSON []byte) (*Policy, error) {
 
 // Authorize decides a call, as Options.Authorize: the action (service:Action), every
 // resource it acts on (none means "*", as for a Describe), the tags the request sets
-// (aws:RequestTag/K, and their keys as aws:TagKeys) and the service's other condition
-// keys; for RemoveTags and ec2:DeleteTags, which name keys only, the emulator passes
-// Context["aws:TagKeys"] = the keys joined by commas. It returns
-// nil, or an error whose text is IAM's refusal for the first resource refused.
+// (aws:RequestTag/K, and their keys as aws:TagKeys), the keys a removal names (also
+// aws:TagKeys) and the service's other condition keys. It returns nil, or an
+// *AccessDeniedError whose text is IAM's refusal for the first resource refused.
 func (p *Policy) Authorize(r AuthRequest) error {
 	resources := r.Resources
 	if len(resources) == 0 {
@@ -46,7 +46,7 @@ func (p *Policy) Authorize(r AuthRequest) error {
 	}
 	lower := strings.ToLower(r.Action)
 	for _, res := range resources {
-		ctx := contextFor(r.Action, res, r.RequestTags, r.Context)
+		ctx := contextFor(r.Action, res, r)
 		if explicit, ok := p.decide(lower, res.ARN, ctx); !ok {
 			return p.denied(r.Action, res.ARN, explicit)
 		}
@@ -74,32 +74,26 @@ func (p *Policy) decide(action, resource string, ctx requestContext) (explicit, 
 }
 
 // contextFor builds the request context IAM would see for one resource: the request's
-// tags (aws:RequestTag/K and their keys as aws:TagKeys), the resource's tags
-// (aws:ResourceTag/K and the service's own alias, ec2:ResourceTag/K), and the service's
-// other keys as the emulator passes them.
-func contextFor(action string, r AuthResource, requestTags, context map[string]string) requestContext {
+// tags (aws:RequestTag/K), every tag key the request names, set or removed (aws:TagKeys),
+// the resource's tags (aws:ResourceTag/K and the service's own alias, ec2:ResourceTag/K),
+// and the service's other keys as the emulator passes them.
+func contextFor(action string, res AuthResource, r AuthRequest) requestContext {
 	ctx := requestContext{}
-	keys := make([]string, 0, len(requestTags))
-	for k, v := range requestTags {
+	keys := slices.Clone(r.TagKeys)
+	for k, v := range r.RequestTags {
 		ctx.set("aws:RequestTag/"+k, v)
 		keys = append(keys, k)
 	}
 	if len(keys) > 0 {
-		sort.Strings(keys)
-		ctx.set("aws:TagKeys", keys...)
+		slices.Sort(keys)
+		ctx.set("aws:TagKeys", slices.Compact(keys)...)
 	}
 	svc := service(action)
-	for k, v := range r.Tags {
+	for k, v := range res.Tags {
 		ctx.set("aws:ResourceTag/"+k, v)
 		ctx.set(svc+":ResourceTag/"+k, v)
 	}
-	for k, v := range context {
-		if strings.EqualFold(k, "aws:TagKeys") {
-			// A removal names keys without values: the emulator passes them here, joined
-			// by commas, which AWS allows in no tag key.
-			ctx.set(k, strings.Split(v, ",")...)
-			continue
-		}
+	for k, v := range r.Context {
 		ctx.set(k, v)
 	}
 	return ctx

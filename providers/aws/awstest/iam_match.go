@@ -29,7 +29,7 @@ func glob(p, v string, segments bool) bool {
 	star, mark := -1, 0
 	for vi < len(v) {
 		switch {
-		case pi < len(p) && p[pi] == '?' && !(segments && v[vi] == ':'):
+		case pi < len(p) && p[pi] == '?' && (!segments || v[vi] != ':'):
 			pi++
 			vi++
 		case pi < len(p) && p[pi] == '*':

@@ -11,6 +11,7 @@ type iamReq struct {
 	action    string
 	resources []AuthResource
 	tags      map[string]string
+	removed   []string
 	context   map[string]string
 }
 
@@ -36,10 +37,16 @@ func (r iamReq) with(k, v string) iamReq {
 	return r
 }
 
+// removing names the keys a RemoveTags or DeleteTags removes.
+func (r iamReq) removing(keys ...string) iamReq {
+	r.removed = keys
+	return r
+}
+
 func iamCall(action string) iamReq { return iamReq{action: action} }
 
 func (p *Policy) try(r iamReq) error {
-	return p.Authorize(AuthRequest{Action: r.action, Resources: r.resources, RequestTags: r.tags, Context: r.context})
+	return p.Authorize(AuthRequest{Action: r.action, Resources: r.resources, RequestTags: r.tags, TagKeys: r.removed, Context: r.context})
 }
 
 func mustPolicy(t *testing.T, doc string) *Policy {
@@ -88,15 +95,17 @@ func TestPorticoPolicy(t *testing.T) {
 		{"create an untagged load balancer", iamCall("elasticloadbalancing:CreateLoadBalancer").on(arnLB), false},
 		{"create a load balancer tagged for another tool", iamCall("elasticloadbalancing:CreateLoadBalancer").on(arnLB).tagged("elbv2.k8s.aws/cluster", "c1"), false},
 		{"create a tagged target group", iamCall("elasticloadbalancing:CreateTargetGroup").on(arnTG).tagged(tagCluster, "c1"), true},
-		{"create a tagged listener", iamCall("elasticloadbalancing:CreateListener").on(arnListener).tagged(tagCluster, "c1"), true},
-		{"create an untagged rule", iamCall("elasticloadbalancing:CreateRule").on(arnRule), false},
+		{"create a tagged listener on an owned load balancer", iamCall("elasticloadbalancing:CreateListener").on(arnLB, tagCluster, "c1").tagged(tagCluster, "c1"), true},
+		{"create a tagged listener on a user's load balancer", iamCall("elasticloadbalancing:CreateListener").on(arnLB).tagged(tagCluster, "c1"), false},
+		{"create a tagged rule on an owned listener", iamCall("elasticloadbalancing:CreateRule").on(arnListener, tagCluster, "c1").tagged(tagCluster, "c1"), true},
+		{"create an untagged rule", iamCall("elasticloadbalancing:CreateRule").on(arnListener, tagCluster, "c1"), false},
 		{"tags set by a create", iamCall("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), true},
 		{"tags set by a create without the cluster tag", iamCall("elasticloadbalancing:AddTags").on(arnLB).tagged("team", "a").with("elasticloadbalancing:CreateAction", "CreateLoadBalancer"), false},
 		{"claim a load balancer portico does not own", iamCall("elasticloadbalancing:AddTags").on(arnLB).tagged(tagCluster, "c1"), false},
-		{"retag an owned load balancer", iamCall("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged("team", "b"), true},
+		{"retag an owned load balancer (portico never retags)", iamCall("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged("team", "b"), false},
 		{"move an owned load balancer to another cluster", iamCall("elasticloadbalancing:AddTags").on(arnLB, tagCluster, "c1").tagged(tagCluster, "c2"), false},
-		{"remove a tag from an owned target group", iamCall("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").with("aws:TagKeys", "team,owner"), true},
-		{"disown a target group", iamCall("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").with("aws:TagKeys", "team,"+tagCluster), false},
+		{"remove a tag from an owned target group (portico never untags)", iamCall("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").removing("team", "owner"), false},
+		{"disown a target group", iamCall("elasticloadbalancing:RemoveTags").on(arnTG, tagCluster, "c1").removing("team", tagCluster), false},
 		{"delete an owned load balancer", iamCall("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, tagCluster, "c1"), true},
 		{"delete someone else's load balancer", iamCall("elasticloadbalancing:DeleteLoadBalancer").on(arnLB, "team", "a"), false},
 		{"register targets in an owned group", iamCall("elasticloadbalancing:RegisterTargets").on(arnTG, tagCluster, "c1"), true},
@@ -112,8 +121,9 @@ func TestPorticoPolicy(t *testing.T) {
 		{"tag an instance at creation of a group", iamCall("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":instance/i-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "CreateSecurityGroup"), false},
 		{"tag an ingress rule at its creation", iamCall("ec2:CreateTags").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1").with("ec2:CreateAction", "AuthorizeSecurityGroupIngress"), true},
 		{"open the nodes' group with a tagged rule", iamCall("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned").on("arn:aws:ec2:eu-west-1:"+testAccount+":security-group-rule/sgr-1").tagged(tagCluster, "c1"), true},
-		{"untag an owned security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", "team"), true},
-		{"disown a security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").with("aws:TagKeys", tagCluster), false},
+		{"untag an owned security group (portico never untags)", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").removing("team"), false},
+		{"disown a security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1").removing(tagCluster), false},
+		{"strip every tag of a security group", iamCall("ec2:DeleteTags").on(arnSG, tagCluster, "c1"), false},
 		{"delete an owned security group", iamCall("ec2:DeleteSecurityGroup").on(arnSG, tagCluster, "c1"), true},
 		{"delete the nodes' security group", iamCall("ec2:DeleteSecurityGroup").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), false},
 		{"open the nodes' security group", iamCall("ec2:AuthorizeSecurityGroupIngress").on(arnSG, "kubernetes.io/cluster/eks1", "owned"), true},
@@ -177,7 +187,7 @@ func TestMalformedPoliciesAreRefused(t *testing.T) {
 		"bad set":          `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringLike":{"aws:TagKeys":"a"}}}]}`,
 		"null not bool":    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Null":{"aws:TagKeys":"yes"}}}]}`,
 		"action no colon":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"DescribeVpcs","Resource":"*"}]}`,
-		"unknown element":  `{"Version":"2012-10-17","Statment":[]}`,
+		"unknown element":  `{"Version":"2012-10-17","Statment":[]}`, //nolint:misspell // a misspelt element the parser must refuse
 		"empty":            `{"Version":"2012-10-17","Statement":[]}`,
 		"policy variable":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:iam::*:user/${aws:username}"}]}`,
 	} {

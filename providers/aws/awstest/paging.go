@@ -29,8 +29,10 @@ func page[T any](items []T, marker string, size int) ([]T, string, error) {
 
 // pageSize is the size of a page the caller asked for (0: not given),
 // checked against the API's range and capped by Options.PageSize.
-func (s *Server) pageSize(asked, minSize, maxSize, def int) (int, error) {
-	size := def
+func (s *Server) pageSize(asked int) (int, error) {
+	// Every ELBv2 describe pages 1 to 400 resources, 400 unless asked.
+	const minSize, maxSize = 1, 400
+	size := maxSize
 	if asked != 0 {
 		if asked < minSize || asked > maxSize {
 			return 0, errValidation("Value '%d' at 'pageSize' failed to satisfy constraint: Member must have value between %d and %d", asked, minSize, maxSize)

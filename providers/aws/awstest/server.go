@@ -47,8 +47,11 @@ type Options struct {
 	// Faults are injected from the start; SetFaults changes them.
 	Faults Faults
 	// Authorize decides every call as IAM would; a non-nil error answers
-	// AccessDenied (ELBv2, ACM) or UnauthorizedOperation (EC2) with 403. It is
-	// called with the server's lock held and must not call the server.
+	// AccessDenied (ELBv2), AccessDeniedException (ACM) or
+	// UnauthorizedOperation (EC2) with 403 and IAM's message: an
+	// *AccessDeniedError's (Policy refuses with one), else IAM's implicit deny
+	// of the first resource. It is called with the server's lock held and
+	// must not call the server.
 	Authorize func(AuthRequest) error
 	// Limits are the service quotas enforced; zero fields take AWS's defaults.
 	Limits Limits
@@ -61,9 +64,15 @@ type AuthRequest struct {
 	// Resources are the resources acted on with their current tags; for a
 	// create the new ARN; a single "*" for a describe.
 	Resources []AuthResource
-	// RequestTags are the tags the request sets (aws:RequestTag/KEY).
+	// RequestTags are the tags the request sets (aws:RequestTag/KEY); their
+	// keys are among aws:TagKeys.
 	RequestTags map[string]string
-	// Context holds other condition keys, e.g. "elasticloadbalancing:CreateAction".
+	// TagKeys are the keys a removal names (RemoveTags, DeleteTags,
+	// RemoveTagsFromCertificate), which IAM sees as aws:TagKeys: a removal
+	// sets no value, so these keys are in no RequestTags.
+	TagKeys []string
+	// Context holds other condition keys, e.g. "elasticloadbalancing:CreateAction",
+	// and those of every request: aws:RequestedRegion, and ec2:Region for EC2.
 	Context map[string]string
 }
 

@@ -52,6 +52,36 @@ var services = []struct {
 	}},
 }
 
+// newerMembers are members that AWS added after SDK v1's last models and that the v2 SDK in
+// go.mod serializes: without them a request the real SDK sends (and AWS accepts) would be
+// refused as naming an unknown parameter. Each is service prefix, shape, member, member shape.
+var newerMembers = []struct{ service, shape, member, memberShape string }{
+	// Regular-expression host, path and header conditions (November 2025).
+	{"elasticloadbalancing", "HostHeaderConditionConfig", "RegexValues", "ListOfString"},
+	{"elasticloadbalancing", "PathPatternConditionConfig", "RegexValues", "ListOfString"},
+	{"elasticloadbalancing", "HttpHeaderConditionConfig", "RegexValues", "ListOfString"},
+}
+
+// addNewerMembers adds newerMembers to a service's model before it is trimmed.
+func addNewerMembers(prefix string, a *api) error {
+	for _, n := range newerMembers {
+		if n.service != prefix {
+			continue
+		}
+		sh, ok := a.Shapes[n.shape]
+		if !ok {
+			return fmt.Errorf("shape %s, which gains %s, is missing from the model", n.shape, n.member)
+		}
+		if _, ok := a.Shapes[n.memberShape]; !ok {
+			return fmt.Errorf("shape %s of the newer member %s.%s is missing from the model", n.memberShape, n.shape, n.member)
+		}
+		if _, ok := sh.Members[n.member]; !ok {
+			sh.Members[n.member] = &ref{Shape: n.memberShape}
+		}
+	}
+	return nil
+}
+
 // ref is a shape reference as the models spell it: a structure member, a list member, a
 // map key or value.
 type ref struct {
@@ -115,7 +145,7 @@ func run(out string) error {
 	}
 	t := trimmed{Source: module + "@" + version + " models/apis", Services: map[string]*service{}}
 	for _, s := range services {
-		svc, err := trim(filepath.Join(dir, "models", "apis", s.dir, "api-2.json"), s.operations)
+		svc, err := trim(s.prefix, filepath.Join(dir, "models", "apis", s.dir, "api-2.json"), s.operations)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.prefix, err)
 		}
@@ -150,7 +180,7 @@ func moduleDir() (string, error) {
 }
 
 // trim reads one model and keeps the operations and every shape their inputs reach.
-func trim(path string, operations []string) (*service, error) {
+func trim(prefix, path string, operations []string) (*service, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -160,6 +190,9 @@ func trim(path string, operations []string) (*service, error) {
 	dec.UseNumber()
 	if err := dec.Decode(&a); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	if err := addNewerMembers(prefix, &a); err != nil {
+		return nil, err
 	}
 	svc := &service{Protocol: a.Metadata.Protocol, APIVersion: a.Metadata.APIVersion, Operations: map[string]string{}, Shapes: map[string]*shape{}}
 	for _, name := range operations {

@@ -32,7 +32,7 @@ func TestTrimKeepsWhatTheOperationsReach(t *testing.T) {
 	if err := os.WriteFile(path, []byte(fixture), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := trim(path, []string{"Kept"})
+	svc, err := trim("test", path, []string{"Kept"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestTrimKeepsWhatTheOperationsReach(t *testing.T) {
 	if l.Min.String() != "1" || l.Max.String() != "50" || svc.Shapes["KeptInput"].Members["Tags"].LocationName != "Tag" {
 		t.Fatalf("constraints or wire names lost: %+v", l)
 	}
-	if _, err := trim(path, []string{"Missing"}); err == nil {
+	if _, err := trim("test", path, []string{"Missing"}); err == nil {
 		t.Fatal("an operation missing from the model was not an error")
 	}
 }
