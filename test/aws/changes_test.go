@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -114,7 +115,9 @@ func TestDeleteWaitsForAStillUsedSecurityGroup(t *testing.T) {
 
 	// The interface lets the group go (awstest replaces an interface added again).
 	srv.AddNetworkInterface(eni, awstest.DefaultVPC, awstest.DefaultPublicSubnets[0], "10.0.15.250")
-	waitDeleted(t, lb.Name, before)
+	// Each DependencyViolation doubled the controller's wait before the next try, and the
+	// backend group answers it dependencyDelay more times: longer than a test's usual wait.
+	waitDeletedWithin(t, lb.Name, before, 3*time.Minute)
 }
 
 func sorted(s ...string) []string {

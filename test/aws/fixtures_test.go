@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -174,8 +175,15 @@ func deleteIngress(t *testing.T, ns, name string, before map[string]bool) {
 // waitDeleted waits until the LoadBalancer is gone and awstest's inventory is as before.
 func waitDeleted(t *testing.T, lbName string, before map[string]bool) {
 	t.Helper()
+	waitDeletedWithin(t, lbName, before, time.Minute)
+}
+
+func waitDeletedWithin(t *testing.T, lbName string, before map[string]bool, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
 	var extra, missing []string
-	err := testenv.WaitFor(timeout(t), "LoadBalancer "+lbName+" and its AWS resources to be deleted", func(ctx context.Context) (bool, error) {
+	err := testenv.WaitFor(ctx, "LoadBalancer "+lbName+" and its AWS resources to be deleted", func(ctx context.Context) (bool, error) {
 		err := env.Client.Get(ctx, client.ObjectKey{Name: lbName}, &v1alpha1.LoadBalancer{})
 		extra, missing = diffKeys(inventoryKeys(), before)
 		return apierrors.IsNotFound(err) && len(extra) == 0, client.IgnoreNotFound(err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -22,7 +21,7 @@ import (
 // TestRolloutBehindTheReadinessGate replaces a pod behind an ALB, as a Deployment rollout
 // does: each new pod is registered while unready and held by the readiness gate until AWS
 // reports its target healthy in the target group; the old pod's target is deregistered
-// (and drains for the group's deregistration delay) as soon as the pod terminates, while
+// (and drains) as soon as the pod terminates, while
 // it still serves; the target group's health check probes the pods' readiness probe.
 func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	ns := newNamespace(t)
@@ -68,9 +67,6 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	k.stop("shop-a")
 	if got := targetsOf(tg); len(got) != 1 || got[0] != "10.0.4.2:8080" {
 		t.Errorf("after the rollout the target group routes to %v, want only shop-b's 10.0.4.2:8080", got)
-	}
-	if d := tgAttribute(t, tg, "deregistration_delay.timeout_seconds"); d != "30" {
-		t.Errorf("the target group drains deregistered targets for %s s, want 30", d)
 	}
 }
 
@@ -167,23 +163,6 @@ func healthReads() int {
 		}
 	}
 	return n
-}
-
-// tgAttribute reads one attribute of a target group, as `aws elbv2
-// describe-target-group-attributes` shows it.
-func tgAttribute(t *testing.T, tg, key string) string {
-	t.Helper()
-	out, err := elbv2.NewFromConfig(srv.Config()).DescribeTargetGroupAttributes(context.Background(),
-		&elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: awssdk.String(tg)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range out.Attributes {
-		if awssdk.ToString(a.Key) == key {
-			return awssdk.ToString(a.Value)
-		}
-	}
-	return ""
 }
 
 // waitHealthCheckPath waits until the target group's health check probes the path.

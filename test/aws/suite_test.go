@@ -80,14 +80,15 @@ func run(m *testing.M) int {
 	}()
 	code := m.Run()
 	if denied := deniedCalls(); len(denied) > 0 {
-		fmt.Fprintf(os.Stderr, "the IAM policy refused calls the controller made:\n%s\n", strings.Join(denied, "\n"))
+		fmt.Fprintf(os.Stderr, "the IAM policy refused calls made to awstest:\n%s\n", strings.Join(denied, "\n"))
 		return 1
 	}
 	return code
 }
 
 // deniedCalls lists the calls awstest refused in IAM's name: the policy must allow every
-// call the controller makes, whatever the tests asserted.
+// call the controller makes, whatever the tests asserted (the tests' own reads go through
+// it too, as an operator's would).
 func deniedCalls() []string {
 	var out []string
 	for _, c := range srv.Calls() {
