@@ -21,12 +21,7 @@ const manyLoadBalancers = 61
 // ALB, than the nodes' security group can hold rules: every one is Programmed, as they
 // reach the nodes through the cluster's one backend security group.
 func TestManyLoadBalancersFitTheNodesGroup(t *testing.T) {
-	// awstest counts dependencyDelay more DependencyViolation answers for a security group
-	// per load balancer deleted that carried it (elb_lb.go: lingering[g] +=
-	// DependencyDelay), so the backend group of 61 ALBs would answer it 122 times, which the
-	// controller's backoff takes hours to get through; AWS releases each ALB's interfaces
-	// over time, however many there were. This test runs on an awstest of its own without
-	// the delay.
+	// An awstest of its own, whose quota takes more load balancers than AWS's default 50.
 	useServer(t, awstest.New(awstest.Options{Region: region, Authorize: policy.Authorize, Limits: awstest.Limits{LoadBalancers: 100}}))
 	ns := newNamespace(t)
 	service(t, ns, "front", "10.0.7.1")

@@ -146,15 +146,23 @@ func TestSecurityGroupRoundTrip(t *testing.T) {
 func TestDeleteSecurityGroupOfALoadBalancer(t *testing.T) {
 	e := newEnv(t, awstest.Options{DependencyDelay: 2})
 	id := e.createSG(t, "lb", nil)
-	lb, err := e.elb.CreateLoadBalancer(e.ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"),
-		Subnets: awstest.DefaultPublicSubnets, SecurityGroups: []string{id}})
-	if err != nil {
-		t.Fatal(err)
+	// Two load balancers carry the group; each lets it go DependencyDelay deletes later, at
+	// the same time, not one after the other.
+	var arns []*string
+	for _, name := range []string{"web", "api"} {
+		lb, err := e.elb.CreateLoadBalancer(e.ctx, &elb.CreateLoadBalancerInput{Name: aws.String(name),
+			Subnets: awstest.DefaultPublicSubnets, SecurityGroups: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, lb.LoadBalancers[0].LoadBalancerArn)
 	}
-	_, err = e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})
+	_, err := e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})
 	wantCode(t, err, "DependencyViolation")
-	if _, err := e.elb.DeleteLoadBalancer(e.ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn}); err != nil {
-		t.Fatal(err)
+	for _, arn := range arns {
+		if _, err := e.elb.DeleteLoadBalancer(e.ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: arn}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i := range 2 {
 		_, err = e.ec2.DeleteSecurityGroup(e.ctx, &ec2.DeleteSecurityGroupInput{GroupId: &id})

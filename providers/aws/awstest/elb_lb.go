@@ -271,8 +271,10 @@ func (s *Server) deleteLoadBalancer(r *request, in *elb.DeleteLoadBalancerInput)
 	for _, l := range s.elb.listenersOf(arn) {
 		s.removeListener(l)
 	}
+	// The network interfaces of a deleted ALB let go of its groups a while later; a group
+	// that several ALBs carried lingers as long as the last one's, not their sum.
 	for _, g := range lb.v.SecurityGroups {
-		s.ec2.lingering[g] += s.opts.DependencyDelay
+		s.ec2.lingering[g] = max(s.ec2.lingering[g], s.opts.DependencyDelay)
 	}
 	delete(s.elb.lbs, arn)
 	return &elb.DeleteLoadBalancerOutput{}, nil
