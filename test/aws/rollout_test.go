@@ -15,6 +15,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers/aws"
+	"github.com/portico-dev/portico/test/kubelet"
 	"github.com/portico-dev/portico/testenv"
 )
 
@@ -25,23 +26,23 @@ import (
 // it still serves; the target group's health check probes the pods' readiness probe.
 func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	ns := newNamespace(t)
-	k := newKubelet(t, ns, "shop")
-	k.service()
+	k := kubelet.New(t, env.Client, ns, "shop")
+	k.Service()
 	lb := ingress(ns, "shop").defaultBackend("shop").apply(t)
 	tg := resourceOf(t, lb, aws.KindTargetGroup).ID
 
 	// AWS reports a new target initial for its first health checks (awstest:
 	// healthyAfterReads reads), then healthy: the gate holds the pod until then.
-	k.start("shop-a", "10.0.4.1", "/ready")
+	k.Start("shop-a", "10.0.4.1", "/ready")
 	waitUntil(t, "the held pod shop-a registered", func() bool { return targetState(tg, "10.0.4.1") != "" })
 	waitGate(t, k, "shop-a", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
 	waitGate(t, k, "shop-a", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
-	k.publish()
+	k.Publish()
 	waitTargetHealthy(t, tg, "10.0.4.1")
 	waitHealthCheckPath(t, tg, "/ready")
 
 	// A target AWS finds unhealthy holds its pod for as long as it is.
-	k.start("shop-b", "10.0.4.2", "/ready")
+	k.Start("shop-b", "10.0.4.2", "/ready")
 	waitUntil(t, "the held pod shop-b registered", func() bool { return targetState(tg, "10.0.4.2") != "" })
 	if !srv.SetTargetHealth(tg, "10.0.4.2", 8080, elbtypes.TargetHealthStateEnumUnhealthy, elbtypes.TargetHealthReasonEnumFailedHealthChecks) {
 		t.Fatal("shop-b's target is not registered")
@@ -49,22 +50,22 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	waitGate(t, k, "shop-b", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
 	reads := healthReads()
 	waitUntil(t, "two more health reads", func() bool { return healthReads() >= reads+2 })
-	if c := k.gate("shop-b"); c.Status != corev1.ConditionFalse {
+	if c := k.Gate("shop-b"); c.Status != corev1.ConditionFalse {
 		t.Fatalf("shop-b was let through while its target is unhealthy: %+v", c)
 	}
 	srv.SetTargetHealth(tg, "10.0.4.2", 8080, elbtypes.TargetHealthStateEnumHealthy, "")
 	waitGate(t, k, "shop-b", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
-	k.publish()
+	k.Publish()
 	waitTargetHealthy(t, tg, "10.0.4.2")
 
-	k.terminate("shop-a")
+	k.Terminate("shop-a")
 	waitUntil(t, "the terminating pod shop-a deregistered", func() bool {
 		return targetState(tg, "10.0.4.1") == elbtypes.TargetHealthStateEnumDraining
 	})
-	if k.pod("shop-a") == nil {
+	if k.Pod("shop-a") == nil {
 		t.Fatal("shop-a stopped before its target was deregistered")
 	}
-	k.stop("shop-a")
+	k.Stop("shop-a")
 	if got := targetsOf(tg); len(got) != 1 || got[0] != "10.0.4.2:8080" {
 		t.Errorf("after the rollout the target group routes to %v, want only shop-b's 10.0.4.2:8080", got)
 	}
@@ -77,11 +78,11 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 // "initial", and goes on to stop the old pods.
 func TestAnOpenedGateKeepsItsTarget(t *testing.T) {
 	ns := newNamespace(t)
-	k := newKubelet(t, ns, "shop")
-	k.service()
+	k := kubelet.New(t, env.Client, ns, "shop")
+	k.Service()
 	lb := ingress(ns, "shop").defaultBackend("shop").apply(t)
 	tg := resourceOf(t, lb, aws.KindTargetGroup).ID
-	k.start("shop-a", "10.0.6.1", "/ready")
+	k.Start("shop-a", "10.0.6.1", "/ready")
 	waitUntil(t, "the held pod shop-a registered", func() bool { return targetState(tg, "10.0.6.1") != "" })
 	start := callCount()
 	waitGate(t, k, "shop-a", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
@@ -180,11 +181,11 @@ func waitHealthCheckPath(t *testing.T, tg, path string) {
 }
 
 // waitGate waits until a pod's readiness-gate condition has the status and reason.
-func waitGate(t *testing.T, k *kubelet, pod string, status corev1.ConditionStatus, reason string) {
+func waitGate(t *testing.T, k *kubelet.Kubelet, pod string, status corev1.ConditionStatus, reason string) {
 	t.Helper()
 	var last *corev1.PodCondition
 	err := testenv.WaitFor(timeout(t), fmt.Sprintf("pod %s's gate %s %s", pod, status, reason), func(context.Context) (bool, error) {
-		last = k.gate(pod)
+		last = k.Gate(pod)
 		return last != nil && last.Status == status && last.Reason == reason, nil
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers/gcp"
+	"github.com/portico-dev/portico/test/kubelet"
 	"github.com/portico-dev/portico/testenv"
 )
 
@@ -38,8 +40,8 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	srv.SetInitialHealth("UNHEALTHY")
 	t.Cleanup(func() { srv.SetInitialHealth("") })
 	ns := newNamespace(t)
-	k := newKubelet(t, ns, "shop")
-	k.service()
+	k := kubelet.New(t, env.Client, ns, "shop")
+	k.Service()
 	if err := env.ApplyYAML(context.Background(), strings.ReplaceAll(shopIngress, "NAMESPACE", ns)); err != nil {
 		t.Fatal(err)
 	}
@@ -50,26 +52,26 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	neg, check := resourceOf(t, lb, gcp.KindNetworkEndpointGroup), resourceOf(t, lb, gcp.KindHealthCheck)
 	zone := gcp.DefaultZone
 
-	k.start("shop-a", "10.0.2.1", "/ready")
+	k.Start("shop-a", "10.0.2.1", "/ready")
 	waitUntil(t, "the held pod shop-a attached", func() bool { return attached(zone, neg, "10.0.2.1") })
 	waitGate(t, k, "shop-a", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
 	first := waitCheckPath(t, check, "/ready")
 
 	srv.SetEndpointHealth(zone, neg, "10.0.2.1:8080", "HEALTHY")
 	waitGate(t, k, "shop-a", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
-	k.publish()
+	k.Publish()
 
 	// The rollout: shop-b replaces shop-a. Creation times count in seconds: a rollout's new
 	// pods are younger than the old ones, so that the newest pod's probe decides the path.
-	created := k.pod("shop-a").CreationTimestamp.Time
+	created := k.Pod("shop-a").CreationTimestamp.Time
 	waitUntil(t, "a second after shop-a's creation", func() bool { return time.Now().After(created.Add(time.Second)) })
-	k.start("shop-b", "10.0.2.2", "/v2/ready")
+	k.Start("shop-b", "10.0.2.2", "/v2/ready")
 	waitUntil(t, "the held pod shop-b attached", func() bool { return attached(zone, neg, "10.0.2.2") })
 	waitGate(t, k, "shop-b", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
 	// The controller keeps asking Google, and keeps holding the pod while it is unhealthy.
 	reads := healthReads()
 	waitUntil(t, "two more health reads", func() bool { return healthReads() >= reads+2 })
-	if c := k.gate("shop-b"); c.Status != corev1.ConditionFalse {
+	if c := k.Gate("shop-b"); c.Status != corev1.ConditionFalse {
 		t.Fatalf("shop-b was let through while its endpoint is unhealthy: %+v", c)
 	}
 	if second := waitCheckPath(t, check, "/v2/ready"); second.GetId() != first.GetId() {
@@ -77,14 +79,14 @@ func TestRolloutBehindTheReadinessGate(t *testing.T) {
 	}
 	srv.SetEndpointHealth(zone, neg, "10.0.2.2:8080", "HEALTHY")
 	waitGate(t, k, "shop-b", corev1.ConditionTrue, v1alpha1.ReasonLoadBalancerHealthy)
-	k.publish()
+	k.Publish()
 
-	k.terminate("shop-a")
+	k.Terminate("shop-a")
 	waitUntil(t, "the terminating pod shop-a detached", func() bool { return !attached(zone, neg, "10.0.2.1") })
-	if k.pod("shop-a") == nil {
+	if k.Pod("shop-a") == nil {
 		t.Fatal("shop-a stopped before its endpoint was detached")
 	}
-	k.stop("shop-a")
+	k.Stop("shop-a")
 	if got := srv.Endpoints(zone, neg); len(got) != 1 || got[0] != "10.0.2.2:8080" {
 		t.Errorf("after the rollout the group holds %v, want only shop-b's 10.0.2.2:8080", got)
 	}
@@ -115,8 +117,8 @@ func TestRolloutExample(t *testing.T) {
 	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "shop"}, deploy); err != nil {
 		t.Fatal(err)
 	}
-	k := newKubelet(t, ns, "shop")
-	k.run("shop-1", "10.0.4.1", deploy.Spec.Template.Spec)
+	k := kubelet.New(t, env.Client, ns, "shop")
+	k.Run("shop-1", "10.0.4.1", deploy.Spec.Template.Spec)
 	neg := resourceOf(t, lb, gcp.KindNetworkEndpointGroup)
 	waitUntil(t, "the held pod attached", func() bool { return attached(gcp.DefaultZone, neg, "10.0.4.1") })
 	waitGate(t, k, "shop-1", corev1.ConditionFalse, v1alpha1.ReasonWaitingForHealth)
@@ -129,9 +131,9 @@ func TestRolloutExample(t *testing.T) {
 // through at once, with a reason saying why, so that it is never stuck.
 func TestGateWithoutLoadBalancer(t *testing.T) {
 	ns := newNamespace(t)
-	k := newKubelet(t, ns, "batch")
-	k.service()
-	k.start("batch-1", "10.0.5.1", "/ready")
+	k := kubelet.New(t, env.Client, ns, "batch")
+	k.Service()
+	k.Start("batch-1", "10.0.5.1", "/ready")
 	waitGate(t, k, "batch-1", corev1.ConditionTrue, v1alpha1.ReasonNoLoadBalancer)
 }
 
@@ -211,11 +213,11 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 }
 
 // waitGate waits until a pod's readiness-gate condition has the status and reason.
-func waitGate(t *testing.T, k *kubelet, pod string, status corev1.ConditionStatus, reason string) {
+func waitGate(t *testing.T, k *kubelet.Kubelet, pod string, status corev1.ConditionStatus, reason string) {
 	t.Helper()
 	var last *corev1.PodCondition
 	err := testenv.WaitFor(timeout(t), fmt.Sprintf("pod %s's gate %s %s", pod, status, reason), func(context.Context) (bool, error) {
-		last = k.gate(pod)
+		last = k.Gate(pod)
 		return last != nil && last.Status == status && last.Reason == reason, nil
 	})
 	if err != nil {
@@ -255,4 +257,9 @@ func waitReady(t *testing.T, name, status, reason string) string {
 		t.Fatalf("%v; the condition is %s", err, msg)
 	}
 	return msg
+}
+
+// attached reports whether gcptest's group holds the endpoint ip:8080.
+func attached(zone, neg, ip string) bool {
+	return slices.Contains(srv.Endpoints(zone, neg), ip+":8080")
 }
