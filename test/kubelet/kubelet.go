@@ -171,4 +171,3 @@ func (k *Kubelet) Publish() {
 		k.t.Fatal(err)
 	}
 }
-
