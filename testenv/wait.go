@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,13 +20,16 @@ import (
 var PollInterval = 50 * time.Millisecond
 
 // WaitFor polls until done reports true, an error, or ctx ends; the last error says what
-// was still missing.
+// was still missing. A *RejectedError ends the wait at once: no wait can outlast it.
 func WaitFor(ctx context.Context, what string, done func(ctx context.Context) (bool, error)) error {
 	var last error
 	for {
 		ok, err := done(ctx)
 		if ok {
 			return nil
+		}
+		if rejected := (*RejectedError)(nil); errors.As(err, &rejected) {
+			return fmt.Errorf("waiting for %s: %w", what, err)
 		}
 		last = err
 		select {
@@ -43,6 +47,8 @@ func WaitFor(ctx context.Context, what string, done func(ctx context.Context) (b
 // the translation of the Ingress's current group, the provider programmed that spec, and the
 // Ingress's status carries the LoadBalancer's address. It returns the LoadBalancer. Right
 // after an Ingress changes, it waits for the change, never returning the state before it.
+// When portico rejects the Ingress's current generation (an invalid path, a bad
+// annotation), it returns at once with a *RejectedError that lists the problems.
 func (e *Env) WaitProgrammed(ctx context.Context, namespace, name string) (*v1alpha1.LoadBalancer, error) {
 	var lb *v1alpha1.LoadBalancer
 	err := WaitFor(ctx, fmt.Sprintf("Ingress %s/%s to be programmed", namespace, name), func(ctx context.Context) (bool, error) {
@@ -61,6 +67,9 @@ func (e *Env) servedNow(ctx context.Context, namespace, name string) (*v1alpha1.
 	}
 	want, err := e.translationOf(ctx, ing)
 	if err != nil {
+		return nil, err
+	}
+	if err := rejection(want, client.ObjectKeyFromObject(ing), ing.Generation); err != nil {
 		return nil, err
 	}
 	if ing.Annotations[model.AnnotationLoadBalancer] != want.Name {

@@ -70,7 +70,7 @@ cloud.
 | --- | --- |
 | ` + "`testenv.Start(ctx, testenv.Options{})`" + ` | starts the control plane and the controller |
 | ` + "`env.ApplyYAML(ctx, manifest)`, `env.Apply(ctx, objs...)`" + ` | creates or updates objects (server-side apply) |
-| ` + "`env.WaitProgrammed(ctx, namespace, name)`" + ` | waits until the Ingress has its address and its LoadBalancer is Programmed |
+| ` + "`env.WaitProgrammed(ctx, namespace, name)`" + ` | waits until the Ingress has its address and its LoadBalancer is Programmed; if portico rejects the Ingress's current generation it returns at once a ` + "`*testenv.RejectedError`" + ` listing each problem's reason, field and message |
 | ` + "`env.WaitCondition(ctx, lb, type, status, reason)`" + ` | waits for a LoadBalancer condition, for example Ready |
 | ` + "`env.Inventory(lb)`" + ` | the fake cloud's resources of one LoadBalancer |
 | ` + "`env.Cloud`" + ` | the fake cloud itself: inject errors and latency, read the call log |
