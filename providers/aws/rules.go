@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"github.com/portico-dev/portico/api/v1alpha1"
 	"github.com/portico-dev/portico/providers"
 	"github.com/portico-dev/portico/providers/aws/albrules"
 )
@@ -16,7 +17,7 @@ type routeTable struct {
 // action: the default backend, else a fixed 404. Each action names the backend's target
 // group resource.
 func (b *builder) routes() (routeTable, error) {
-	l, err := albrules.Translate(&b.want.Spec, albrules.Limits{})
+	l, err := albrules.Translate(&b.want.Spec, albrules.Limits{RulesPerListener: rulesPerListener(b.want.Spec.Frontends)})
 	if err != nil {
 		return routeTable{}, err
 	}
@@ -32,6 +33,20 @@ func (b *builder) routes() (routeTable, error) {
 		out.rules = append(out.rules, ruleSpec{Rule: r, Priority: int32(i + 1)})
 	}
 	return out, nil
+}
+
+// rulesPerListener is each listener's share of AWS's quota of rules, which counts the rules
+// of every listener of the load balancer: the HTTP and HTTPS listeners carry the same
+// rules, unless HTTP only redirects to HTTPS.
+func rulesPerListener(fe v1alpha1.Frontends) int {
+	listeners := 0
+	if fe.HTTP && !(fe.SSLRedirect && fe.HTTPS) {
+		listeners++
+	}
+	if fe.HTTPS {
+		listeners++
+	}
+	return albrules.DefaultLimits.RulesPerListener / max(listeners, 1)
 }
 
 // groupOf makes an action name the backend's target group.

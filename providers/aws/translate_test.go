@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -292,5 +293,30 @@ func TestDuplicateCertificatesGetNamesNoGraphWants(t *testing.T) {
 		if r.Name == "pt-cert-a" && r.Spec.(certSpec).ARN != "arn:1" {
 			t.Errorf("pt-cert-a is %s, want the lowest ARN", r.Spec.(certSpec).ARN)
 		}
+	}
+}
+
+// AWS's quota of 100 rules counts every listener of the load balancer: 60 rules fit one
+// listener (HTTP only, or HTTP redirecting to HTTPS), but not the same rules on both.
+func TestTheRuleQuotaIsSharedByTheListeners(t *testing.T) {
+	spec := func() *lb {
+		b := loadBalancer("many").http()
+		for i := range 60 {
+			name := fmt.Sprintf("svc%d", i)
+			b.backend(name, v1alpha1.TargetTypeIP).host(v1alpha1.Hostname(name+".example.com"), prefix("/", name))
+		}
+		return b
+	}
+	if _, err := testConfig().graph(spec().d, testRegion); err != nil {
+		t.Errorf("60 rules on the HTTP listener alone: %v", err)
+	}
+	both := spec().preShared("arn:aws:acm:" + testRegion + ":123456789012:certificate/abc")
+	if _, err := testConfig().graph(both.d, testRegion); err == nil || !strings.Contains(err.Error(), "limit of 50") {
+		t.Errorf("60 rules on both listeners: %v; want the quota shared, 50 each", err)
+	}
+	redirect := spec().preShared("arn:aws:acm:" + testRegion + ":123456789012:certificate/abc")
+	redirect.d.Spec.Frontends.SSLRedirect = true
+	if _, err := testConfig().graph(redirect.d, testRegion); err != nil {
+		t.Errorf("60 rules behind an ssl-redirect: %v", err)
 	}
 }
