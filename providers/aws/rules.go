@@ -40,7 +40,7 @@ func (b *builder) routes() (routeTable, error) {
 // rules, unless HTTP only redirects to HTTPS.
 func rulesPerListener(fe v1alpha1.Frontends) int {
 	listeners := 0
-	if fe.HTTP && !(fe.SSLRedirect && fe.HTTPS) {
+	if fe.HTTP && (!fe.SSLRedirect || !fe.HTTPS) {
 		listeners++
 	}
 	if fe.HTTPS {
