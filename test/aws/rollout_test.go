@@ -197,21 +197,10 @@ func waitGate(t *testing.T, k *kubelet.Kubelet, pod string, status corev1.Condit
 // given), and returns its reason and message.
 func waitReady(t *testing.T, name, status, reason string) string {
 	t.Helper()
-	var msg string
-	err := testenv.WaitFor(timeout(t), "Ready "+status+" "+reason, func(ctx context.Context) (bool, error) {
-		lb := &v1alpha1.LoadBalancer{}
-		if err := env.Client.Get(ctx, client.ObjectKey{Name: name}, lb); err != nil {
-			return false, err
-		}
-		c := meta.FindStatusCondition(lb.Status.Conditions, v1alpha1.ConditionReady)
-		if c == nil {
-			return false, nil
-		}
-		msg = c.Reason + ": " + c.Message
-		return string(c.Status) == status && (reason == "" || c.Reason == reason), nil
-	})
+	lb, err := env.WaitCondition(timeout(t), name, v1alpha1.ConditionReady, status, reason)
 	if err != nil {
-		t.Fatalf("%v; the condition is %s", err, msg)
+		t.Fatal(err)
 	}
-	return msg
+	c := meta.FindStatusCondition(lb.Status.Conditions, v1alpha1.ConditionReady)
+	return c.Reason + ": " + c.Message
 }

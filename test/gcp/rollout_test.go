@@ -237,26 +237,15 @@ func waitCheckPath(t *testing.T, name, path string) *computepb.HealthCheck {
 }
 
 // waitReady waits until the LoadBalancer's Ready condition has the status (and reason, if
-// given), and returns its message.
+// given), and returns its reason and message.
 func waitReady(t *testing.T, name, status, reason string) string {
 	t.Helper()
-	var msg string
-	err := testenv.WaitFor(timeout(t), "Ready "+status+" "+reason, func(ctx context.Context) (bool, error) {
-		lb := &v1alpha1.LoadBalancer{}
-		if err := env.Client.Get(ctx, client.ObjectKey{Name: name}, lb); err != nil {
-			return false, err
-		}
-		c := meta.FindStatusCondition(lb.Status.Conditions, v1alpha1.ConditionReady)
-		if c == nil {
-			return false, nil
-		}
-		msg = c.Reason + ": " + c.Message
-		return string(c.Status) == status && (reason == "" || c.Reason == reason), nil
-	})
+	lb, err := env.WaitCondition(timeout(t), name, v1alpha1.ConditionReady, status, reason)
 	if err != nil {
-		t.Fatalf("%v; the condition is %s", err, msg)
+		t.Fatal(err)
 	}
-	return msg
+	c := meta.FindStatusCondition(lb.Status.Conditions, v1alpha1.ConditionReady)
+	return c.Reason + ": " + c.Message
 }
 
 // attached reports whether gcptest's group holds the endpoint ip:8080.
